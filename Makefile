@@ -1,0 +1,89 @@
+# tinhso: `make run` sets up and serves the platform; `make test` runs lint and every test.
+# With no DATABASE_URL the database is SQLite in var/; DATABASE_URL=postgres://... uses PostgreSQL.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+TINHSO := $(BIN)/tinhso
+PORT   ?= 8000
+WORKERS ?= 3
+VENDOR := src/tinhso/web/static/vendor
+
+.PHONY: setup run serve demo test lint typecheck openapi messages browser clean help
+
+help:
+	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   lint (ruff) and the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make setup  environment, dependencies, assets and migrations only"
+
+# -- installation ----------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Locked dependencies, installed again only when the lock file changes.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/chartjs
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	cp node_modules/chart.js/dist/chart.umd.js node_modules/chart.js/dist/chart.umd.js.map $(VENDOR)/chartjs/
+	touch $@
+
+var:
+	mkdir -p var
+
+setup: $(VENV)/.installed $(VENDOR)/.installed | var
+	@bash scripts/install-browser.sh || true
+	$(TINHSO) collectstatic --noinput --verbosity 0
+	$(TINHSO) migrate --noinput --verbosity 0
+
+# -- running ---------------------------------------------------------------------------------
+
+demo: setup
+	$(TINHSO) demo --quiet-accounts
+
+run: setup
+	$(TINHSO) demo
+	@echo ""
+	@echo "tinhso is served at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs   health: http://127.0.0.1:$(PORT)/healthz"
+	@echo "  Log in with one of the demo accounts above."
+	$(BIN)/gunicorn tinhso.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips="127.0.0.1"
+
+# -- checks ----------------------------------------------------------------------------------
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy src
+
+test: setup lint
+	$(BIN)/pytest
+
+openapi: $(VENV)/.installed
+	$(TINHSO) export_openapi_schema --api tinhso.api.api.api --indent 2 --sorted \
+		--output docs/api/openapi.json
+
+messages: $(VENV)/.installed
+	cd src/tinhso && ../../$(TINHSO) makemessages --locale vi --locale en --no-obsolete \
+		--ignore 'web/static/*' && ../../$(TINHSO) compilemessages
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		-o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,138 @@
+"""The one question every write asks: may this user do this action on this unit?
+
+Actions are a registry (data, not scattered ``if`` statements): each names the roles that may
+perform it. A role held at a unit covers that unit and every unit below it. Superusers may do
+everything. Later domains register their own actions with :func:`register_action`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.models import Role, UserKind
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    roles: frozenset[str]
+    description: str
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def register_action(name: str, roles: set[str] | frozenset[str], description: str) -> Action:
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValueError(f"action {name!r}: unknown roles {sorted(unknown)}")
+    action = Action(name, frozenset(roles) | {Role.ADMINISTRATOR}, description)
+    ACTIONS[name] = action
+    return action
+
+
+register_action("units.manage", {Role.ADMINISTRATOR}, "create and change units")
+register_action("users.manage", {Role.ADMINISTRATOR}, "create users, grant and revoke roles")
+register_action("audit.view", {Role.ADMINISTRATOR}, "read the audit log")
+register_action(
+    "dashboard.view",
+    {Role.COORDINATOR, Role.LEADER, Role.APPROVER, Role.UNIT_REPORTER, Role.OFFICER},
+    "see internal dashboards",
+)
+
+
+def _scopes(user: Any) -> list[tuple[str, str]]:
+    """(role, unit path) pairs the user holds, cached on the user object for the request."""
+    cached = getattr(user, "_tinhso_scopes", None)
+    if cached is None:
+        cached = list(user.role_assignments.values_list("role", "unit__path"))
+        user._tinhso_scopes = cached
+    return cached
+
+
+def forget_scopes(user: Any) -> None:
+    if hasattr(user, "_tinhso_scopes"):
+        del user._tinhso_scopes
+
+
+def may(user: Any, action: str, unit: Unit | None) -> bool:
+    """True when ``user`` may do ``action`` on ``unit`` (None: anywhere, the whole system)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}; register it in its app's permissions")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if getattr(user, "kind", None) != UserKind.STAFF:
+        return False
+    roles = ACTIONS[action].roles
+    for role, path in _scopes(user):
+        if role not in roles:
+            continue
+        if unit is None:
+            if path.count("/") == 2:  # a role held at the root unit covers everything
+                return True
+            continue
+        if unit.path.startswith(path):
+            return True
+    return False
+
+
+def require(user: Any, action: str, unit: Unit | None) -> None:
+    """Raise PermissionDenied, with a message that says what was refused, unless allowed."""
+    if not may(user, action, unit):
+        where = f"{unit.name} ({unit.code})" if unit is not None else _("the whole system")
+        raise PermissionDenied(
+            _("You may not %(action)s on %(where)s.")
+            % {"action": ACTIONS[action].description, "where": where}
+        )
+
+
+def scope_paths(user: Any, action: str) -> list[str] | None:
+    """Unit paths within which ``user`` may do ``action``; None means everywhere."""
+    if user.is_superuser:
+        return None
+    roles = ACTIONS[action].roles
+    paths = [path for role, path in _scopes(user) if role in roles]
+    if any(path.count("/") == 2 for path in paths):
+        return None
+    return paths
+
+
+class SystemActor:
+    """The actor of command-line and start-up work done by the operator of the installation.
+
+    It may do everything (whoever runs ``tinhso`` on the server already holds the database) and
+    is recorded in the audit log as ``system``.
+    """
+
+    pk = None
+    username = "system"
+    is_superuser = True
+    is_authenticated = True
+    is_active = True
+    kind = UserKind.STAFF
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor()
+
+
+def may_somewhere(user: Any, action: str) -> bool:
+    """True when the user may do ``action`` on at least one unit (to show a menu entry)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if getattr(user, "kind", None) != UserKind.STAFF:
+        return False
+    return scope_paths(user, action) != []

@@ -1,0 +1,132 @@
+"""The API under /api/v1/: one NinjaAPI, one router per domain, errors as JSON with a message.
+
+The OpenAPI document is committed in ``docs/api/openapi.json``; ``make openapi`` rewrites it and
+a test fails when it drifts from the code.
+"""
+
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tinhso import __version__
+from tinhso.api.auth import AUTH
+
+api = NinjaAPI(
+    title="tinhso API",
+    version="1",
+    description=(
+        "The API of tỉnh số: administrative units, and (in later versions) public services, "
+        "the programme, indicators and rankings. Read endpoints on public reference data need "
+        "no authentication; everything else takes an API token (`Authorization: Bearer ...`) "
+        "or a signed-in browser session. Errors are JSON: `{\"detail\": \"what went wrong\"}`, "
+        "with `errors` listing each invalid field."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload")]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "invalid")}
+              for e in exc.errors]
+    detail = "Invalid request: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": field, "message": " ".join(messages)}
+                  for field, messages in exc.message_dict.items()]
+    else:
+        errors = [{"field": "request", "message": m} for m in exc.messages]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {
+        "detail": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+    }, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_object_missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class MeOut(Schema):
+    username: str
+    kind: str
+    unit: str | None
+    roles: list[dict[str, str]]
+
+
+class VersionOut(Schema):
+    version: str
+
+
+@api.get("/version", response=VersionOut, tags=["meta"], summary="Platform version")
+def version(request: HttpRequest) -> dict[str, str]:
+    return {"version": __version__}
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, auth=AUTH, tags=["meta"],
+         summary="Who am I, with my roles")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    return {
+        "username": user.username,
+        "kind": user.kind,
+        "unit": user.unit.code if user.unit_id else None,
+        "roles": [{"role": role, "unit": code}
+                  for role, code in user.role_assignments.values_list("role", "unit__code")],
+    }
+
+
+from tinhso.units.api import router as units_router  # noqa: E402
+
+api.add_router("/units/", units_router)

@@ -1,0 +1,59 @@
+"""The audit log: a typed event for every change, written by the service that makes it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    """The closed list of things that are recorded. Add a member when a service needs one."""
+
+    UNIT_CREATED = "unit.created", _("Unit created")
+    UNIT_UPDATED = "unit.updated", _("Unit changed")
+    UNITS_IMPORTED = "units.imported", _("Units imported")
+    USER_CREATED = "user.created", _("User created")
+    USER_UPDATED = "user.updated", _("User changed")
+    USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    USER_PASSWORD_SET = "user.password_set", _("Password set")
+    ROLE_GRANTED = "role.granted", _("Role granted")
+    ROLE_REVOKED = "role.revoked", _("Role revoked")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    LOGIN_SUCCEEDED = "auth.login", _("Logged in")
+    LOGIN_FAILED = "auth.login_failed", _("Login failed")
+    LOGOUT = "auth.logout", _("Logged out")
+    DEMO_LOADED = "demo.loaded", _("Demo data loaded")
+    PROGRAMME_CHANGED = "programme.changed", _("Programme changed")
+    INDICATOR_VALUES_IMPORTED = "indicator_values.imported", _("Indicator values imported")
+
+
+class AuditEvent(models.Model):
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Kept as text too, so that the record survives the actor's account.
+    actor_repr = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices,
+                              db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object"), max_length=60, blank=True)
+    object_repr = models.CharField(_("object"), max_length=250, blank=True)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or '-'} {self.action}"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tinhso.audit.models import AuditEvent
+
+
+def audit_events(
+    *, action: str = "", actor: str = "", object_type: str = "", unit_paths: list[str] | None = None
+) -> QuerySet[AuditEvent]:
+    """Events newest first, filtered; ``unit_paths`` limits them to units in a scope."""
+    qs = AuditEvent.objects.select_related("unit", "actor")
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_repr__icontains=actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if unit_paths is not None:
+        from django.db.models import Q
+
+        condition = Q(pk__in=[])
+        for path in unit_paths:
+            condition |= Q(unit__path__startswith=path)
+        qs = qs.filter(condition)
+    return qs
+
+
+def object_history(obj: Any) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")

@@ -1,0 +1,39 @@
+"""Recording audit events. Called by every service function that changes data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from tinhso.audit.models import AuditAction, AuditEvent
+
+
+def _actor_repr(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return str(getattr(actor, "username", actor))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    unit: Any = None,
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Write one event. Call it inside the service's transaction, so both land or neither."""
+    actor_obj = actor if getattr(actor, "pk", None) is not None else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_repr=_actor_repr(actor),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:250] if obj is not None else "",
+        unit=unit,
+        details=details or {},
+        ip_address=ip_address,
+    )

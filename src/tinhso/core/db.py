@@ -1,0 +1,31 @@
+"""Small database helpers shared by the domains."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, str]:
+    """Create the row matching ``lookup`` or bring it to ``values``, writing only on a change.
+
+    Returns the row and 'created', 'updated' or 'same', so that loaders can be run again and
+    again and say truthfully whether they changed anything.
+    """
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        return obj, "created"
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if not changed:
+        return obj, "same"
+    for field in changed:
+        setattr(obj, field, values[field])
+    obj.full_clean()
+    obj.save()
+    return obj, "updated"

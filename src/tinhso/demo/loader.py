@@ -1,0 +1,110 @@
+"""``tinhso demo``: reference units, the programme's documents and goals, the published headline
+figures and illustrative accounts. Idempotent (a second run changes nothing) and atomic (a
+failure leaves the database as it was)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from tinhso.accounts.models import RoleAssignment, User, UserKind
+from tinhso.accounts.permissions import require
+from tinhso.audit.models import AuditAction
+from tinhso.audit.services import audit_record
+from tinhso.core.db import upsert
+from tinhso.indicators.models import Indicator, IndicatorValue
+from tinhso.programme.models import Document, Goal
+from tinhso.units.loaders import units_load_reference
+from tinhso.units.models import Unit
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _json(name: str) -> dict[str, Any]:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_programme(units: dict[str, Unit]) -> Counter[str]:
+    data = _json("programme.json")
+    counts: Counter[str] = Counter()
+    documents = {}
+    for row in data["documents"]:
+        values = {k: v for k, v in row.items() if k not in ("number", "unit")}
+        values["issued_on"] = date.fromisoformat(values["issued_on"])
+        values["unit"] = units[row["unit"]]
+        documents[row["number"]], outcome = upsert(Document, {"number": row["number"]}, values)
+        counts[outcome] += 1
+    for row in data["goals"]:
+        lookup = {"document": documents[row["document"]], "unit": units[row["unit"]],
+                  "year": row["year"]}
+        values = {k: row[k] for k in ("text", "text_en", "target_rank")}
+        counts[upsert(Goal, lookup, values)[1]] += 1
+    indicators = {}
+    for row in data["indicators"]:
+        values = {k: v for k, v in row.items() if k != "code"}
+        indicators[row["code"]], outcome = upsert(Indicator, {"code": row["code"]}, values)
+        counts[outcome] += 1
+    for row in data["values"]:
+        lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
+                  "period": row["period"]}
+        values = {"value": Decimal(row["value"]), "rank_of": row.get("rank_of"),
+                  "source": row["source"], "is_illustrative": row.get("is_illustrative", False)}
+        counts[upsert(IndicatorValue, lookup, values)[1]] += 1
+    return counts
+
+
+def load_accounts(units: dict[str, Unit]) -> Counter[str]:
+    """Illustrative accounts. An existing account is left as it is (its password too)."""
+    data = _json("accounts.json")
+    counts: Counter[str] = Counter()
+    for row in data["staff"]:
+        user = User.objects.filter(username=row["username"]).first()
+        if user is None:
+            user = User(username=row["username"], kind=UserKind.STAFF, unit=units[row["unit"]],
+                        first_name=row["first_name"], last_name=row["last_name"],
+                        is_illustrative=True)
+            user.set_password(data["password"])
+            user.save()
+            counts["created"] += 1
+        else:
+            counts["same"] += 1
+        for role, unit_code in row["roles"]:
+            _, created = RoleAssignment.objects.get_or_create(user=user, role=role,
+                                                              unit=units[unit_code])
+            counts["created" if created else "same"] += 1
+    for row in data["public"]:
+        if User.objects.filter(username=row["username"]).exists():
+            counts["same"] += 1
+            continue
+        fields = {k: v for k, v in row.items() if k not in ("username", "what")}
+        user = User(username=row["username"], is_illustrative=True, **fields)
+        user.set_password(data["password"])
+        user.save()
+        counts["created"] += 1
+    return counts
+
+
+def demo_accounts() -> list[dict[str, str]]:
+    data = _json("accounts.json")
+    return [{"username": row["username"], "password": data["password"], "what": row["what"]}
+            for row in [*data["staff"], *data["public"]]]
+
+
+@transaction.atomic
+def demo_load(*, actor: Any) -> Counter[str]:
+    require(actor, "units.manage", None)
+    counts = units_load_reference(actor=actor)
+    units = {u.code: u for u in Unit.objects.filter(
+        code__in=["VN", "56", "56.SKHCN", "56.VP", "56.STC", "22366"])}
+    counts.update(load_programme(units))
+    counts.update(load_accounts(units))
+    if counts["created"] or counts["updated"]:
+        audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
+                     details={"created": counts["created"], "updated": counts["updated"]})
+    return counts

@@ -1,0 +1,96 @@
+"""Reads on units. Each returns what a page or endpoint needs in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tinhso.units.models import Level, Unit, valid_on_q
+
+MERGER_DAY = date(2025, 7, 1)
+
+
+def unit_get(code: str) -> Unit:
+    """The unit with this code; Unit.DoesNotExist when there is none."""
+    return Unit.objects.select_related("parent", "successor").get(code=code)
+
+
+def unit_list(
+    *, level: str | None = None, parent: Unit | None = None, on: date | None = None,
+    search: str = "",
+) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("parent", "successor")
+    if level:
+        qs = qs.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if on is not None:
+        qs = qs.valid_on(on)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__iexact=search))
+    return qs.order_by("path")
+
+
+def unit_children(unit: Unit, on: date | None = None) -> list[Unit]:
+    qs = unit.children.select_related("successor")
+    if on is not None:
+        qs = qs.filter(valid_on_q(on))
+    return list(qs.order_by("level", "name"))
+
+
+@dataclass
+class TreeNode:
+    unit: Unit
+    name: str
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+
+LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
+
+
+def unit_tree(on: date, root: Unit | None = None) -> list[TreeNode]:
+    """The units valid on ``on`` as a tree (one query), children by level then name."""
+    qs = Unit.objects.valid_on(on).select_related("successor")
+    if root is not None:
+        qs = qs.within(root)
+    units = list(qs)
+    nodes = {unit.pk: TreeNode(unit, unit.name_on(on)) for unit in units}
+    roots: list[TreeNode] = []
+    for unit in units:
+        node = nodes[unit.pk]
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent is not None else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (LEVEL_ORDER.get(n.unit.level, 99), n.unit.code
+                                          if n.unit.level == Level.PROVINCE else n.name))
+    return roots
+
+
+@dataclass
+class MergerRow:
+    new: Unit
+    members: list[Unit]
+
+
+def merger_table() -> list[MergerRow]:
+    """The 34 provinces from 1 July 2025, each with the provinces it was formed from."""
+    after = (
+        Unit.objects.filter(level=Level.PROVINCE).valid_on(MERGER_DAY)
+        .prefetch_related(Prefetch(
+            "predecessors", queryset=Unit.objects.filter(level=Level.PROVINCE).order_by("code")
+        ))
+        .order_by("code")
+    )
+    rows = []
+    for province in after:
+        members = list(province.predecessors.all())
+        if province.valid_from is None or province.valid_from < MERGER_DAY:
+            members = [province, *members]
+        rows.append(MergerRow(province, sorted(members, key=lambda u: u.code)))
+    return rows

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from tinhso.api.api import api
+from tinhso.core.views import healthz
+
+handler400 = "tinhso.core.views.bad_request"
+handler403 = "tinhso.core.views.permission_denied"
+handler404 = "tinhso.core.views.page_not_found"
+handler500 = "tinhso.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("tinhso.accounts.urls")),
+    path("units/", include("tinhso.units.urls")),
+    path("audit/", include("tinhso.audit.urls")),
+    path("", include("tinhso.web.urls")),
+]

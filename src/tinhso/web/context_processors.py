@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.accounts.permissions import may_somewhere
+
+# The areas of the platform; later issues fill those marked "planned".
+AREAS = [
+    ("services", _("Public services"), "web:area"),
+    ("programme", _("Programme"), "web:area"),
+    ("indicators", _("Indicators"), "web:area"),
+    ("rankings", _("Rankings"), "web:area"),
+    ("reports", _("Reports"), "web:area"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    items = [
+        {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
+    ]
+    items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
+    if may_somewhere(getattr(request, "user", None), "audit.view"):
+        items.append({"key": "audit", "label": _("Audit log"), "url": reverse("audit:list")})
+    for item in items:
+        item["active"] = request.path.startswith(str(item["url"]))
+    return {"nav_items": items}
