@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.models import Role, UserKind
 
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 class Action:
     name: str
     roles: frozenset[str]
-    description: str
+    description: Any
 
 
 ACTIONS: dict[str, Action] = {}
 
 
-def register_action(name: str, roles: set[str] | frozenset[str], description: str) -> Action:
+def register_action(name: str, roles: set[str] | frozenset[str], description: Any) -> Action:
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValueError(f"action {name!r}: unknown roles {sorted(unknown)}")
@@ -38,13 +39,15 @@ def register_action(name: str, roles: set[str] | frozenset[str], description: st
     return action
 
 
-register_action("units.manage", {Role.ADMINISTRATOR}, "create and change units")
-register_action("users.manage", {Role.ADMINISTRATOR}, "create users, grant and revoke roles")
-register_action("audit.view", {Role.ADMINISTRATOR}, "read the audit log")
+register_action("units.manage", {Role.ADMINISTRATOR}, gettext_lazy("create and change units"))
+register_action(
+    "users.manage", {Role.ADMINISTRATOR}, gettext_lazy("create users, grant and revoke roles")
+)
+register_action("audit.view", {Role.ADMINISTRATOR}, gettext_lazy("read the audit log"))
 register_action(
     "dashboard.view",
     {Role.COORDINATOR, Role.LEADER, Role.APPROVER, Role.UNIT_REPORTER, Role.OFFICER},
-    "see internal dashboards",
+    gettext_lazy("see internal dashboards"),
 )
 
 

@@ -23,4 +23,4 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    template_name = "accounts/logged_out.html"
+    """Logging out is a POST (the header's button) and returns to the home page."""

@@ -28,9 +28,9 @@ LAST_DAY_BEFORE_MERGER = date(2025, 6, 30)
 COUNTRY_CODE = "VN"
 KHANH_HOA = "56"
 
-PROVINCES_SOURCE = "Decision 124/2004/QĐ-TTg codes; Resolution 202/2025/QH15 (merger)"
-LOCALITIES_SOURCE = "GSO codes; Resolution 1667/NQ-UBTVQH15; Decision 19/2025/QĐ-TTg"
-DEPARTMENTS_SOURCE = "National model (Decree 45/2025/NĐ-CP); Khánh Hòa press"
+PROVINCES_SOURCE = "Mã theo Quyết định 124/2004/QĐ-TTg; Nghị quyết 202/2025/QH15 (sắp xếp tỉnh)"
+LOCALITIES_SOURCE = "Mã GSO; Nghị quyết 1667/NQ-UBTVQH15; Quyết định 19/2025/QĐ-TTg"
+DEPARTMENTS_SOURCE = "Mô hình chung (Nghị định 45/2025/NĐ-CP); báo chí Khánh Hòa"
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:

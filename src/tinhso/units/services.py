@@ -28,13 +28,18 @@ def _path_for(code: str, parent: Unit | None) -> tuple[str, int]:
     return f"{parent.path}{code}/", parent.depth + 1
 
 
+def _place(unit: Unit, parent: Unit | None) -> None:
+    """Set the unit's path and depth under ``parent``, refusing to put it below itself."""
+    if parent is not None and unit.pk is not None and unit.path and (
+        parent.path.startswith(unit.path)
+    ):
+        raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+    unit.path, unit.depth = _path_for(unit.code, parent)
+
+
 def _validate(unit: Unit) -> None:
     if "/" in unit.code or not unit.code.strip():
         raise ValidationError({"code": _("A unit code must not be empty or contain '/'.")})
-    if unit.parent is not None and unit.parent.path and unit.pk is not None and (
-        unit.parent.path.startswith(unit.path)
-    ):
-        raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
     if unit.successor_id is not None and unit.successor_id == unit.pk:
         raise ValidationError({"successor": _("A unit cannot succeed itself.")})
     if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
@@ -89,7 +94,7 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
         return unit
     old_path = unit.path
     if "parent" in diff:
-        unit.path, unit.depth = _path_for(unit.code, unit.parent)
+        _place(unit, unit.parent)
     _validate(unit)
     unit.save()
     if unit.path != old_path:
@@ -128,7 +133,7 @@ def unit_upsert(*, code: str, parent: Unit | None, defaults: dict[str, Any]) -> 
     if not changed:
         return unit, "same"
     old_path = unit.path
-    unit.path, unit.depth = path, depth
+    _place(unit, parent)
     _validate(unit)
     unit.save()
     if unit.path != old_path:

@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests mirror src/tinhso/; factories live in tests/factories.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from tests.factories import grant, staff_user
+from tinhso.accounts.permissions import SYSTEM
+from tinhso.units.loaders import units_load_reference
+from tinhso.units.models import Unit
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages from services in English, so that tests read them; pages choose per request."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_units(db: None) -> dict[str, Unit]:
+    """The shipped reference units (63 provinces, Khánh Hòa's departments and localities)."""
+    units_load_reference(actor=SYSTEM)
+    return {unit.code: unit for unit in Unit.objects.all()}
+
+
+@pytest.fixture
+def khanh_hoa(reference_units: dict[str, Unit]) -> Unit:
+    return reference_units["56"]
+
+
+@pytest.fixture
+def admin_user(reference_units: dict[str, Unit]) -> Any:
+    user = staff_user(unit=reference_units["VN"], username="admin")
+    grant(user, "administrator", reference_units["VN"])
+    return user
+
+
+@pytest.fixture
+def province_admin(reference_units: dict[str, Unit]) -> Any:
+    user = staff_user(unit=reference_units["56"], username="admin56")
+    grant(user, "administrator", reference_units["56"])
+    return user

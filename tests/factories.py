@@ -1,0 +1,62 @@
+"""Factories for every domain's models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from tinhso.accounts.models import RoleAssignment, User, UserKind
+from tinhso.units.models import Level, Unit
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    name = factory.Sequence(lambda n: f"Đơn vị thử {n}")
+    level = Level.COMMUNE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class: type[Unit], *args: Any, **kwargs: Any) -> Unit:
+        parent = kwargs.get("parent")
+        kwargs["path"] = f"{parent.path if parent else '/'}{kwargs['code']}/"
+        kwargs["depth"] = parent.depth + 1 if parent else 0
+        return super()._create(model_class, *args, **kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    kind = UserKind.STAFF
+    first_name = "Nguyễn"
+    last_name = factory.Sequence(lambda n: f"Văn {n}")
+    password = factory.PostGenerationMethodCall("set_password", "Mat-khau-2026!")
+
+    @factory.post_generation
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.save()
+
+
+PASSWORD = "Mat-khau-2026!"
+
+
+def staff_user(*, unit: Unit, **kwargs: Any) -> User:
+    return UserFactory(kind=UserKind.STAFF, unit=unit, **kwargs)
+
+
+def citizen(**kwargs: Any) -> User:
+    return UserFactory(kind=UserKind.CITIZEN, unit=None, **kwargs)
+
+
+def grant(user: User, role: str, unit: Unit) -> RoleAssignment:
+    assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    if hasattr(user, "_tinhso_scopes"):
+        del user._tinhso_scopes
+    return assignment
