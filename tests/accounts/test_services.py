@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 def test_an_administrator_creates_staff_in_their_units_with_roles(province_admin,
                                                                   reference_units):
     user = staff_user_create(actor=province_admin, username="bao.cao",
-                             unit=reference_units["56.STC"], password="Mot-mat-khau-dai-2026", roles=["unit_reporter"])
+                             unit=reference_units["56.STC"], password="Mot-mat-khau-dai-2026",
+                             roles=["unit_reporter"])
     assert user.kind == UserKind.STAFF and user.check_password("Mot-mat-khau-dai-2026")
     assert RoleAssignment.objects.filter(user=user, role="unit_reporter").exists()
     actions = list(AuditEvent.objects.filter(object_id=str(user.pk)).values_list("action",
