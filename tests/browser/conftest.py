@@ -54,7 +54,11 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    """A fresh page in its own context, as a Vietnamese visitor on a desktop screen."""
+    """A fresh page in its own context, as a Vietnamese visitor on a desktop screen.
+
+    The locale sets Accept-Language: without a language cookie Django's LocaleMiddleware
+    follows it, and headless Chromium would otherwise ask for English (en-US).
+    """
     context = chromium.new_context(
         locale="vi-VN",
         viewport={"width": 1280, "height": 900},
