@@ -37,7 +37,7 @@ def test_home_in_english(client, demo):
 
 
 def test_the_menu_names_every_area(client, demo):
-    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get("/").content.decode()
     for path in ("/services/", "/programme/", "/indicators/", "/rankings/", "/reports/",
                  "/units/"):
         assert f'href="{path}"' in page
@@ -107,3 +107,10 @@ def test_language_switch_is_remembered(client, reference_units):
     assert '<html lang="en">' in client.get("/units/").content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client, reference_units):
+    page = client.get("/units/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/units/").content.decode()
