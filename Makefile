@@ -69,7 +69,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src
 
-test: setup lint
+test: setup lint typecheck
 	$(BIN)/pytest
 
 openapi: $(VENV)/.installed

@@ -21,7 +21,7 @@ def format_number(value: float | int | Decimal | None, decimals: int = 0, lang: 
     sign = "-" if rounded < 0 else ""
     text = f"{abs(rounded):f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -19,7 +19,7 @@ AREAS = [
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    items = [
+    items: list[dict[str, Any]] = [
         {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
     ]
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})

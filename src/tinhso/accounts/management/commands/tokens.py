@@ -34,8 +34,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{token.prefix}…  {token.user.username:<20} {state:<8} "
                                   f"{token.name}")
         else:
-            token = ApiToken.objects.filter(prefix=options["prefix"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No token starts with '{options['prefix']}'.")
-            api_token_revoke(actor=SYSTEM, token=token)
+            api_token_revoke(actor=SYSTEM, token=found)
             self.stdout.write("Revoked.")
