@@ -78,7 +78,7 @@ openapi: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	cd src/tinhso && ../../$(TINHSO) makemessages --locale vi --locale en --no-obsolete \
-		--ignore 'web/static/*' && ../../$(TINHSO) compilemessages
+		--ignore 'web/static/*' --ignore 'migrations/*' && ../../$(TINHSO) compilemessages
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools
