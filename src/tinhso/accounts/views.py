@@ -3,8 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from tinhso.accounts.forms import RegistrationForm
+from tinhso.accounts.services import public_user_register
 
 
 class LoginView(auth_views.LoginView):
@@ -24,3 +33,32 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Logging out is a POST (the header's button) and returns to the home page."""
+
+
+@sensitive_post_parameters("password1", "password2")
+def register(request: HttpRequest) -> HttpResponse:
+    """Citizens and businesses open their own account (staff accounts are made by admins)."""
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        first, _sep, last = data["full_name"].strip().rpartition(" ")
+        try:
+            user = public_user_register(
+                username=data["username"], password=data["password1"], kind=data["kind"],
+                email=data["email"], phone=data["phone"], tax_code=data["tax_code"],
+                organisation_name=data["organisation_name"],
+                first_name=first, last_name=last,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:  # the password validators
+                form.add_error("password1", exc.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready."))
+            return redirect("web:home")
+    return render(request, "accounts/register.html", {"form": form})
