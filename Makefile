@@ -9,7 +9,7 @@ PORT   ?= 8000
 WORKERS ?= 3
 VENDOR := src/tinhso/web/static/vendor
 
-.PHONY: setup run serve demo test lint typecheck openapi messages browser clean help
+.PHONY: setup run demo test lint typecheck openapi messages lock clean help
 
 help:
 	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
@@ -58,8 +58,7 @@ run: setup
 	@echo "tinhso is served at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs   health: http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Log in with one of the demo accounts above."
-	$(BIN)/gunicorn tinhso.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips="127.0.0.1"
+	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn -c python:tinhso.gunicorn_conf
 
 # -- checks ----------------------------------------------------------------------------------
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("tinhso.accounts.urls")),
     path("units/", include("tinhso.units.urls")),
     path("audit/", include("tinhso.audit.urls")),
+    path("staff/", include("tinhso.accounts.staff_urls")),
     path("", include("tinhso.web.urls")),
 ]

@@ -56,3 +56,15 @@ def test_the_chosen_language_follows_the_user(client, reference_units):
     client.post(reverse("web:set_language"), {"language": "vi", "next": "/units/"})
     user.refresh_from_db()
     assert user.preferred_language == "vi"
+
+
+def test_failed_logins_behind_a_proxy_are_throttled_per_client(client, reference_units, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    staff_user(unit=reference_units["56"], username="canbo")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "canbo", "sai", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert login(client, "canbo", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    # Another client behind the same proxy is not locked out.
+    assert login(client, "canbo", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+    event = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).first()
+    assert event.ip_address == "203.0.113.9" and event.actor_repr == "anonymous"

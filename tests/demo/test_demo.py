@@ -50,3 +50,11 @@ def test_a_failed_demo_load_leaves_the_database_as_it_was():
         call_command("demo", "--quiet-accounts")
     assert Unit.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_published_data_without_demo_accounts(capsys):
+    call_command("published")
+    assert "created" in capsys.readouterr().out
+    assert Goal.objects.filter(unit__code="56").count() == 2
+    assert IndicatorValue.objects.filter(unit__code="56").count() == 7
+    assert not User.objects.exists()

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts.models import User, UserKind
+from tinhso.accounts.models import Role, User, UserKind
+from tinhso.units.models import Unit
 
 
 class RegistrationForm(forms.Form):
@@ -48,3 +49,41 @@ class RegistrationForm(forms.Form):
         if data.get("kind") == UserKind.CITIZEN and not data.get("full_name"):
             self.add_error("full_name", _("Give your full name."))
         return data
+
+
+def _unit_by_code(code: str) -> Unit:
+    try:
+        return Unit.objects.get(code=code.strip())
+    except Unit.DoesNotExist as exc:
+        raise forms.ValidationError(
+            _("There is no unit with code '%(code)s'."), params={"code": code}
+        ) from exc
+
+
+class StaffUserForm(forms.Form):
+    username = forms.RegexField(label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$")
+    first_name = forms.CharField(label=_("Family and middle name"), max_length=150,
+                                 required=False)
+    last_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    unit = forms.CharField(label=_("Unit (code)"), max_length=40)
+    role = forms.ChoiceField(label=_("Role at that unit"), required=False,
+                             choices=[("", "–"), *Role.choices])
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def clean_unit(self) -> Unit:
+        return _unit_by_code(self.cleaned_data["unit"])
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.CharField(label=_("Unit (code)"), max_length=40)
+
+    def clean_unit(self) -> Unit:
+        return _unit_by_code(self.cleaned_data["unit"])

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tinhso.accounts.models import ApiToken, User, hash_token
+from tinhso.accounts.models import ApiToken, RoleAssignment, User, UserKind, hash_token
 
 
 def user_for_token(raw: str) -> User | None:
@@ -20,3 +20,20 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def staff_in_scope(paths: list[str] | None, search: str = "") -> QuerySet[User]:
+    """Staff whose unit lies within the given unit paths (None: all), with units and roles."""
+    qs = User.objects.filter(kind=UserKind.STAFF).select_related("unit").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit")
+                 .order_by("role"))
+    )
+    if paths is not None:
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(unit__path__startswith=path)
+        qs = qs.filter(condition)
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(first_name__icontains=search)
+                       | Q(last_name__icontains=search) | Q(unit__name__icontains=search))
+    return qs.order_by("unit__path", "username")

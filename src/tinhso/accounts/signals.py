@@ -9,10 +9,11 @@ from django.dispatch import receiver
 
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
+from tinhso.core.http import client_ip
 
 
 def _ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request)
 
 
 @receiver(user_logged_in)
@@ -31,6 +32,6 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
                     **kwargs: Any) -> None:
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED,
+    audit_record(actor=None, actor_label="anonymous", action=AuditAction.LOGIN_FAILED,
                  details={"username": str(credentials.get("username", ""))[:150]},
                  ip_address=_ip(request))

@@ -24,9 +24,8 @@ class AuditAction(models.TextChoices):
     LOGIN_SUCCEEDED = "auth.login", _("Logged in")
     LOGIN_FAILED = "auth.login_failed", _("Login failed")
     LOGOUT = "auth.logout", _("Logged out")
-    DEMO_LOADED = "demo.loaded", _("Demo data loaded")
-    PROGRAMME_CHANGED = "programme.changed", _("Programme changed")
-    INDICATOR_VALUES_IMPORTED = "indicator_values.imported", _("Indicator values imported")
+    PUBLISHED_LOADED = "published.loaded", _("Published data loaded")
+    DEMO_LOADED = "demo.loaded", _("Demo accounts loaded")
 
 
 class AuditEvent(models.Model):

@@ -23,12 +23,17 @@ def audit_record(
     unit: Any = None,
     details: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
-    """Write one event. Call it inside the service's transaction, so both land or neither."""
+    """Write one event. Call it inside the service's transaction, so both land or neither.
+
+    ``actor`` None is the system (command line, start-up); ``actor_label`` names an actor that
+    is neither a user nor the system, such as an anonymous visitor.
+    """
     actor_obj = actor if getattr(actor, "pk", None) is not None else None
     return AuditEvent.objects.create(
         actor=actor_obj,
-        actor_repr=_actor_repr(actor),
+        actor_repr=actor_label or _actor_repr(actor),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -96,15 +96,35 @@ def demo_accounts() -> list[dict[str, str]]:
             for row in [*data["staff"], *data["public"]]]
 
 
+def _units() -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.filter(
+        code__in=["VN", "56", "56.SKHCN", "56.VP", "56.STC", "22366"])}
+
+
 @transaction.atomic
-def demo_load(*, actor: Any) -> Counter[str]:
+def published_load(*, actor: Any) -> Counter[str]:
+    """What a production installation starts from: the reference units, the programme's
+    documents and goals and the published figures. No accounts."""
     require(actor, "units.manage", None)
     counts = units_load_reference(actor=actor)
-    units = {u.code: u for u in Unit.objects.filter(
-        code__in=["VN", "56", "56.SKHCN", "56.VP", "56.STC", "22366"])}
-    counts.update(load_programme(units))
-    counts.update(load_accounts(units))
-    if counts["created"] or counts["updated"]:
+    units = _units()
+    programme = load_programme(units)
+    if programme["created"] or programme["updated"]:
+        audit_record(actor=actor, action=AuditAction.PUBLISHED_LOADED, unit=units["VN"],
+                     details={"created": programme["created"],
+                              "updated": programme["updated"]})
+    counts.update(programme)
+    return counts
+
+
+@transaction.atomic
+def demo_load(*, actor: Any) -> Counter[str]:
+    """The published data and the illustrative demonstration accounts."""
+    counts = published_load(actor=actor)
+    units = _units()
+    accounts = load_accounts(units)
+    if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
-                     details={"created": counts["created"], "updated": counts["updated"]})
+                     details={"accounts_created": accounts["created"]})
+    counts.update(accounts)
     return counts

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
@@ -53,6 +54,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "units/tree.html", {
         "roots": roots, "on": on, "level_counts": level_counts,
         "examples": [date(2022, 1, 1), date(2026, 1, 1)],
+        "home_code": settings.TINHSO_HOME_UNIT,
     })
 
 

@@ -23,7 +23,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
     ]
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
-    if may_somewhere(getattr(request, "user", None), "audit.view"):
+    user = getattr(request, "user", None)
+    if may_somewhere(user, "users.manage"):
+        items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
+    if may_somewhere(user, "audit.view"):
         items.append({"key": "audit", "label": _("Audit log"), "url": reverse("audit:list")})
     for item in items:
         item["active"] = request.path.startswith(str(item["url"]))
