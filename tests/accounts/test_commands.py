@@ -1,21 +1,14 @@
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
+from tests.helpers import run_command as run
 from tinhso.accounts.models import User
 from tinhso.accounts.selectors import user_for_token
 from tinhso.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def test_create_a_staff_user_with_a_role_and_a_token(reference_units):

@@ -18,6 +18,7 @@ from tinhso.accounts.permissions import may, may_somewhere, require, scope_paths
 from tinhso.accounts.selectors import staff_in_scope
 from tinhso.accounts.services import role_grant, role_revoke, staff_user_create, user_update
 from tinhso.audit.selectors import object_history
+from tinhso.core.forms import add_service_errors
 
 
 def _require_some_scope(request: HttpRequest) -> None:
@@ -31,14 +32,6 @@ def _staff(request: HttpRequest, username: str) -> User:
     if user is None:
         raise Http404(_("There is no staff member '%(name)s' in your units.") % {"name": username})
     return user
-
-
-def _form_errors(form: StaffUserForm | RoleGrantForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("password" if "password" in form.fields else None, exc.messages)
 
 
 @login_required
@@ -63,8 +56,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 password=data["password"], roles=[data["role"]] if data["role"] else [],
                 first_name=data["first_name"], last_name=data["last_name"], email=data["email"],
             )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except ValidationError as exc:  # the password validators give no field
+            add_service_errors(form, exc, default="password")
         else:
             messages.success(request, _("The user was created."))
             return redirect("staff:detail", username=user.username)
@@ -82,7 +75,7 @@ def staff_detail(request: HttpRequest, username: str) -> HttpResponse:
             role_grant(actor=request.user, user=user, role=form.cleaned_data["role"],
                        unit=form.cleaned_data["unit"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The role was granted."))
             return redirect("staff:detail", username=user.username)

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from tinhso.accounts.forms import RegistrationForm
 from tinhso.accounts.services import public_user_register
+from tinhso.core.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -51,12 +52,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 organisation_name=data["organisation_name"],
                 first_name=first, last_name=last,
             )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:  # the password validators
-                form.add_error("password1", exc.messages)
+        except ValidationError as exc:  # the password validators give no field
+            add_service_errors(form, exc, default="password1")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready."))

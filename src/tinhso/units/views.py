@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import may, require
 from tinhso.audit.selectors import object_history
+from tinhso.core.forms import add_service_errors
 from tinhso.units.models import Level, Unit
 from tinhso.units.selectors import merger_table, unit_children, unit_get, unit_tree
 from tinhso.units.services import unit_update
@@ -109,8 +110,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The unit was saved."))
             return redirect("units:detail", code=unit.code)
