@@ -36,3 +36,12 @@ def test_periods(code, kind, start, end, label):
 def test_a_bad_period_says_what_is_accepted():
     with pytest.raises(ValueError, match="'2020Q5' is not a period"):
         parse_period("2020Q5")
+
+
+def test_dates_as_people_type_them():
+    from tinhso.core.dates import parse_date
+
+    assert parse_date("2022-01-01") == date(2022, 1, 1)
+    assert parse_date(" 27/11/2026 ") == date(2026, 11, 27)
+    with pytest.raises(ValueError, match="'31/02/2026' is not a date"):
+        parse_date("31/02/2026")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import may, require
 from tinhso.audit.selectors import object_history
+from tinhso.core.dates import parse_date
 from tinhso.core.forms import add_service_errors
 from tinhso.units.models import Level, Unit
 from tinhso.units.selectors import merger_table, unit_children, unit_get, unit_tree
@@ -25,13 +26,11 @@ def parse_on(raw: str | None) -> date:
     """The ``on`` date of a request (YYYY-MM-DD or DD/MM/YYYY); today when absent."""
     if not raw:
         return timezone.localdate()
-    for parse in (date.fromisoformat, lambda s: date(*reversed([int(p) for p in s.split("/")]))):
-        try:
-            return parse(raw.strip())
-        except (ValueError, TypeError):
-            continue
-    raise BadRequest(_("'%(value)s' is not a date: write it as 2022-01-01 or 01/01/2022.")
-                     % {"value": raw})
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise BadRequest(_("'%(value)s' is not a date: write it as 2022-01-01 or 01/01/2022.")
+                         % {"value": raw}) from exc
 
 
 def _get_unit(code: str) -> Unit:
