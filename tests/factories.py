@@ -7,6 +7,7 @@ from typing import Any
 import factory
 
 from tinhso.accounts.models import RoleAssignment, User, UserKind
+from tinhso.indicators.models import Indicator, Measure, PeriodType
 from tinhso.units.models import Level, Unit
 
 
@@ -60,3 +61,13 @@ def grant(user: User, role: str, unit: Unit) -> RoleAssignment:
     if hasattr(user, "_tinhso_scopes"):
         del user._tinhso_scopes
     return assignment
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name = factory.Sequence(lambda n: f"Chỉ tiêu thử {n}")
+    measure = Measure.PERCENT
+    period_type = PeriodType.YEAR

@@ -6,3 +6,6 @@ class IndicatorsConfig(AppConfig):
     name = "tinhso.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from tinhso.indicators import permissions  # noqa: F401  (registers the actions)

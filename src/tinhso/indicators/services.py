@@ -1,0 +1,305 @@
+"""Writes on indicators, values and targets: each checks permission, runs in one transaction
+and records its audit event.
+
+A value's life: draft -> submitted -> approved (locked), or submitted -> returned (with a
+reason) -> draft again when corrected. Reopening an approved value needs a reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.permissions import require
+from tinhso.audit.models import AuditAction
+from tinhso.audit.services import audit_record
+from tinhso.core.periods import parse_period
+from tinhso.indicators.formula import FormulaError, check_catalogue
+from tinhso.indicators.models import (
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    PeriodType,
+    Target,
+    ValueStatus,
+)
+from tinhso.units.models import Unit
+
+INDICATOR_FIELDS = {
+    "name", "name_en", "definition", "legal_basis", "measure", "direction", "period_type",
+    "reporting_levels", "aggregation", "weight_indicator", "formula", "source_kind",
+    "owner_unit", "task_group", "decimals", "is_headline", "is_illustrative", "display_order",
+}
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+PERIOD_TYPES = {"year": PeriodType.YEAR, "half_year": PeriodType.HALF_YEAR,
+                "quarter": PeriodType.QUARTER, "month": PeriodType.MONTH}
+
+
+def _check_formulas(indicator: Indicator) -> None:
+    """Refuse a formula with a syntax error, an unknown code or a cycle, saying why."""
+    formulas = dict(Indicator.objects.exclude(formula="").exclude(pk=indicator.pk)
+                    .values_list("code", "formula"))
+    if indicator.formula:
+        formulas[indicator.code] = indicator.formula
+    known = set(Indicator.objects.values_list("code", flat=True)) | {indicator.code}
+    try:
+        check_catalogue(formulas, known)
+    except FormulaError as exc:
+        raise ValidationError({"formula": str(exc)}) from exc
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "pk") and hasattr(value, "code"):
+        return value.code
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, code: str, name: str, measure: str, **fields: Any
+                     ) -> Indicator:
+    unknown = set(fields) - INDICATOR_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    # The owner is the unit answerable for the indicator: by default the author's own unit.
+    fields.setdefault("owner_unit", getattr(actor, "unit", None))
+    require(actor, "indicators.define", fields["owner_unit"])
+    indicator = Indicator(code=code.strip(), name=name.strip(), measure=measure, **fields)
+    indicator.full_clean()
+    _check_formulas(indicator)
+    indicator.save()
+    audit_record(actor=actor, action=AuditAction.INDICATOR_CREATED, obj=indicator,
+                 unit=indicator.owner_unit,
+                 details={"code": indicator.code, "formula": indicator.formula})
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Indicator:
+    unknown = set(changes) - INDICATOR_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    require(actor, "indicators.define", indicator.owner_unit)
+    diff = {}
+    for field, value in changes.items():
+        if getattr(indicator, field) != value:
+            diff[field] = {"from": _plain(getattr(indicator, field)), "to": _plain(value)}
+            setattr(indicator, field, value)
+    if diff:
+        indicator.full_clean()
+        _check_formulas(indicator)
+        indicator.save()
+        audit_record(actor=actor, action=AuditAction.INDICATOR_UPDATED, obj=indicator,
+                     unit=indicator.owner_unit, details={"changes": diff})
+    return indicator
+
+
+def _check_period(indicator: Indicator, period: str) -> None:
+    try:
+        parsed = parse_period(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    if PERIOD_TYPES[parsed.type] != indicator.period_type:
+        raise ValidationError({"period": _(
+            "%(indicator)s is reported by %(expected)s; '%(period)s' is a %(given)s."
+        ) % {"indicator": indicator.code, "expected": indicator.get_period_type_display(),
+             "period": period, "given": PeriodType(PERIOD_TYPES[parsed.type]).label}})
+
+
+def to_decimal(raw: Any, field: str = "value") -> Decimal:
+    """A number from a form, a file or the API; '64,06' (Vietnamese comma) is accepted."""
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int | float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if "," in text and "." in text:  # 1.234,5 (vi) or 1,234.5 (en)
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
+            else text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValidationError({field: _("'%(raw)s' is not a number.") % {"raw": raw}}) from exc
+    if not value.is_finite():
+        raise ValidationError({field: _("'%(raw)s' is not a number.") % {"raw": raw}})
+    return value
+
+
+def _check_value(indicator: Indicator, value: Decimal) -> None:
+    if indicator.measure == "percent" and not (0 <= value <= 100):
+        raise ValidationError({"value": _("A percentage is between 0 and 100; got %(v)s.")
+                               % {"v": value}})
+    if indicator.measure in ("count", "money", "rank") and value < 0:
+        raise ValidationError({"value": _("This value cannot be negative; got %(v)s.")
+                               % {"v": value}})
+    if indicator.measure == "count" and value != value.to_integral_value():
+        raise ValidationError({"value": _("A count is a whole number; got %(v)s.")
+                               % {"v": value}})
+
+
+def value_check(*, indicator: Indicator, unit: Unit, period: str, value: Any) -> Decimal:
+    """Validate one value as entered (shared by the form, the API and file imports)."""
+    if indicator.formula:
+        raise ValidationError({"indicator": _(
+            "%(code)s is computed from a formula; it is not entered."
+        ) % {"code": indicator.code}})
+    if indicator.reporting_levels and unit.level not in indicator.reporting_levels:
+        raise ValidationError({"unit": _(
+            "%(unit)s (%(level)s) does not report %(code)s."
+        ) % {"unit": unit.name, "level": unit.get_level_display(), "code": indicator.code}})
+    _check_period(indicator, period)
+    number = to_decimal(value)
+    _check_value(indicator, number)
+    return number
+
+
+def _locked(actor: Any, indicator: Indicator, unit: Unit, period: str) -> IndicatorValue | None:
+    existing = (IndicatorValue.objects.select_for_update()
+                .filter(indicator=indicator, unit=unit, period=period).first())
+    if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+        raise ValidationError({"value": _(
+            "The value of %(code)s for %(unit)s, %(period)s is %(status)s; it cannot be changed."
+        ) % {"code": indicator.code, "unit": unit.name, "period": period,
+             "status": existing.get_status_display().lower()}})
+    return existing
+
+
+@transaction.atomic
+def value_save(*, actor: Any, indicator: Indicator, unit: Unit, period: str, value: Any,
+               comment: str = "", source: str = "", submit: bool = False) -> IndicatorValue:
+    """Enter (or correct) a unit's value as a draft, or submit it at once."""
+    require(actor, "indicators.enter", unit)
+    number = value_check(indicator=indicator, unit=unit, period=period, value=value)
+    existing = _locked(actor, indicator, unit, period)
+    before = str(existing.value) if existing else None
+    obj = existing or IndicatorValue(indicator=indicator, unit=unit, period=period)
+    obj.value = number
+    obj.comment = comment
+    obj.source = source or _("Entered by %(unit)s") % {"unit": unit.name}
+    obj.author = actor if getattr(actor, "pk", None) else None
+    obj.status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
+    obj.save()
+    audit_record(actor=actor,
+                 action=AuditAction.VALUE_SUBMITTED if submit else AuditAction.VALUE_SAVED,
+                 obj=obj, unit=unit,
+                 details={"indicator": indicator.code, "period": period,
+                          "from": before, "to": str(number)})
+    return obj
+
+
+def _transition(actor: Any, value: IndicatorValue, action: str, allowed: set[str],
+                to: str, event: AuditAction, reason: str = "") -> IndicatorValue:
+    value = IndicatorValue.objects.select_for_update().select_related(
+        "indicator", "unit").get(pk=value.pk)
+    require(actor, action, value.unit)
+    if value.status not in allowed:
+        raise ValidationError({"status": _(
+            "This value is %(status)s; it cannot be %(action)s."
+        ) % {"status": value.get_status_display().lower(), "action": ValueStatus(to).label
+             .lower()}})
+    previous = value.status
+    value.status = to
+    if to == ValueStatus.RETURNED:
+        value.return_reason = reason
+    value.save(update_fields=["status", "return_reason", "updated_at"])
+    audit_record(actor=actor, action=event, obj=value, unit=value.unit,
+                 details={"indicator": value.indicator.code, "period": value.period,
+                          "from": previous, "to": to, "reason": reason})
+    return value
+
+
+@transaction.atomic
+def value_submit(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
+    return _transition(actor, value, "indicators.enter",
+                       {ValueStatus.DRAFT, ValueStatus.RETURNED}, ValueStatus.SUBMITTED,
+                       AuditAction.VALUE_SUBMITTED)
+
+
+@transaction.atomic
+def value_approve(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
+    return _transition(actor, value, "indicators.approve", {ValueStatus.SUBMITTED},
+                       ValueStatus.APPROVED, AuditAction.VALUE_APPROVED)
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    return reason.strip()
+
+
+@transaction.atomic
+def value_return(*, actor: Any, value: IndicatorValue, reason: str) -> IndicatorValue:
+    return _transition(actor, value, "indicators.approve", {ValueStatus.SUBMITTED},
+                       ValueStatus.RETURNED, AuditAction.VALUE_RETURNED, _reason(reason))
+
+
+@transaction.atomic
+def value_reopen(*, actor: Any, value: IndicatorValue, reason: str) -> IndicatorValue:
+    """Unlock an approved value (back to returned, so the unit corrects it); reason required."""
+    return _transition(actor, value, "indicators.approve", {ValueStatus.APPROVED},
+                       ValueStatus.RETURNED, AuditAction.VALUE_REOPENED, _reason(reason))
+
+
+@transaction.atomic
+def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> Evidence:
+    """Attach a file to a value: PDF, image, Word or Excel, at most 10 MB, content checked."""
+    require(actor, "indicators.enter", value.unit)
+    name = PurePath(upload.name or "").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise ValidationError({"file": _("%(name)s: only PDF, JPEG, PNG, Word (.docx) or Excel "
+                                         "(.xlsx) files are accepted.") % {"name": name}})
+    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"file": _("%(name)s is larger than 10 MB.") % {"name": name}})
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"],
+                  ".jpeg": [b"\xff\xd8\xff"], ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"]}
+    if not any(head.startswith(sig) for sig in signatures[suffix]):
+        raise ValidationError({"file": _("%(name)s is not really a %(kind)s file.")
+                               % {"name": name, "kind": suffix[1:].upper()}})
+    evidence = Evidence(value=value, name=name, content_type=EVIDENCE_TYPES[suffix],
+                        size=upload.size,
+                        uploaded_by=actor if getattr(actor, "pk", None) else None)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    audit_record(actor=actor, action=AuditAction.EVIDENCE_ADDED, obj=value, unit=value.unit,
+                 details={"file": name, "size": upload.size})
+    return evidence
+
+
+@transaction.atomic
+def target_set(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value: Any,
+               baseline_year: int | None = None, baseline_value: Any = None,
+               source: str = "", is_illustrative: bool = False) -> Target:
+    require(actor, "indicators.define", unit)
+    number = to_decimal(value)
+    _check_value(indicator, number)
+    baseline = to_decimal(baseline_value, "baseline_value") if baseline_value not in (None, "") \
+        else None
+    target, _created = Target.objects.update_or_create(
+        indicator=indicator, unit=unit, year=year,
+        defaults={"value": number, "baseline_year": baseline_year, "baseline_value": baseline,
+                  "source": source, "is_illustrative": is_illustrative},
+    )
+    audit_record(actor=actor, action=AuditAction.TARGET_SET, obj=target, unit=unit,
+                 details={"indicator": indicator.code, "year": year, "value": str(number)})
+    return target
