@@ -86,7 +86,9 @@ def _below_sums(index: UnitIndex, rows: Rows, weights: np.ndarray, n_periods: in
     w = weights[row_of_pair]
     total = np.bincount(keys, weights=w * rows.value[row_of_pair], minlength=n_periods * n)
     weight = np.bincount(keys, weights=w, minlength=n_periods * n)
-    return total.reshape(n_periods, n), weight.reshape(n_periods, n)
+    # (bincount of nothing is an integer array: make both float)
+    return (total.astype(float).reshape(n_periods, n),
+            weight.astype(float).reshape(n_periods, n))
 
 
 def aggregate(index: UnitIndex, rows: Rows, how: str, n_periods: int,

@@ -1,15 +1,168 @@
+"""Reads on indicators: computed values at any unit and period, series, status vs targets.
+
+Every function loads what it needs in a fixed number of queries and computes with
+``indicators.compute`` (NumPy), never one query per unit or per value.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
 from django.db.models import QuerySet
 
-from tinhso.indicators.models import IndicatorValue
+from tinhso.core.periods import Period, parse_period
+from tinhso.indicators.compute import Rows, UnitIndex, build_unit_index, evaluate_catalogue
+from tinhso.indicators.formula import check_catalogue, parse
+from tinhso.indicators.models import Indicator, IndicatorValue, Target, ValueStatus
+from tinhso.indicators.progress import Progress, assess
 from tinhso.units.models import Unit
+
+COUNTED = (ValueStatus.APPROVED,)
 
 
 def headline_values(unit: Unit) -> QuerySet[IndicatorValue]:
-    """The unit's values of headline indicators, in display order then period (one query)."""
+    """The unit's stored values of headline indicators, in display order then period."""
     return (
         IndicatorValue.objects.filter(unit=unit, indicator__is_headline=True)
         .select_related("indicator")
         .order_by("indicator__display_order", "indicator__code", "period")
     )
+
+
+def catalogue() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("owner_unit", "weight_indicator")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The indicators to compute (inputs first) and their rules."""
+
+    order: list[str]
+    rules: dict[str, tuple[str, str | None, str]]
+    ids: dict[str, int]
+
+
+def plan_for(codes: Iterable[str]) -> Plan:
+    """The codes and everything they depend on (formula inputs, weights), in order (1 query)."""
+    everything = {i.code: i for i in Indicator.objects.select_related("weight_indicator")}
+    needed: set[str] = set()
+    stack = list(codes)
+    while stack:
+        code = stack.pop()
+        if code in needed or code not in everything:
+            continue
+        needed.add(code)
+        indicator = everything[code]
+        if indicator.formula:
+            stack.extend(parse(indicator.formula).codes)
+        if indicator.weight_indicator:
+            stack.append(indicator.weight_indicator.code)
+    formulas = {c: everything[c].formula for c in needed if everything[c].formula}
+    formula_order = check_catalogue(formulas, set(everything))
+    plain = sorted(c for c in needed if not everything[c].formula)
+    # Weighted averages after their weights.
+    plain.sort(key=lambda c: everything[c].weight_indicator is not None)
+    rules: dict[str, tuple[str, str | None, str]] = {}
+    for c in needed:
+        weight = everything[c].weight_indicator
+        rules[c] = (everything[c].aggregation, weight.code if weight else None,
+                    everything[c].formula)
+    return Plan([*plain, *formula_order], rules, {c: everything[c].pk for c in needed})
+
+
+@dataclass(frozen=True)
+class Computed:
+    index: UnitIndex
+    units: list[tuple[int, str, str]]
+    periods: list[str]
+    matrices: dict[str, np.ndarray]
+
+    def value(self, code: str, unit: Unit, period: str) -> float | None:
+        if code not in self.matrices or period not in self.periods:
+            return None
+        position = self.index.position.get(unit.pk)
+        if position is None:
+            return None
+        result = self.matrices[code][self.periods.index(period), position]
+        return None if np.isnan(result) else float(result)
+
+    def series(self, code: str, unit: Unit) -> list[tuple[str, float]]:
+        position = self.index.position.get(unit.pk)
+        if position is None or code not in self.matrices:
+            return []
+        column = self.matrices[code][:, position]
+        return [(p, float(v)) for p, v in zip(self.periods, column, strict=True)
+                if not np.isnan(v)]
+
+
+def compute(*, codes: Iterable[str], periods: Sequence[str] | None = None,
+            root: Unit | None = None, statuses: Sequence[str] = COUNTED) -> Computed:
+    """Values of ``codes`` at every unit within ``root`` (all units when None) for ``periods``
+    (every period with data when None). Three queries whatever the size."""
+    plan = plan_for(codes)
+    units_qs = Unit.objects.all() if root is None else Unit.objects.within(root)
+    units = list(units_qs.order_by("path").values_list("id", "code", "path"))
+    index = build_unit_index(units)
+    raw = IndicatorValue.objects.filter(
+        indicator_id__in=[plan.ids[c] for c in plan.order if not plan.rules[c][2]],
+        status__in=statuses,
+    )
+    if root is not None:
+        raw = raw.filter(unit__path__startswith=root.path)
+    if periods is not None:
+        raw = raw.filter(period__in=periods)
+    data = list(raw.values_list("indicator_id", "unit_id", "period", "value"))
+    if periods is None:
+        periods = sorted({row[2] for row in data}, key=lambda p: (parse_period(p).start, p))
+    period_pos = {p: i for i, p in enumerate(periods)}
+    code_of = {pk: code for code, pk in plan.ids.items()}
+    grouped: dict[str, list[tuple[int, int, float]]] = {}
+    for indicator_id, unit_id, period, value in data:
+        position = index.position.get(unit_id)
+        if position is not None and period in period_pos:
+            grouped.setdefault(code_of[indicator_id], []).append(
+                (position, period_pos[period], float(value)))
+    rows = {code: Rows(np.array([r[0] for r in items], dtype=np.int64),
+                       np.array([r[1] for r in items], dtype=np.int64),
+                       np.array([r[2] for r in items], dtype=float))
+            for code, items in grouped.items()}
+    matrices = evaluate_catalogue(index, len(periods), plan.order, plan.rules, rows)
+    return Computed(index, units, list(periods), matrices)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period: Period
+    value: float
+
+
+def indicator_series(indicator: Indicator, unit: Unit) -> list[SeriesPoint]:
+    computed = compute(codes=[indicator.code], root=unit)
+    return [SeriesPoint(parse_period(p), v) for p, v in computed.series(indicator.code, unit)]
+
+
+def next_target(indicator: Indicator, unit: Unit, after_year: int | None = None
+                ) -> Target | None:
+    qs = Target.objects.filter(indicator=indicator, unit=unit)
+    if after_year is not None:
+        upcoming = qs.filter(year__gte=after_year).order_by("year").first()
+        if upcoming is not None:
+            return upcoming
+    return qs.order_by("-year").first()
+
+
+def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoint],
+                       today: date | None = None) -> tuple[Target | None, Progress | None]:
+    year = (today or date.today()).year
+    target = next_target(indicator, unit, year)
+    if target is None:
+        return None, None
+    points = [(p.period.end, p.value) for p in series if p.period.end.year <= target.year]
+    progress = assess(points, float(target.value), target.year,
+                      higher_is_better=indicator.direction == "higher",
+                      baseline=float(target.baseline_value)
+                      if target.baseline_value is not None else None)
+    return target, progress
