@@ -1,0 +1,338 @@
+"""Excel and CSV: the pre-filled template a unit fills in, and its validated import.
+
+An uploaded file is checked row by row before anything is written; any problem rejects the
+whole file with every problem listed (row, column, what is wrong), and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tinhso.accounts.permissions import may
+from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.services import audit_record
+from tinhso.core.periods import parse_period
+from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
+from tinhso.indicators.services import value_check
+from tinhso.units.models import Unit
+
+REQUIRED = ("indicator", "unit", "period", "value")
+COLUMNS = ("indicator", "indicator_name", "measure", "unit", "unit_name", "period", "value",
+           "comment", "last_period", "last_value")
+MAX_ROWS = 50_000
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportRejected(Exception):
+    """The file was refused; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    skipped_blank: int
+
+
+def _rows_from_xlsx(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip().lower() if c is not None else "" for c in next(rows, [])]
+    for number, cells in enumerate(rows, start=2):
+        yield number, dict(zip(header, cells, strict=False))
+
+
+def _rows_from_csv(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = content.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t") if text else "excel"
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+    yield from enumerate(reader, start=2)
+
+
+def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of an .xlsx or .csv file as (row number, {column: cell})."""
+    if len(content) > MAX_BYTES:
+        raise ImportRejected([RowError(0, _("file"), _("the file is larger than 20 MB"))])
+    lower = name.lower()
+    try:
+        if lower.endswith(".xlsx"):
+            rows = list(_rows_from_xlsx(content))
+        elif lower.endswith(".csv"):
+            rows = list(_rows_from_csv(content))
+        else:
+            raise ImportRejected([RowError(0, _("file"), _("send an .xlsx or .csv file"))])
+    except ImportRejected:
+        raise
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ImportRejected([RowError(0, _("file"), _("not a UTF-8 CSV file: %s") % exc)]) \
+            from exc
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportRejected([RowError(0, _("file"), _("the file cannot be read: %s") % exc)]) \
+            from exc
+    if not rows:
+        raise ImportRejected([RowError(1, _("file"), _("the file has no rows"))])
+    missing = [c for c in REQUIRED if c not in rows[0][1]]
+    if missing:
+        raise ImportRejected([RowError(1, c, _("this column is missing")) for c in missing])
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected([RowError(0, _("file"), _("more than %d rows") % MAX_ROWS)])
+    return rows
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    indicator: Indicator
+    unit: Unit
+    period: str
+    value: Decimal
+    comment: str
+
+
+def check_rows(actor: Any, rows: Sequence[tuple[int, dict[str, Any]]]
+               ) -> tuple[list[CheckedRow], int]:
+    """Validate every row (queries are per file, not per row); ImportRejected lists all."""
+    codes = {_text(r.get("indicator")) for _, r in rows}
+    unit_codes = {_text(r.get("unit")) for _, r in rows}
+    indicators = Indicator.objects.in_bulk([c for c in codes if c], field_name="code")
+    units = Unit.objects.in_bulk([c for c in unit_codes if c], field_name="code")
+    existing = {
+        (v.indicator_id, v.unit_id, v.period): v.status
+        for v in IndicatorValue.objects.filter(
+            indicator__code__in=codes, unit__code__in=unit_codes).only(
+            "indicator_id", "unit_id", "period", "status")
+    }
+    errors: list[RowError] = []
+    checked: list[CheckedRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    blank = 0
+    for number, row in rows:
+        code, unit_code, period = (_text(row.get("indicator")), _text(row.get("unit")),
+                                   _text(row.get("period")))
+        raw_value = row.get("value")
+        if not any(_text(row.get(c)) for c in REQUIRED):
+            continue  # an empty line
+        if raw_value is None or _text(raw_value) == "":
+            blank += 1  # a template row the unit left empty
+            continue
+        row_errors: list[RowError] = []
+        indicator = indicators.get(code)
+        unit = units.get(unit_code)
+        if indicator is None:
+            row_errors.append(RowError(number, "indicator",
+                                       _("'%s' is not an indicator code") % code))
+        if unit is None:
+            row_errors.append(RowError(number, "unit", _("'%s' is not a unit code") % unit_code))
+        elif not may(actor, "indicators.enter", unit):
+            row_errors.append(RowError(number, "unit", _(
+                "you may not enter values for %(unit)s") % {"unit": unit.name}))
+        key = (code, unit_code, period)
+        if key in seen:
+            row_errors.append(RowError(number, "period", _(
+                "the same indicator, unit and period as row %d") % seen[key]))
+        seen.setdefault(key, number)
+        if indicator is not None and unit is not None and not row_errors:
+            try:
+                value = value_check(indicator=indicator, unit=unit, period=period,
+                                    value=raw_value)
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    column = field if field in COLUMNS else "value"
+                    row_errors.extend(RowError(number, column, m) for m in messages)
+            else:
+                status = existing.get((indicator.pk, unit.pk, period))
+                if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+                    row_errors.append(RowError(number, "value", _(
+                        "the value for this period is already %s") % ValueStatus(status)
+                        .label.lower()))
+                else:
+                    checked.append(CheckedRow(indicator, unit, period, value,
+                                              _text(row.get("comment"))))
+        errors.extend(row_errors)
+    if errors:
+        raise ImportRejected(errors)
+    return checked, blank
+
+
+@transaction.atomic
+def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False,
+                  source: str = "") -> ImportResult:
+    """Import values from a filled template or CSV: all rows or none."""
+    rows = read_rows(name, content)
+    checked, blank = check_rows(actor, rows)
+    status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
+    keys = [(c.indicator.pk, c.unit.pk, c.period) for c in checked]
+    current = {
+        (v.indicator_id, v.unit_id, v.period): v
+        for v in IndicatorValue.objects.select_for_update().filter(
+            indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
+            period__in={k[2] for k in keys})
+    }
+    author = actor if getattr(actor, "pk", None) else None
+    to_create, to_update, events = [], [], []
+    unchanged = 0
+    now = timezone.now()
+    for row in checked:
+        key = (row.indicator.pk, row.unit.pk, row.period)
+        value = current.get(key)
+        if value is not None and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+            raise ImportRejected([RowError(0, "value", _("a value changed while importing; "
+                                                         "send the file again"))])
+        if value is not None and value.value == row.value and value.status == status \
+                and value.comment == row.comment:
+            unchanged += 1
+            continue
+        before = str(value.value) if value is not None else None
+        if value is None:
+            value = IndicatorValue(indicator=row.indicator, unit=row.unit, period=row.period)
+            to_create.append(value)
+        else:
+            to_update.append(value)
+        value.value, value.comment, value.status, value.author = (
+            row.value, row.comment, status, author)
+        value.source = source or _("Imported from %s") % name
+        value.updated_at = now
+        events.append((value, row, before))
+    for value in to_create:  # bulk_create does not call save()
+        value.period_start = parse_period(value.period).start
+    IndicatorValue.objects.bulk_create(to_create)
+    IndicatorValue.objects.bulk_update(
+        to_update, ["value", "comment", "status", "author", "source", "updated_at"])
+    pks = {(v.indicator_id, v.unit_id, v.period): v.pk for v in IndicatorValue.objects.filter(
+        indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
+        period__in={k[2] for k in keys}).only("id", "indicator_id", "unit_id", "period")}
+    action = AuditAction.VALUE_SUBMITTED if submit else AuditAction.VALUE_SAVED
+    AuditEvent.objects.bulk_create([
+        AuditEvent(actor=author, actor_repr=getattr(actor, "username", "system"), action=action,
+                   object_type="indicators.indicatorvalue",
+                   object_id=str(pks[(v.indicator_id, v.unit_id, v.period)]),
+                   object_repr=f"{row.indicator.code} {row.unit.code} {row.period}",
+                   unit=row.unit,
+                   details={"indicator": row.indicator.code, "period": row.period,
+                            "from": before, "to": str(row.value), "file": name})
+        for v, row, before in events
+    ])
+    result = ImportResult(len(to_create), len(to_update), unchanged, blank)
+    audit_record(actor=actor, action=AuditAction.VALUES_IMPORTED,
+                 unit=getattr(actor, "unit", None),
+                 details={"file": name, "created": result.created, "updated": result.updated,
+                          "unchanged": result.unchanged})
+    return result
+
+
+def _last_values(indicators: Sequence[Indicator], units: Sequence[Unit]
+                 ) -> dict[tuple[int, int], IndicatorValue]:
+    latest: dict[tuple[int, int], IndicatorValue] = {}
+    for value in IndicatorValue.objects.filter(indicator__in=indicators, unit__in=units) \
+            .order_by("period_start"):
+        latest[(value.indicator_id, value.unit_id)] = value
+    return latest
+
+
+def template_workbook(*, indicators: Sequence[Indicator], units: Sequence[Unit], period: str,
+                      title: str = "") -> bytes:
+    """An .xlsx pre-filled with one row per indicator and unit: codes, names, the period and
+    the last value; the unit fills 'value' (and 'comment') and uploads it back."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "values"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    last = _last_values(indicators, units)
+    fill = PatternFill("solid", fgColor="FFF3CD")
+    for unit in units:
+        for indicator in indicators:
+            if indicator.formula or (indicator.reporting_levels
+                                     and unit.level not in indicator.reporting_levels):
+                continue
+            previous = last.get((indicator.pk, unit.pk))
+            sheet.append([indicator.code, indicator.name, indicator.get_measure_display(),
+                          unit.code, unit.name, period, None, None,
+                          previous.period if previous else None,
+                          float(previous.value) if previous else None])
+            sheet.cell(row=sheet.max_row, column=7).fill = fill
+    validation = DataValidation(type="decimal", allow_blank=True,
+                                error=_("Enter a number"), showErrorMessage=True)
+    validation.add(f"G2:G{max(sheet.max_row, 2)}")
+    sheet.add_data_validation(validation)
+    for column, width in zip("ABCDEFGHIJ", (22, 48, 14, 10, 36, 10, 14, 30, 12, 12),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "G2"
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.protection = Protection(locked=cell.column not in (7, 8))
+    info = workbook.create_sheet("about")
+    info.append([title or _("Indicator values")])
+    info.append([_("Fill in the 'value' column (and 'comment' if useful), save, and upload "
+                   "this file. Do not change the other columns.")])
+    info.append([_("Numbers may use a decimal comma: 64,06.")])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def values_csv(values: Iterable[IndicatorValue]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicator", "unit", "unit_name", "period", "value", "status", "source",
+                     "illustrative"])
+    for v in values:
+        writer.writerow([v.indicator.code, v.unit.code, v.unit.name, v.period,
+                         format(v.value.normalize(), "f"), v.status, v.source,
+                         "yes" if v.is_illustrative else ""])
+    return out.getvalue()
+
+
+def values_xlsx(values: Iterable[IndicatorValue]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "values"
+    sheet.append(["indicator", "indicator_name", "unit", "unit_name", "period", "value",
+                  "status", "source", "illustrative"])
+    for v in values:
+        sheet.append([v.indicator.code, v.indicator.name, v.unit.code, v.unit.name, v.period,
+                      float(v.value), v.get_status_display(), v.source,
+                      "yes" if v.is_illustrative else ""])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
