@@ -114,3 +114,12 @@ def test_vietnamese_even_when_the_browser_asks_for_english(client, reference_uni
     assert '<html lang="vi">' in page
     client.cookies["django_language"] = "en"
     assert '<html lang="en">' in client.get("/units/").content.decode()
+
+
+def test_home_shows_targets_with_their_status(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        page = client.get("/").content.decode()
+    assert 'data-testid="targets-table"' in page
+    assert 'data-status="achieved"' in page  # DTI rank 16 (2024) against top 25 (2025)
+    assert 'data-status="unknown"' in page  # DTI score: one published value, no trend yet
+    assert "800/1000" in page

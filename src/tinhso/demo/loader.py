@@ -18,7 +18,7 @@ from tinhso.accounts.permissions import require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
-from tinhso.indicators.models import Indicator, IndicatorValue
+from tinhso.indicators.models import Indicator, IndicatorValue, Target
 from tinhso.programme.models import Document, Goal
 from tinhso.units.loaders import units_load_reference
 from tinhso.units.models import Unit
@@ -50,6 +50,15 @@ def load_programme(units: dict[str, Unit]) -> Counter[str]:
         values = {k: v for k, v in row.items() if k != "code"}
         indicators[row["code"]], outcome = upsert(Indicator, {"code": row["code"]}, values)
         counts[outcome] += 1
+    for row in data["targets"]:
+        lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
+                  "year": row["year"]}
+        values = {"value": Decimal(row["value"]), "source": row["source"],
+                  "baseline_year": row.get("baseline_year"),
+                  "baseline_value": Decimal(row["baseline_value"])
+                  if row.get("baseline_value") else None,
+                  "is_illustrative": row.get("is_illustrative", False)}
+        counts[upsert(Target, lookup, values)[1]] += 1
     for row in data["values"]:
         lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
                   "period": row["period"]}

@@ -160,9 +160,43 @@ def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoin
     target = next_target(indicator, unit, year)
     if target is None:
         return None, None
+    return target, _assess(indicator, target, series)
+
+
+def _assess(indicator: Indicator, target: Target, series: list[SeriesPoint]) -> Progress:
     points = [(p.period.end, p.value) for p in series if p.period.end.year <= target.year]
-    progress = assess(points, float(target.value), target.year,
-                      higher_is_better=indicator.direction == "higher",
-                      baseline=float(target.baseline_value)
-                      if target.baseline_value is not None else None)
-    return target, progress
+    return assess(points, float(target.value), target.year,
+                  higher_is_better=indicator.direction == "higher",
+                  baseline=float(target.baseline_value)
+                  if target.baseline_value is not None else None)
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    indicator: Indicator
+    target: Target
+    progress: Progress
+    series: list[SeriesPoint]
+
+
+def targets_with_progress(unit: Unit, today: date | None = None) -> list[TargetStatus]:
+    """Each indicator's next target for the unit, with its status (a fixed number of queries)."""
+    year = (today or date.today()).year
+    targets = list(Target.objects.filter(unit=unit).select_related("indicator")
+                   .order_by("indicator__display_order", "indicator__code", "year"))
+    chosen: dict[int, Target] = {}
+    for target in targets:  # the first target not yet past, else the last one
+        current = chosen.get(target.indicator_id)
+        if current is None or (current.year < year and target.year >= current.year):
+            chosen[target.indicator_id] = target
+    if not chosen:
+        return []
+    computed = compute(codes=[t.indicator.code for t in chosen.values()], root=unit)
+    result = []
+    for target in chosen.values():
+        indicator = target.indicator
+        series = [SeriesPoint(parse_period(p), v)
+                  for p, v in computed.series(indicator.code, unit)]
+        result.append(TargetStatus(indicator, target, _assess(indicator, target, series),
+                                   series))
+    return result

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.services import user_set_language
-from tinhso.indicators.selectors import headline_values
+from tinhso.indicators.selectors import headline_values, targets_with_progress
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
 from tinhso.units.models import Unit
 from tinhso.web.context_processors import AREAS
@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "goals": list(goals_for_unit(unit)) if unit else [],
         "documents": list(documents_for_unit(unit)) if unit else [],
         "figures": list(headline_values(unit)) if unit else [],
+        "targets": targets_with_progress(unit) if unit else [],
     }
     return render(request, "web/home.html", context)
 
