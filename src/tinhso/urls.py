@@ -15,5 +15,6 @@ urlpatterns = [
     path("units/", include("tinhso.units.urls")),
     path("audit/", include("tinhso.audit.urls")),
     path("staff/", include("tinhso.accounts.staff_urls")),
+    path("indicators/", include("tinhso.indicators.urls")),
     path("", include("tinhso.web.urls")),
 ]

@@ -160,10 +160,10 @@ def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoin
     target = next_target(indicator, unit, year)
     if target is None:
         return None, None
-    return target, _assess(indicator, target, series)
+    return target, progress_for(indicator, target, series)
 
 
-def _assess(indicator: Indicator, target: Target, series: list[SeriesPoint]) -> Progress:
+def progress_for(indicator: Indicator, target: Target, series: list[SeriesPoint]) -> Progress:
     points = [(p.period.end, p.value) for p in series if p.period.end.year <= target.year]
     return assess(points, float(target.value), target.year,
                   higher_is_better=indicator.direction == "higher",
@@ -197,6 +197,6 @@ def targets_with_progress(unit: Unit, today: date | None = None) -> list[TargetS
         indicator = target.indicator
         series = [SeriesPoint(parse_period(p), v)
                   for p, v in computed.series(indicator.code, unit)]
-        result.append(TargetStatus(indicator, target, _assess(indicator, target, series),
+        result.append(TargetStatus(indicator, target, progress_for(indicator, target, series),
                                    series))
     return result

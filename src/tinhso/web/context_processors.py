@@ -12,7 +12,6 @@ from tinhso.accounts.permissions import may_somewhere
 AREAS = [
     ("services", _("Public services"), "web:area"),
     ("programme", _("Programme"), "web:area"),
-    ("indicators", _("Indicators"), "web:area"),
     ("rankings", _("Rankings"), "web:area"),
     ("reports", _("Reports"), "web:area"),
 ]
@@ -22,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
     ]
+    items.insert(2, {"key": "indicators", "label": _("Indicators"),
+                     "url": reverse("indicators:catalogue")})
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
     if may_somewhere(user, "users.manage"):

@@ -1,0 +1,45 @@
+/* Charts for indicator pages: reads the JSON that the page embeds with json_script. */
+(function () {
+  "use strict";
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  var locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
+  var number = function (v) { return Number(v).toLocaleString(locale, { maximumFractionDigits: 4 }); };
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof Chart === "undefined") { return; }
+    var series = data("series-data");
+    var canvas = document.getElementById("series-chart");
+    if (series && canvas) {
+      var labels = series.labels.slice();
+      var datasets = [{ label: series.label, data: series.values.slice(), borderColor: "#0d6efd",
+                        backgroundColor: "#0d6efd", tension: 0.2 }];
+      if (series.target) {
+        var targetLabel = String(series.target.year);
+        if (labels.indexOf(targetLabel) < 0) { labels.push(targetLabel); }
+        var target = labels.map(function (l) { return l === targetLabel ? series.target.value : null; });
+        datasets.push({ label: "target", data: target, pointStyle: "star", pointRadius: 9,
+                        borderColor: "#198754", backgroundColor: "#198754", showLine: false });
+        if (series.projection !== null && series.values.length) {
+          var projection = labels.map(function (l, i) {
+            if (i === series.values.length - 1) { return series.values[series.values.length - 1]; }
+            return l === targetLabel ? series.projection : null;
+          });
+          datasets.push({ label: "projection", data: projection, borderDash: [6, 4], spanGaps: true,
+                          borderColor: "#fd7e14", backgroundColor: "#fd7e14" });
+        }
+      }
+      new Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets },
+        options: { scales: { y: { reverse: !!series.reverse, ticks: { callback: number } } },
+                   plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + number(c.parsed.y); } } } } } });
+    }
+    var compare = data("compare-data");
+    var bars = document.getElementById("compare-chart");
+    if (compare && bars) {
+      new Chart(bars, { type: "bar", data: { labels: compare.labels,
+        datasets: [{ label: compare.label, data: compare.values, backgroundColor: "#6ea8fe" }] },
+        options: { indexAxis: "y", scales: { x: { ticks: { callback: number } } } } });
+    }
+  });
+})();
