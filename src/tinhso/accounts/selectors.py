@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, RoleAssignment, User, UserKind, hash_token
+from tinhso.core.db import within_paths
 
 
 def user_for_token(raw: str) -> User | None:
@@ -29,10 +30,7 @@ def staff_in_scope(paths: list[str] | None, search: str = "") -> QuerySet[User]:
                  .order_by("role"))
     )
     if paths is not None:
-        condition = Q(pk__in=[])
-        for path in paths:
-            condition |= Q(unit__path__startswith=path)
-        qs = qs.filter(condition)
+        qs = qs.filter(within_paths("unit__path", paths))
     if search:
         qs = qs.filter(Q(username__icontains=search) | Q(first_name__icontains=search)
                        | Q(last_name__icontains=search) | Q(unit__name__icontains=search))

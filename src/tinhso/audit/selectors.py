@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tinhso.audit.models import AuditEvent
+from tinhso.core.db import within_paths
 
 
 def audit_events(
@@ -19,12 +20,7 @@ def audit_events(
     if object_type:
         qs = qs.filter(object_type=object_type)
     if unit_paths is not None:
-        from django.db.models import Q
-
-        condition = Q(pk__in=[])
-        for path in unit_paths:
-            condition |= Q(unit__path__startswith=path)
-        qs = qs.filter(condition)
+        qs = qs.filter(within_paths("unit__path", unit_paths))
     return qs
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import Q
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,3 +30,11 @@ def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tu
     obj.full_clean()
     obj.save()
     return obj, "updated"
+
+
+def within_paths(field: str, paths: list[str]) -> Q:
+    """Rows whose unit path (``field``) lies within any of ``paths`` (a role's scope)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition

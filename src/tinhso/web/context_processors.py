@@ -25,6 +25,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                      "url": reverse("indicators:catalogue")})
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
+    for action, key, label, url in (
+        ("indicators.enter", "to_report", _("To report"), "indicators:to_report"),
+        ("indicators.approve", "review", _("Review values"), "indicators:review"),
+        ("indicators.define", "rounds", _("Collection rounds"), "indicators:rounds"),
+    ):
+        if may_somewhere(user, action):
+            items.append({"key": key, "label": label, "url": reverse(url)})
     if may_somewhere(user, "users.manage"):
         items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
     if may_somewhere(user, "audit.view"):

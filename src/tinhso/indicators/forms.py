@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.indicators.models import (
+    Aggregation,
+    Direction,
+    Indicator,
+    Measure,
+    PeriodType,
+    SourceKind,
+    TaskGroup,
+)
+from tinhso.units.models import Level, Unit
+
+
+class IndicatorForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=60,
+                           help_text=_("Letters, digits, _ and -; used in formulas."))
+    name = forms.CharField(label=_("Name"), max_length=300)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 2}),
+                                 required=False)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    period_type = forms.ChoiceField(label=_("Period type"), choices=PeriodType.choices,
+                                    initial=PeriodType.YEAR)
+    reporting_levels = forms.MultipleChoiceField(
+        label=_("Reporting levels"), choices=Level.choices, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    aggregation = forms.ChoiceField(label=_("Aggregation"), choices=Aggregation.choices)
+    formula = forms.CharField(label=_("Formula"), max_length=500, required=False,
+                              help_text=_("For a computed indicator, e.g. "
+                                          "online_dossiers / received_dossiers * 100"))
+    source_kind = forms.ChoiceField(label=_("Source"), choices=SourceKind.choices)
+    task_group = forms.ChoiceField(label=_("Task group"), required=False,
+                                   choices=[("", "–"), *TaskGroup.choices])
+    target_unit = forms.CharField(label=_("Target: unit (code)"), max_length=40, required=False)
+    target_year = forms.IntegerField(label=_("Target: year"), min_value=2000, max_value=2100,
+                                     required=False)
+    target_value = forms.CharField(label=_("Target: value"), max_length=30, required=False)
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if Indicator.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("This code is taken."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        target = [data.get("target_unit"), data.get("target_year"), data.get("target_value")]
+        if any(target) and not all(target):
+            raise forms.ValidationError(_("A target needs a unit, a year and a value."))
+        if data.get("target_unit"):
+            unit = Unit.objects.filter(code=data["target_unit"].strip()).first()
+            if unit is None:
+                self.add_error("target_unit", _("There is no unit with code '%(code)s'.")
+                               % {"code": data["target_unit"]})
+            data["target_unit"] = unit
+        if data.get("formula"):
+            data["aggregation"] = Aggregation.FORMULA
+        return data
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200,
+                            help_text=_("e.g. Báo cáo 6 tháng đầu năm 2026"))
+    period = forms.CharField(label=_("Period"), max_length=10,
+                             help_text=_("2026, 2026S1, 2026Q2 or 202606"))
+    deadline = forms.DateField(label=_("Deadline"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"), queryset=Indicator.objects.filter(formula=""),
+        widget=forms.CheckboxSelectMultiple)
+    units = forms.CharField(
+        label=_("Reporting units (codes)"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Codes separated by commas or spaces, or a level: 'department' or "
+                    "'commune' for all of them today."))
+
+    def __init__(self, *args: Any, owner: Unit, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_units(self) -> list[Unit]:
+        raw = self.cleaned_data["units"].replace(",", " ").split()
+        from django.utils import timezone
+
+        units: list[Unit] = []
+        missing = []
+        for token in raw:
+            if token in Level.values:
+                units.extend(Unit.objects.within(self.owner).filter(level=token)
+                             .valid_on(timezone.localdate()))
+                continue
+            unit = Unit.objects.filter(code=token).first()
+            if unit is None:
+                missing.append(token)
+            else:
+                units.append(unit)
+        if missing:
+            raise forms.ValidationError(_("Unknown unit codes: %s") % ", ".join(missing))
+        if not units:
+            raise forms.ValidationError(_("Name at least one unit."))
+        return list({u.pk: u for u in units}.values())
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled template (.xlsx) or CSV"))
+    submit = forms.BooleanField(label=_("Submit for approval at once"), required=False,
+                                initial=True)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -1,0 +1,202 @@
+"""The work around indicators: define, open rounds, report (template and upload), review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tinhso.accounts.permissions import may, may_somewhere, require, scope_paths
+from tinhso.core.db import within_paths
+from tinhso.core.forms import add_service_errors
+from tinhso.indicators.files import ImportRejected, template_workbook, values_import
+from tinhso.indicators.forms import IndicatorForm, ReturnForm, RoundForm, UploadForm
+from tinhso.indicators.models import CollectionRound, IndicatorValue, ValueStatus
+from tinhso.indicators.rounds import completeness, owed, round_open, round_remind, rounds_to_report
+from tinhso.indicators.services import (
+    indicator_create,
+    target_set,
+    value_approve,
+    value_return,
+)
+from tinhso.units.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _owner_unit(request: HttpRequest) -> Unit:
+    """The unit a coordinator works for: the highest unit where they may define indicators."""
+    paths = scope_paths(request.user, "indicators.define")
+    if paths == []:
+        raise PermissionDenied(_("Only coordinators define indicators and open rounds."))
+    units = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT) if paths is None else (
+        Unit.objects.filter(path__in=paths).order_by("depth"))
+    unit = units.first()
+    if unit is None:
+        raise Http404(_("There is no unit to work for: load the units first."))
+    return unit
+
+
+@login_required
+def indicator_new(request: HttpRequest) -> HttpResponse:
+    owner = _owner_unit(request)
+    form = IndicatorForm(request.POST or None, initial={"target_unit": owner.code})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("name_en", "definition", "legal_basis", "direction",
+                                       "period_type", "reporting_levels", "aggregation",
+                                       "formula", "source_kind", "task_group")}
+        try:
+            with transaction.atomic():
+                indicator = indicator_create(actor=request.user, code=data["code"],
+                                             name=data["name"], measure=data["measure"],
+                                             **fields)
+                if data.get("target_unit"):
+                    target_set(actor=request.user, indicator=indicator,
+                               unit=data["target_unit"], year=data["target_year"],
+                               value=data["target_value"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The indicator was created."))
+            return redirect("indicators:detail", code=indicator.code)
+    return render(request, "indicators/indicator_form.html", {"form": form})
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = CollectionRound.objects.select_related("owner_unit").order_by("-deadline")
+    paths = scope_paths(request.user, "indicators.define")
+    if paths is not None:
+        visible = [r for r in rounds if any(r.owner_unit.path.startswith(p) for p in paths)]
+    else:
+        visible = list(rounds)
+    return render(request, "indicators/round_list.html", {
+        "rounds": visible, "can_open": may_somewhere(request.user, "indicators.define")})
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    owner = _owner_unit(request)
+    form = RoundForm(request.POST or None, owner=owner)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            collection = round_open(actor=request.user, title=data["title"],
+                                    period=data["period"], deadline=data["deadline"],
+                                    indicators=list(data["indicators"]), units=data["units"],
+                                    owner_unit=owner)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The round is open."))
+            return redirect("indicators:round", pk=collection.pk)
+    return render(request, "indicators/round_form.html", {"form": form, "owner": owner})
+
+
+@login_required
+def round_board(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = get_object_or_404(CollectionRound.objects.select_related("owner_unit"), pk=pk)
+    if not (may(request.user, "indicators.define", collection.owner_unit)
+            or may(request.user, "dashboard.view", collection.owner_unit)):
+        raise PermissionDenied(_("You may not see this round."))
+    return render(request, "indicators/round_board.html", {
+        "round": collection, "board": completeness(collection),
+        "can_remind": may(request.user, "indicators.define", collection.owner_unit),
+    })
+
+
+@login_required
+@require_POST
+def round_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = get_object_or_404(CollectionRound, pk=pk)
+    count = round_remind(actor=request.user, collection=collection)
+    messages.success(request, _("Reminders are being sent to %(n)d late unit(s).") % {"n": count})
+    return redirect("indicators:round", pk=pk)
+
+
+@login_required
+def to_report(request: HttpRequest) -> HttpResponse:
+    rounds = rounds_to_report(request.user)
+    board = {}
+    for collection, units in rounds:
+        rows = {row.unit.pk: row for row in completeness(collection).units}
+        board[collection.pk] = [rows[u.pk] for u in units if u.pk in rows]
+    return render(request, "indicators/to_report.html", {
+        "rounds": [(c, board[c.pk]) for c, _units in rounds], "form": UploadForm()})
+
+
+@login_required
+def round_template(request: HttpRequest, pk: int, unit_code: str) -> HttpResponse:
+    collection = get_object_or_404(CollectionRound, pk=pk)
+    unit = collection.units.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404(_("This unit does not report in this round."))
+    require(request.user, "indicators.enter", unit)
+    indicators = owed(list(collection.indicators.all()), unit)
+    content = template_workbook(indicators=indicators, units=[unit], period=collection.period,
+                                title=collection.title)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="tinhso-{collection.period}-{unit.code}.xlsx"')
+    return response
+
+
+@login_required
+def round_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    collection = get_object_or_404(CollectionRound, pk=pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = values_import(actor=request.user, name=upload.name, content=upload.read(),
+                                   submit=form.cleaned_data["submit"],
+                                   source=_("Round: %s") % collection.title)
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _(
+                "%(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+            ) % {"name": upload.name, "created": result.created, "updated": result.updated,
+                 "unchanged": result.unchanged})
+            return redirect("indicators:to_report")
+    return render(request, "indicators/upload.html", {"round": collection, "form": form,
+                                                      "errors": errors},
+                  status=400 if errors else 200)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    paths = scope_paths(request.user, "indicators.approve")
+    if paths == []:
+        raise PermissionDenied(_("Only approvers and coordinators review values."))
+    values = IndicatorValue.objects.filter(status=ValueStatus.SUBMITTED).select_related(
+        "indicator", "unit", "author").order_by("unit__path", "indicator__code")
+    if paths is not None:
+        values = values.filter(within_paths("unit__path", paths))
+    return render(request, "indicators/review.html", {"values": values, "form": ReturnForm()})
+
+
+@login_required
+@require_POST
+def review_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    value = get_object_or_404(IndicatorValue, pk=pk)
+    try:
+        if act == "approve":
+            value_approve(actor=request.user, value=value)
+            messages.success(request, _("Approved."))
+        elif act == "return":
+            value_return(actor=request.user, value=value, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Returned to the unit."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("indicators:review")
