@@ -127,6 +127,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+from tinhso.indicators.api import router as indicators_router  # noqa: E402
 from tinhso.units.api import router as units_router  # noqa: E402
 
 api.add_router("/units/", units_router)
+api.add_router("/", indicators_router)
