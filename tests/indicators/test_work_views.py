@@ -59,7 +59,7 @@ def test_the_whole_path_from_definition_to_approval(client, people, reference_un
     assert value.status == ValueStatus.SUBMITTED and value.value == 72.5
     client.force_login(people["approver"])
     assert "Tỷ lệ họp không giấy" in client.get("/indicators/review/").content.decode()
-    client.post(f"/indicators/review/{value.pk}/approve/")
+    client.post(f"/indicators/values/{value.pk}/approve/", {"next": "review"})
     value.refresh_from_db()
     assert value.status == ValueStatus.APPROVED
     client.force_login(people["coordinator"])
@@ -94,10 +94,10 @@ def test_returning_needs_a_reason(client, people, reference_units):
                                           period="2026", value=1, source="t",
                                           status=ValueStatus.SUBMITTED)
     client.force_login(people["approver"])
-    client.post(f"/indicators/review/{value.pk}/return/", {"reason": ""})
+    client.post(f"/indicators/values/{value.pk}/return/", {"reason": ""})
     value.refresh_from_db()
     assert value.status == ValueStatus.SUBMITTED
-    client.post(f"/indicators/review/{value.pk}/return/", {"reason": "Sai số liệu"})
+    client.post(f"/indicators/values/{value.pk}/return/", {"reason": "Sai số liệu"})
     value.refresh_from_db()
     assert value.status == ValueStatus.RETURNED
 
@@ -108,3 +108,30 @@ def test_pages_refuse_the_wrong_roles(client, people):
     assert client.get("/indicators/review/").status_code == 403
     client.force_login(people["approver"])
     assert client.get("/indicators/rounds/new/").status_code == 403
+
+
+def test_a_value_page_shows_history_and_takes_evidence(client, people, reference_units,
+                                                       settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    indicator = Indicator.objects.create(code="skills", name="Kỹ năng số", measure="count")
+    client.force_login(people["reporter"])
+    from tinhso.indicators.services import value_save
+
+    value = value_save(actor=people["reporter"], indicator=indicator,
+                       unit=reference_units["56.STC"], period="2026", value=10)
+    pdf = SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.7 evidence")
+    response = client.post(f"/indicators/values/{value.pk}/", {"file": pdf})
+    assert response.status_code == 302
+    client.post(f"/indicators/values/{value.pk}/submit/")
+    page = client.get(f"/indicators/values/{value.pk}/").content.decode()
+    assert "minh-chung.pdf" in page
+    assert page.count("<li>") >= 3  # saved, evidence added, submitted
+    evidence = value.evidence.get()
+    download = client.get(f"/indicators/evidence/{evidence.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 evidence"
+    other = staff_user(unit=reference_units["58"])
+    client.force_login(other)
+    assert client.get(f"/indicators/values/{value.pk}/").status_code == 403
+    assert client.get(f"/indicators/evidence/{evidence.pk}/").status_code == 403

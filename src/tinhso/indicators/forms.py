@@ -116,3 +116,7 @@ class UploadForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file (PDF, image, Word, Excel; at most 10 MB)"))

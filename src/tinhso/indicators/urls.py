@@ -15,7 +15,9 @@ urlpatterns = [
     path("rounds/<int:pk>/upload/", work_views.round_upload, name="round_upload"),
     path("to-report/", work_views.to_report, name="to_report"),
     path("review/", work_views.review, name="review"),
-    path("review/<int:pk>/<str:act>/", work_views.review_act, name="review_act"),
+    path("values/<int:pk>/", work_views.value_page, name="value"),
+    path("values/<int:pk>/<str:act>/", work_views.value_act, name="value_act"),
+    path("evidence/<int:pk>/", work_views.evidence_download, name="evidence"),
     path("<slug:code>/", views.detail, name="detail"),
     path("<slug:code>/export.<str:fmt>", views.export, name="export"),
 ]

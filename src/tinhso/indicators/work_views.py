@@ -7,23 +7,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may, may_somewhere, require, scope_paths
+from tinhso.audit.selectors import object_history
 from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
 from tinhso.indicators.files import ImportRejected, template_workbook, values_import
-from tinhso.indicators.forms import IndicatorForm, ReturnForm, RoundForm, UploadForm
-from tinhso.indicators.models import CollectionRound, IndicatorValue, ValueStatus
+from tinhso.indicators.forms import (
+    EvidenceForm,
+    IndicatorForm,
+    ReturnForm,
+    RoundForm,
+    UploadForm,
+)
+from tinhso.indicators.models import CollectionRound, Evidence, IndicatorValue, ValueStatus
 from tinhso.indicators.rounds import completeness, owed, round_open, round_remind, rounds_to_report
 from tinhso.indicators.services import (
+    evidence_add,
     indicator_create,
     target_set,
     value_approve,
+    value_reopen,
     value_return,
+    value_submit,
 )
 from tinhso.units.models import Unit
 
@@ -185,18 +195,59 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def review_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
-    value = get_object_or_404(IndicatorValue, pk=pk)
-    try:
-        if act == "approve":
-            value_approve(actor=request.user, value=value)
-            messages.success(request, _("Approved."))
-        elif act == "return":
-            value_return(actor=request.user, value=value, reason=request.POST.get("reason", ""))
-            messages.success(request, _("Returned to the unit."))
+def value_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One value: its status, evidence and history; the actions the user may take on it."""
+    value = get_object_or_404(IndicatorValue.objects.select_related("indicator", "unit",
+                                                                      "author"), pk=pk)
+    if not (may(request.user, "indicators.enter", value.unit)
+            or may(request.user, "indicators.approve", value.unit)
+            or may(request.user, "dashboard.view", value.unit)):
+        raise PermissionDenied(_("You may not see this value."))
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_add(actor=request.user, value=value, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, default="file")
         else:
-            raise Http404
+            messages.success(request, _("The evidence was added."))
+            return redirect("indicators:value", pk=pk)
+    return render(request, "indicators/value.html", {
+        "value": value, "form": form, "evidence": value.evidence.all(),
+        "history": object_history(value).order_by("created_at", "id"),
+        "can_enter": may(request.user, "indicators.enter", value.unit),
+        "can_approve": may(request.user, "indicators.approve", value.unit),
+    })
+
+
+@login_required
+@require_POST
+def value_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    value = get_object_or_404(IndicatorValue, pk=pk)
+    reason = request.POST.get("reason", "")
+    actions = {"submit": lambda: value_submit(actor=request.user, value=value),
+               "approve": lambda: value_approve(actor=request.user, value=value),
+               "return": lambda: value_return(actor=request.user, value=value, reason=reason),
+               "reopen": lambda: value_reopen(actor=request.user, value=value, reason=reason)}
+    if act not in actions:
+        raise Http404
+    try:
+        actions[act]()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("indicators:review")
+    else:
+        messages.success(request, _("Done: %(status)s.") % {
+            "status": ValueStatus(IndicatorValue.objects.get(pk=pk).status).label.lower()})
+    if request.POST.get("next") == "review":
+        return redirect("indicators:review")
+    return redirect("indicators:value", pk=pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("value__unit"), pk=pk)
+    if not (may(request.user, "indicators.enter", evidence.value.unit)
+            or may(request.user, "indicators.approve", evidence.value.unit)):
+        raise PermissionDenied(_("You may not see this file."))
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
+                        content_type=evidence.content_type)
