@@ -30,14 +30,14 @@ def value_columns(qs: QuerySet, periods: Sequence[str]
     if not periods:
         empty = np.empty(0, np.int64)
         return empty, empty, empty, np.empty(0, float)
-    position = Case(*[When(period=p, then=Value(i)) for i, p in enumerate(periods)],
-                    default=Value(-1), output_field=IntegerField())
-    rows = qs.filter(period__in=list(periods)).annotate(_position=position).values_list(
-        "indicator_id", "unit_id", "_position", Cast("value", FloatField()))
+    qs = qs.filter(period__in=list(periods)).order_by()  # no ordering: no join, no sort
     connection = connections[qs.db]
     if connection.vendor == "postgresql":
-        return _postgresql_arrays(connection, rows)
-    data = list(rows)
+        return _postgresql_arrays(connection, qs, periods)
+    position = Case(*[When(period=p, then=Value(i)) for i, p in enumerate(periods)],
+                    default=Value(-1), output_field=IntegerField())
+    data = list(qs.annotate(_position=position).values_list(
+        "indicator_id", "unit_id", "_position", Cast("value", FloatField())))
     return (np.fromiter((r[0] for r in data), np.int64, len(data)),
             np.fromiter((r[1] for r in data), np.int64, len(data)),
             np.fromiter((r[2] for r in data), np.int64, len(data)),
@@ -51,27 +51,20 @@ def _array(payload: bytes | memoryview, kind: str) -> np.ndarray:
     return np.frombuffer(data, dtype=_ELEMENTS[kind], offset=_ARRAY_HEADER)["value"]
 
 
-def _postgresql_arrays(connection, rows: QuerySet
+def _postgresql_arrays(connection, qs: QuerySet, periods: Sequence[str]
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One row per indicator whose columns are binary arrays (array_send): the driver handles a
-    few hundred values instead of a Python tuple per stored value."""
-    sql, params = rows.query.sql_with_params()
+    """One row of four binary arrays (array_send): the driver handles four values instead of a
+    Python tuple per stored value, and NumPy parses each array in one call."""
+    sql, params = qs.values_list("indicator_id", "unit_id", "period", "value").query \
+        .sql_with_params()
     query = (
-        "SELECT q.c1::int8, array_send(array_agg(q.c2::int8)), array_send(array_agg(q.c3::int4)),"
+        "SELECT array_send(array_agg(q.c1::int8)), array_send(array_agg(q.c2::int8)),"
+        " array_send(array_agg(array_position(%s::text[], q.c3::text) - 1)),"
         " array_send(array_agg(q.c4::float8)) "
-        f"FROM ({sql}) AS q(c1, c2, c3, c4) GROUP BY q.c1"
+        f"FROM ({sql}) AS q(c1, c2, c3, c4)"
     )
-    indicators, units, positions, values = [], [], [], []
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        for indicator_id, unit_bytes, position_bytes, value_bytes in cursor.fetchall():
-            unit = _array(unit_bytes, "int8")
-            indicators.append(np.full(len(unit), indicator_id, dtype=np.int64))
-            units.append(unit.astype(np.int64))
-            positions.append(_array(position_bytes, "int4").astype(np.int64))
-            values.append(_array(value_bytes, "float8").astype(float))
-    if not indicators:
-        empty = np.empty(0, np.int64)
-        return empty, empty, empty, np.empty(0, float)
-    return (np.concatenate(indicators), np.concatenate(units), np.concatenate(positions),
-            np.concatenate(values))
+        cursor.execute(query, [list(periods), *params])
+        indicators, units, positions, values = cursor.fetchone()
+    return (_array(indicators, "int8").astype(np.int64), _array(units, "int8").astype(np.int64),
+            _array(positions, "int4").astype(np.int64), _array(values, "float8").astype(float))
