@@ -17,7 +17,7 @@ from tinhso.indicators.models import (
     ValueStatus,
 )
 from tinhso.indicators.rounds import completeness
-from tinhso.indicators.selectors import catalogue, indicator_series, next_target, progress_for
+from tinhso.indicators.selectors import catalogue, indicator_progress, indicator_series
 from tinhso.indicators.services import (
     value_approve,
     value_reopen,
@@ -227,8 +227,7 @@ def get_indicator(request: HttpRequest, code: str) -> Any:
 def get_series(request: HttpRequest, code: str, unit: str) -> Any:
     indicator, place = _indicator(code), _unit(unit)
     series = indicator_series(indicator, place)
-    target = next_target(indicator, place, series[-1].period.end.year if series else None)
-    progress = progress_for(indicator, target, series) if target else None
+    target, progress = indicator_progress(indicator, place, series)
     return {
         "indicator": indicator.code, "unit": place.code,
         "points": [{"period": p.period.code, "value": p.value} for p in series],

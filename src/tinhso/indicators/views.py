@@ -14,9 +14,8 @@ from tinhso.indicators.models import Indicator, IndicatorValue, TaskGroup, Value
 from tinhso.indicators.selectors import (
     catalogue,
     compute,
+    indicator_progress,
     indicator_series,
-    next_target,
-    progress_for,
 )
 from tinhso.units.models import Unit
 from tinhso.units.views import parse_on
@@ -56,8 +55,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     unit = _unit(request.GET.get("unit"))
     series = indicator_series(indicator, unit)
-    target = next_target(indicator, unit, series[-1].period.end.year if series else None)
-    progress = progress_for(indicator, target, series) if target else None
+    target, progress = indicator_progress(indicator, unit, series)
     periods = [p.period.code for p in series]
     period = request.GET.get("period") or (periods[-1] if periods else "")
     comparison: list[dict[str, Any]] = []
