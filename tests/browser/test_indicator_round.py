@@ -106,5 +106,8 @@ def test_define_open_fill_upload_approve_and_see_the_chart_move(
     page.goto(f"{base}/indicators/paperless_rate/?unit=56")
     expect(page.get_by_test_id("series-table")).to_contain_text("72,5")
     expect(page.locator("#series-chart")).to_be_visible()
-    points = page.evaluate("Chart.getChart('series-chart').data.datasets[0].data")
-    assert points == [72.5]
+    labels, points = page.evaluate(
+        "(() => { const c = Chart.getChart('series-chart');"
+        " return [c.data.labels, c.data.datasets[0].data]; })()")
+    assert labels == ["2026", "2027"]  # one place per year, up to the target's
+    assert points == [72.5, None]

@@ -80,6 +80,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "target": {"year": target.year, "value": float(target.value)} if target else None,
         "projection": progress.projection if progress else None,
         "label": indicator.name,
+        "target_label": _("Target"),
+        "projection_label": _("Projection"),
         "reverse": indicator.measure == "rank",
     }
     compare_chart = {"labels": [r["unit"].name for r in comparison],

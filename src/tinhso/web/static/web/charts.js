@@ -13,20 +13,37 @@
     var canvas = document.getElementById("series-chart");
     if (series && canvas) {
       var labels = series.labels.slice();
-      var datasets = [{ label: series.label, data: series.values.slice(), borderColor: "#0d6efd",
-                        backgroundColor: "#0d6efd", tension: 0.2 }];
+      var values = series.values.slice();
+      var yearly = labels.length > 0 && labels.every(function (l) { return /^\d{4}$/.test(l); });
+      if (yearly) {
+        // One place per year, so that the distance on the axis is the distance in time.
+        var last = Math.max(Number(labels[labels.length - 1]),
+                            series.target ? series.target.year : 0);
+        var byYear = {};
+        labels.forEach(function (l, i) { byYear[l] = values[i]; });
+        labels = [];
+        values = [];
+        for (var y = Number(series.labels[0]); y <= last; y++) {
+          labels.push(String(y));
+          values.push(byYear.hasOwnProperty(String(y)) ? byYear[String(y)] : null);
+        }
+      }
+      var lastIndex = -1;
+      values.forEach(function (v, i) { if (v !== null) { lastIndex = i; } });
+      var datasets = [{ label: series.label, data: values, borderColor: "#0d6efd",
+                        backgroundColor: "#0d6efd", tension: 0.2, spanGaps: true }];
       if (series.target) {
         var targetLabel = String(series.target.year);
         if (labels.indexOf(targetLabel) < 0) { labels.push(targetLabel); }
         var target = labels.map(function (l) { return l === targetLabel ? series.target.value : null; });
-        datasets.push({ label: "target", data: target, pointStyle: "star", pointRadius: 9,
+        datasets.push({ label: series.target_label, data: target, pointStyle: "star", pointRadius: 9,
                         borderColor: "#198754", backgroundColor: "#198754", showLine: false });
-        if (series.projection !== null && series.values.length) {
+        if (series.projection !== null && lastIndex >= 0) {
           var projection = labels.map(function (l, i) {
-            if (i === series.values.length - 1) { return series.values[series.values.length - 1]; }
+            if (i === lastIndex) { return values[lastIndex]; }
             return l === targetLabel ? series.projection : null;
           });
-          datasets.push({ label: "projection", data: projection, borderDash: [6, 4], spanGaps: true,
+          datasets.push({ label: series.projection_label, data: projection, borderDash: [6, 4], spanGaps: true,
                           borderColor: "#fd7e14", backgroundColor: "#fd7e14" });
         }
       }
