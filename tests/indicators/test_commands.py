@@ -36,3 +36,16 @@ def test_a_rejected_import_names_every_problem(reference_units, tmp_path, capsys
     assert "row 2, indicator: 'x' is not an indicator code" in err
     assert "row 3, unit: 'ZZ' is not a unit code" in err
     assert not IndicatorValue.objects.exists()
+
+
+def test_rebuild_blocks_after_a_load_that_bypassed_the_platform(reference_units):
+    from tinhso.indicators.selectors import compute
+
+    count = IndicatorFactory(code="count", measure="count")
+    assert compute(codes=["count"]).series("count", reference_units["56"]) == []
+    IndicatorValue.objects.bulk_create([IndicatorValue(  # no save(), no signal
+        indicator=count, unit=reference_units["22366"], period="2026",
+        period_start="2026-01-01", value=4, source="sql", status="approved")])
+    assert compute(codes=["count"]).series("count", reference_units["56"]) == []  # stale
+    assert "1 indicators" in run_command("indicators", "rebuild-blocks")
+    assert compute(codes=["count"]).series("count", reference_units["56"]) == [("2026", 4.0)]

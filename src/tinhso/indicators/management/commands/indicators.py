@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import SYSTEM
+from tinhso.indicators.blocks import rebuild, values_changed
 from tinhso.indicators.files import ImportRejected, values_csv, values_import, values_xlsx
-from tinhso.indicators.models import IndicatorValue
+from tinhso.indicators.models import Indicator, IndicatorValue
 
 
 class Command(BaseCommand):
@@ -28,10 +29,18 @@ class Command(BaseCommand):
         exp.add_argument("--period", action="append", default=[])
         exp.add_argument("--status", action="append", default=[])
         exp.add_argument("--output", help="a .xlsx or .csv file (default: CSV on stdout)")
+        sub.add_parser("rebuild-blocks",
+                       help="rebuild the read projection of approved values (after loading "
+                            "values with SQL, bypassing the platform)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+        elif options["action"] == "rebuild-blocks":
+            ids = list(Indicator.objects.values_list("pk", flat=True))
+            values_changed(ids)
+            rebuild(ids)
+            self.stdout.write(f"Rebuilt the value blocks of {len(ids)} indicators.")
         else:
             self._export(options)
 
