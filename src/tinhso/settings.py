@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tinhso.units",
     "tinhso.programme",
     "tinhso.indicators",
+    "tinhso.scoring",
     "tinhso.web",
     "tinhso.demo",
     "tinhso.api",

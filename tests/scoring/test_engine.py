@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinhso.scoring.engine import (
+    FrameworkError,
+    load_framework,
+    parse_framework,
+    rank,
+    rank_columns,
+    score,
+)
+
+DTI_2022 = Path(__file__).resolve().parents[2] / "src/tinhso/scoring/data/dti_province_2022.csv"
+
+
+def published():
+    with DTI_2022.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_published_dti_2022_of_the_top_five_is_reproduced():
+    framework = load_framework("dti-province-922")
+    rows = [r for r in published() if r["chinh_quyen_so"]]
+    inputs = {i.code: [float(r[i.code]) if r.get(i.code) else np.nan for r in rows]
+              for i in framework.indicators}
+    result = score(framework, [r["province_code"] for r in rows], inputs)
+    published_dti = [float(r["dti"]) for r in rows]
+    assert published_dti == [0.8002, 0.7163, 0.7024, 0.6975, 0.6924]
+    # Within rounding: the inputs are published to 4 decimals (each off by at most 0.00005,
+    # so the weighted average too) and so is the DTI: at most 0.0001 apart.
+    assert np.abs(result.total - published_dti).max() <= 0.0001
+    assert np.round(result.total, 4).tolist() == [0.8002, 0.7164, 0.7024, 0.6975, 0.6924]
+    assert result.points[0] == pytest.approx(800.175)
+    assert result.missing == [[], [], [], [], []]  # smart city weighs 0: not a gap
+    assert result.pillar("digital_government")[0] == pytest.approx(
+        (100 * (1 + .9 + .8253 + .8487 + .7578) + 200 * .8575) / 700)
+
+
+def test_ranks_are_descending_and_ties_share_a_rank():
+    assert rank(np.array([0.9, 0.8, 0.8, 0.7])).tolist() == [1, 2, 2, 4]
+    assert rank(np.array([0.70241, 0.70238, 0.6])).tolist() == [1, 1, 3]  # as published
+    assert rank(np.array([0.5, np.nan, 0.6])).tolist() == [2, 3, 1]
+    matrix = np.array([[0.9, 0.1], [0.8, 0.8], [0.8, 0.5]])
+    assert rank_columns(matrix).tolist() == [[1, 3], [2, 1], [2, 2]]
+
+
+def test_rules_and_missing_policies():
+    framework = parse_framework({
+        "code": "t", "name": "T", "missing": "zero",
+        "indicators": [
+            {"code": "a", "weight": 60, "components": [
+                {"code": "online", "max_points": 10, "rule": {"type": "threshold",
+                                                              "input": "online_rate",
+                                                              "threshold": 0.8}},
+                {"code": "paid", "max_points": 10, "rule": {"type": "ratio", "numerator": "p",
+                                                            "denominator": "q"}},
+                {"code": "list", "max_points": 20, "rule": {"type": "checklist",
+                                                            "criteria": ["c1", "c2"]}},
+            ]},
+            {"code": "b", "weight": 40, "components": [
+                {"code": "band", "max_points": 10, "rule": {"type": "bands", "input": "x",
+                                                            "bands": [[0.5, 0.5], [0.9, 1]]}},
+            ]},
+        ],
+    })
+    inputs = {"online_rate": [0.9, 0.4], "p": [1, 3], "q": [2, 0], "c1": [1, 1],
+              "c2": [0, np.nan], "x": [0.95, 0.6]}
+    zero = score(framework, ["u1", "u2"], inputs)
+    # u1: online full 10, paid 0.5*10=5, checklist 1/2*20=10 -> 25/40; band 1.0
+    assert zero.indicators[0].tolist() == pytest.approx([25 / 40, 1.0])
+    assert zero.total[0] == pytest.approx(0.6 * 25 / 40 + 0.4)
+    # u2: online 0.4/0.8=0.5 -> 5; paid missing (division by zero) -> 0; checklist missing -> 0
+    assert zero.indicators[1][0] == pytest.approx(5 / 40)
+    assert zero.missing[1] == ["c2"]
+    reweighted = score(framework, ["u1", "u2"], inputs, missing="reweight")
+    assert reweighted.indicators[1][0] == pytest.approx(5 / 10)  # only 'online' is present
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "x", "name": "X"}, "'indicators' is missing"),
+        ({"code": "x", "name": "X", "indicators": [{"code": "a", "weight": 0}]}, "add up"),
+        ({"code": "x", "name": "X", "missing": "guess",
+          "indicators": [{"code": "a", "weight": 1}]}, "missing must be"),
+        ({"code": "x", "name": "X", "indicators": [{"code": "a", "weight": 1, "components": [
+            {"code": "c", "max_points": 1, "rule": {"type": "magic"}}]}]}, "unknown rule"),
+        ({"code": "x", "name": "X", "indicators": [{"code": "a", "weight": 1, "components": [
+            {"code": "c", "max_points": 1, "rule": {"type": "ratio"}}]}]}, "needs numerator"),
+        ({"code": "x", "name": "X", "indicators": [{"code": "a", "weight": 1}],
+          "pillars": [{"code": "p", "indicators": ["zz"]}]}, "unknown indicators zz"),
+    ],
+)
+def test_bad_frameworks_say_where_and_why(data, message):
+    with pytest.raises(FrameworkError, match=message):
+        parse_framework(data)
+
+
+def test_an_unknown_framework_names_the_known_ones():
+    with pytest.raises(FrameworkError, match=r"known: .*dti-province-922"):
+        load_framework("nope")
