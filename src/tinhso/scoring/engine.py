@@ -259,9 +259,8 @@ def score(framework: Framework, units: Sequence[str], inputs: Mapping[str, Seque
         columns.setdefault(code, np.full(n, np.nan))
     missing_lists: list[list[str]] = [[] for _ in range(n)]
     for code in framework.inputs:
-        gaps = np.nonzero(np.isnan(columns[code]))[0]
-        for i in gaps:
-            missing_lists[i].append(code)
+        for gap in np.nonzero(np.isnan(columns[code]))[0]:
+            missing_lists[int(gap)].append(code)
     main = np.empty((n, len(framework.indicators)))
     component_shares: dict[str, np.ndarray] = {}
     for j, indicator in enumerate(framework.indicators):
