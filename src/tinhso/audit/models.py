@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     TARGET_SET = "target.set", _("Target set")
     ROUND_OPENED = "round.opened", _("Collection round opened")
     ROUND_REMINDED = "round.reminded", _("Reminders sent")
+    RESULTS_IMPORTED = "results.imported", _("Published index results imported")
     PUBLISHED_LOADED = "published.loaded", _("Published data loaded")
     DEMO_LOADED = "demo.loaded", _("Demo accounts loaded")
 

@@ -6,3 +6,6 @@ class ScoringConfig(AppConfig):
     name = "tinhso.scoring"
     label = "scoring"
     verbose_name = _("Indices and rankings")
+
+    def ready(self) -> None:
+        from tinhso.scoring import permissions  # noqa: F401  (registers the actions)

@@ -1,0 +1,134 @@
+"""Writes for indices: importing published results (all rows or none, every problem listed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from tinhso.accounts.permissions import require
+from tinhso.audit.models import AuditAction
+from tinhso.audit.services import audit_record
+from tinhso.indicators.files import ImportRejected, RowError
+from tinhso.scoring.engine import Framework, score
+from tinhso.scoring.models import PublishedResult
+from tinhso.units.models import Unit
+
+# Values and the index are published to 4 decimals: a recomputed index may differ by up to
+# 0.00005 from the rounding of the inputs and 0.00005 from its own.
+ROUNDING = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Difference:
+    unit: str
+    published: Decimal
+    recomputed: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return abs(self.published - self.recomputed)
+
+
+@dataclass(frozen=True)
+class ResultsImport:
+    rows: int
+    with_values: int
+    checked: list[tuple[str, Decimal, Decimal]]  # (unit, published, recomputed) within rounding
+    differences: list[Difference]  # beyond rounding
+
+
+def _decimal(raw: str, row: int, column: str, errors: list[RowError]) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        errors.append(RowError(row, column, f"'{raw}' is not a number"))
+        return None
+    if not (0 <= value <= 1):
+        errors.append(RowError(row, column, f"{raw} is not in [0, 1]"))
+    return value
+
+
+@transaction.atomic
+def published_results_import(*, actor: Any, framework: Framework, year: int, name: str,
+                             content: bytes, source: str) -> ResultsImport:
+    """Import a published ranking (columns: rank, province_code, published_name, one column
+    per main indicator, and the index under 'dti' or 'total'). Where the values are given the
+    index is recomputed and compared with the published one."""
+    require(actor, "scoring.manage", None)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([RowError(0, "file", "not a UTF-8 CSV file")]) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    missing = [c for c in ("rank", "province_code") if c not in columns]
+    if missing:
+        raise ImportRejected([RowError(1, c, "this column is missing") for c in missing])
+    total_column = "dti" if "dti" in columns else "total"
+    codes = [i.code for i in framework.indicators]
+    rows = list(enumerate(reader, start=2))
+    units = Unit.objects.in_bulk([r.get("province_code", "").strip() for _, r in rows],
+                                 field_name="code")
+    errors: list[RowError] = []
+    parsed = []
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        code = (row.get("province_code") or "").strip()
+        unit = units.get(code)
+        if unit is None:
+            errors.append(RowError(number, "province_code", f"'{code}' is not a unit code"))
+        elif code in seen:
+            errors.append(RowError(number, "province_code", f"also on row {seen[code]}"))
+        seen.setdefault(code, number)
+        try:
+            rank_value = int((row.get("rank") or "").strip())
+            if rank_value < 1:
+                raise ValueError
+        except ValueError:
+            errors.append(RowError(number, "rank", f"'{row.get('rank')}' is not a rank"))
+            rank_value = 0
+        values: dict[str, Decimal] = {}
+        for column in codes:
+            value = _decimal(row.get(column, ""), number, column, errors)
+            if value is not None:
+                values[column] = value
+        total = _decimal(row.get(total_column, ""), number, total_column, errors)
+        if unit is not None:
+            parsed.append((number, unit, rank_value, values, total, row))
+    if errors:
+        raise ImportRejected(errors)
+    complete = [p for p in parsed if p[3] and all(
+        c in p[3] for c in codes if framework.indicator(c).weight > 0)]
+    recomputed: dict[int, Decimal] = {}
+    if complete:
+        inputs = {c: [float(p[3][c]) if c in p[3] else np.nan for p in complete] for c in codes}
+        result = score(framework, [p[1].code for p in complete], inputs)
+        for p, value in zip(complete, result.total, strict=True):
+            recomputed[p[0]] = Decimal(str(round(float(value), 6)))
+    checked, differences = [], []
+    for number, unit, rank_value, values, total, row in parsed:
+        again = recomputed.get(number)
+        PublishedResult.objects.update_or_create(
+            framework=framework.code, year=year, unit=unit,
+            defaults={"rank": rank_value, "total": total,
+                      "values": {k: str(v) for k, v in values.items()},
+                      "recomputed": again, "source": source,
+                      "published_name": (row.get("published_name") or "").strip()})
+        if again is not None and total is not None:
+            if abs(again - total) > ROUNDING:
+                differences.append(Difference(unit.code, total, again))
+            else:
+                checked.append((unit.code, total, again))
+    audit_record(actor=actor, action=AuditAction.RESULTS_IMPORTED,
+                 details={"framework": framework.code, "year": year, "file": name,
+                          "rows": len(parsed), "differences": len(differences)})
+    return ResultsImport(len(parsed), len(complete), checked, differences)
