@@ -104,3 +104,25 @@ def test_bad_frameworks_say_where_and_why(data, message):
 def test_an_unknown_framework_names_the_known_ones():
     with pytest.raises(FrameworkError, match=r"known: .*dti-province-922"):
         load_framework("nope")
+
+
+def test_rank_intervals_show_solid_and_shaky_ranks():
+    from tinhso.scoring.robustness import rank_intervals
+
+    # A clear leader, two units that swap places as the weights move, and a clear last.
+    values = np.array([[0.95, 0.95], [0.70, 0.50], [0.50, 0.70], [0.10, 0.10]])
+    result, ranks = rank_intervals(values, np.array([100.0, 100.0]), samples=500)
+    assert ranks.shape == (4, 500)
+    assert result.best[0] == result.worst[0] == 1
+    assert result.best[3] == result.worst[3] == 4
+    assert result.best[1] == 2 and result.worst[1] == 3  # shaky: 2nd or 3rd
+    share = result.share_within(ranks, 2)
+    assert 0.3 < share[1] < 0.7 and share[0] == 1.0
+
+
+def test_perturbations_can_vary_the_missing_data_policy():
+    from tinhso.scoring.robustness import perturbed_totals
+
+    values = np.array([[1.0, np.nan], [0.6, 0.6]])
+    totals = perturbed_totals(values, np.array([1.0, 1.0]), samples=4, spread=0.0)
+    assert totals[0].tolist() == [0.5, 1.0, 0.5, 1.0]  # zero, then re-weighted, ...
