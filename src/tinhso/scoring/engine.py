@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ class MainIndicator:
     weight: float
     components: tuple[Component, ...] = ()
 
-    @property
+    @cached_property
     def inputs(self) -> list[str]:
         if not self.components:
             return [self.code]
@@ -92,7 +93,7 @@ class Framework:
     legal_basis: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def inputs(self) -> list[str]:
         seen: dict[str, None] = {}
         for indicator in self.indicators:
@@ -212,9 +213,11 @@ def _rule_scores(component: Component, columns: Mapping[str, np.ndarray]) -> np.
             return np.where(rate >= threshold, 1.0, np.clip(rate / threshold, 0.0, 1.0))
         if kind == "checklist":
             stacked = np.stack([columns[c] for c in rule["criteria"]], axis=1)
-            met = (stacked > 0).astype(float)
-            met[np.isnan(stacked)] = np.nan
-            return np.nanmean(met, axis=1) if rule.get("partial") else met.mean(axis=1)
+            answered = ~np.isnan(stacked)
+            met = (stacked > 0).sum(axis=1)
+            if rule.get("partial"):  # the share of the criteria answered
+                return met / answered.sum(axis=1)
+            return np.where(answered.all(axis=1), met / stacked.shape[1], np.nan)
         # bands: [[lower bound, share of points], ...] in increasing order
         value = columns[rule.get("input", component.code)]
         bounds = np.array([float(b[0]) for b in rule["bands"]])
@@ -248,37 +251,56 @@ class Scores:
         return self.indicators[:, idx] @ weights / weights.sum()
 
 
+def _component_shares(components: Sequence[Component], columns: Mapping[str, np.ndarray],
+                      n: int) -> np.ndarray:
+    """Every component's share of its points [units, components]."""
+    shares = np.empty((n, len(components)), order="F")  # written column by column
+    for k, component in enumerate(components):
+        shares[:, k] = _rule_scores(component, columns)
+    return shares
+
+
+def _column(values: Sequence[float | None] | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(float, copy=False)
+    return np.asarray([np.nan if v is None else v for v in values], dtype=float)
+
+
 def score(framework: Framework, units: Sequence[str], inputs: Mapping[str, Sequence[float]],
           missing: str | None = None, weights: np.ndarray | None = None) -> Scores:
     """Score every unit. ``inputs``: input code -> values per unit (NaN or None = missing)."""
     n = len(units)
     policy = missing or framework.missing
-    columns = {code: np.asarray([np.nan if v is None else v for v in values], dtype=float)
-               for code, values in inputs.items()}
+    columns = {code: _column(values) for code, values in inputs.items()}
     for code in framework.inputs:
         columns.setdefault(code, np.full(n, np.nan))
     missing_lists: list[list[str]] = [[] for _ in range(n)]
     for code in framework.inputs:
-        for gap in np.nonzero(np.isnan(columns[code]))[0]:
-            missing_lists[int(gap)].append(code)
+        column = columns[code]
+        if np.isnan(column.sum()):  # cheap test first: most columns have no gap
+            for unit in np.nonzero(np.isnan(column))[0]:
+                missing_lists[int(unit)].append(code)
     main = np.empty((n, len(framework.indicators)))
-    component_shares: dict[str, np.ndarray] = {}
+    components = [c for i in framework.indicators for c in i.components]
+    shares = _component_shares(components, columns, n)
+    component_shares = {c.code: shares[:, k] for k, c in enumerate(components)}
+    # Points of each component to its main indicator: one matrix product for them all.
+    points = np.zeros((len(components), len(framework.indicators)))
+    k = 0
+    for j, indicator in enumerate(framework.indicators):
+        for component in indicator.components:
+            points[k, j] = component.max_points
+            k += 1
+    got = np.nan_to_num(shares, nan=0.0) @ points
+    if policy == "zero":
+        possible = np.broadcast_to(points.sum(axis=0), got.shape)
+    else:
+        possible = (~np.isnan(shares)).astype(float) @ points
+    with np.errstate(invalid="ignore", divide="ignore"):
+        main[:] = np.where(possible > 0, got / possible, np.nan)
     for j, indicator in enumerate(framework.indicators):
         if not indicator.components:
             main[:, j] = np.clip(columns[indicator.code], 0.0, 1.0)
-            continue
-        shares = np.stack([_rule_scores(c, columns) for c in indicator.components], axis=1)
-        maxima = np.array([c.max_points for c in indicator.components])
-        for k, component in enumerate(indicator.components):
-            component_shares[component.code] = shares[:, k]
-        if policy == "zero":
-            main[:, j] = np.nan_to_num(shares, nan=0.0) @ maxima / maxima.sum()
-        else:
-            present = ~np.isnan(shares)
-            got = np.nan_to_num(shares, nan=0.0) @ maxima
-            possible = present @ maxima
-            with np.errstate(invalid="ignore", divide="ignore"):
-                main[:, j] = np.where(possible > 0, got / possible, np.nan)
     w = framework.weights if weights is None else np.asarray(weights, dtype=float)
     if policy == "zero":
         total = np.nan_to_num(main, nan=0.0) @ w / w.sum()
@@ -286,9 +308,9 @@ def score(framework: Framework, units: Sequence[str], inputs: Mapping[str, Seque
         present = ~np.isnan(main)
         with np.errstate(invalid="ignore", divide="ignore"):
             total = (np.nan_to_num(main, nan=0.0) @ w) / (present @ w)
-    for i in range(n):  # a weight of 0 (smart city in the DTI) makes a gap irrelevant
-        missing_lists[i] = [c for c in missing_lists[i]
-                            if not _only_zero_weight(framework, c, w)]
+    irrelevant = {c for c in framework.inputs if _only_zero_weight(framework, c, w)}
+    if irrelevant:  # a weight of 0 (smart city in the DTI) makes a gap irrelevant
+        missing_lists = [[c for c in gaps if c not in irrelevant] for gaps in missing_lists]
     return Scores(framework, list(units), main, total, missing_lists, component_shares)
 
 
