@@ -16,5 +16,6 @@ urlpatterns = [
     path("audit/", include("tinhso.audit.urls")),
     path("staff/", include("tinhso.accounts.staff_urls")),
     path("indicators/", include("tinhso.indicators.urls")),
+    path("rankings/", include("tinhso.scoring.urls")),
     path("", include("tinhso.web.urls")),
 ]

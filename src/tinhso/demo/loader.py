@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from tinhso.accounts.models import RoleAssignment, User, UserKind
-from tinhso.accounts.permissions import require
+from tinhso.accounts.permissions import SYSTEM, require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
@@ -24,6 +24,7 @@ from tinhso.units.loaders import units_load_reference
 from tinhso.units.models import Unit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SCORING_DATA = Path(__file__).resolve().parent.parent / "scoring" / "data"
 
 
 def _json(name: str) -> dict[str, Any]:
@@ -99,6 +100,39 @@ def load_accounts(units: dict[str, Unit]) -> Counter[str]:
     return counts
 
 
+def load_published_results() -> Counter[str]:
+    """The published DTI 2022 ranking (imported once; the file does not change)."""
+    from tinhso.scoring.engine import load_framework
+    from tinhso.scoring.models import PublishedResult
+    from tinhso.scoring.services import published_results_import
+
+    counts: Counter[str] = Counter()
+    if PublishedResult.objects.filter(framework="dti-province-922", year=2022).exists():
+        counts["same"] += 1
+        return counts
+    path = SCORING_DATA / "dti_province_2022.csv"
+    result = published_results_import(
+        actor=SYSTEM, framework=load_framework("dti-province-922"), year=2022, name=path.name,
+        content=path.read_bytes(), source="Bộ TT&TT, xếp hạng DTI 2022")
+    counts["created"] += result.rows
+    return counts
+
+
+def load_illustrative_scores(units: dict[str, Unit]) -> Counter[str]:
+    from tinhso.scoring.models import ScoreInput
+
+    counts: Counter[str] = Counter()
+    for block in _json("scoring.json")["inputs"]:
+        unit = Unit.objects.get(code=block["unit"])
+        for code, value in block["values"].items():
+            lookup = {"framework": block["framework"], "year": block["year"], "unit": unit,
+                      "code": code}
+            values = {"value": float(value), "source": block["source"],
+                      "is_illustrative": block["is_illustrative"]}
+            counts[upsert(ScoreInput, lookup, values)[1]] += 1
+    return counts
+
+
 def demo_accounts() -> list[dict[str, str]]:
     data = _json("accounts.json")
     return [{"username": row["username"], "password": data["password"], "what": row["what"]}
@@ -118,6 +152,7 @@ def published_load(*, actor: Any) -> Counter[str]:
     counts = units_load_reference(actor=actor)
     units = _units()
     programme = load_programme(units)
+    programme.update(load_published_results())
     if programme["created"] or programme["updated"]:
         audit_record(actor=actor, action=AuditAction.PUBLISHED_LOADED, unit=units["VN"],
                      details={"created": programme["created"],
@@ -132,6 +167,7 @@ def demo_load(*, actor: Any) -> Counter[str]:
     counts = published_load(actor=actor)
     units = _units()
     accounts = load_accounts(units)
+    accounts.update(load_illustrative_scores(units))
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
                      details={"accounts_created": accounts["created"]})

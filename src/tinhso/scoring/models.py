@@ -33,3 +33,26 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework} {self.year} {self.unit_id}: {self.rank}"
+
+
+class ScoreInput(models.Model):
+    """One input of a framework for a unit and year: a main indicator's value in [0, 1] or a
+    component's input, with where it came from."""
+
+    framework = models.CharField(_("framework"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="score_inputs")
+    code = models.CharField(_("input"), max_length=60)
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=300)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        verbose_name = _("score input")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "year", "unit", "code"],
+                                    name="score_input_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.year} {self.unit_id} {self.code}={self.value}"

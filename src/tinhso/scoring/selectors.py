@@ -3,7 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tinhso.scoring.models import PublishedResult
+import numpy as np
+
+from tinhso.scoring.engine import Framework, Scores, score
+from tinhso.scoring.gap import Plan, plan, target_for_rank
+from tinhso.scoring.models import PublishedResult, ScoreInput
 from tinhso.units.models import Unit
 
 
@@ -23,3 +27,68 @@ def ranking(framework: str, year: int) -> list[RankingRow]:
         "unit").order_by("rank", "unit__code")
     return [RankingRow(r.rank, r.unit, r.published_name or r.unit.name, r.total, r.recomputed,
                        r.values) for r in results]
+
+
+def years_with_results(framework: str) -> list[int]:
+    return sorted(set(PublishedResult.objects.filter(framework=framework)
+                      .values_list("year", flat=True)), reverse=True)
+
+
+@dataclass(frozen=True)
+class UnitAssessment:
+    unit: Unit
+    scores: Scores
+    inputs: list[ScoreInput]
+
+    @property
+    def illustrative(self) -> bool:
+        return any(i.is_illustrative for i in self.inputs)
+
+
+def unit_assessment(framework: Framework, year: int, unit: Unit,
+                    overrides: dict[str, float] | None = None) -> UnitAssessment | None:
+    """The unit's score from its own inputs (with what-if ``overrides``); None without inputs."""
+    inputs = list(ScoreInput.objects.filter(framework=framework.code, year=year, unit=unit))
+    if not inputs:  # the published values, where a national body published them
+        published = PublishedResult.objects.filter(framework=framework.code, year=year,
+                                                   unit=unit).first()
+        if published is None or not published.values:
+            return None
+        inputs = [ScoreInput(framework=framework.code, year=year, unit=unit, code=code,
+                             value=float(value), source=published.source)
+                  for code, value in published.values.items()]
+    values = {i.code: i.value for i in inputs}
+    values.update(overrides or {})
+    scores = score(framework, [unit.code], {c: [values.get(c, np.nan)] for c in framework.inputs})
+    return UnitAssessment(unit, scores, inputs)
+
+
+@dataclass(frozen=True)
+class Gap:
+    target_rank: int
+    score_to_beat: float
+    holder: RankingRow | None
+    plan: Plan
+    published_rank: int | None
+    current: float
+
+    @property
+    def beats_target(self) -> bool:
+        return round(self.current, 4) >= round(self.score_to_beat, 4)
+
+
+def gap_to_rank(framework: Framework, year: int, assessment: UnitAssessment, target_rank: int,
+                efforts: dict[str, float] | None = None) -> Gap:
+    published = ranking(framework.code, year)
+    holder = next((r for r in published if r.rank == target_rank and r.total is not None), None)
+    if holder is not None:
+        to_beat = float(holder.total)  # type: ignore[arg-type]
+    else:
+        to_beat = target_for_rank([float(r.total) for r in published if r.total is not None],
+                                  target_rank)
+    codes = [i.code for i in framework.indicators]
+    current = assessment.scores.indicators[0]
+    result = plan(codes, current.tolist(), framework.weights.tolist(), to_beat,
+                  efforts=[(efforts or {}).get(c, 1.0) for c in codes], scale=framework.scale)
+    own = next((r.rank for r in published if r.unit.pk == assessment.unit.pk), None)
+    return Gap(target_rank, to_beat, holder, result, own, float(assessment.scores.total[0]))

@@ -12,7 +12,6 @@ from tinhso.accounts.permissions import may_somewhere
 AREAS = [
     ("services", _("Public services"), "web:area"),
     ("programme", _("Programme"), "web:area"),
-    ("rankings", _("Rankings"), "web:area"),
     ("reports", _("Reports"), "web:area"),
 ]
 
@@ -23,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     items.insert(2, {"key": "indicators", "label": _("Indicators"),
                      "url": reverse("indicators:catalogue")})
+    items.insert(3, {"key": "rankings", "label": _("Rankings"),
+                     "url": reverse("scoring:index")})
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
     for action, key, label, url in (

@@ -51,6 +51,17 @@
         options: { scales: { y: { reverse: !!series.reverse, ticks: { callback: number } } },
                    plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + number(c.parsed.y); } } } } } });
     }
+    var radar = data("radar-data");
+    var radarCanvas = document.getElementById("radar-chart");
+    if (radar && radarCanvas) {
+      var colours = ["#0d6efd", "#198754", "#adb5bd"];
+      new Chart(radarCanvas, { type: "radar", data: { labels: radar.labels,
+        datasets: [radar.unit, radar.best, radar.average].map(function (values, i) {
+          return { label: radar.names[i], data: values, borderColor: colours[i],
+                   backgroundColor: i === 0 ? "rgba(13,110,253,0.15)" : "transparent" };
+        }) },
+        options: { scales: { r: { min: 0, max: 1 } } } });
+    }
     var compare = data("compare-data");
     var bars = document.getElementById("compare-chart");
     if (compare && bars) {
