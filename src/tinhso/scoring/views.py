@@ -94,4 +94,5 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         "framework": framework, "year": year, "unit": unit, "assessment": assessment,
         "gap": gap, "indicators": indicators, "radar": radar, "target_rank": target_rank,
         "what_if": bool(overrides or efforts), "total_points": len(rows),
+        "steps": [(s, framework.indicator(s.code).name) for s in gap.plan.steps],
     })
