@@ -126,3 +126,26 @@ def test_perturbations_can_vary_the_missing_data_policy():
     values = np.array([[1.0, np.nan], [0.6, 0.6]])
     totals = perturbed_totals(values, np.array([1.0, 1.0]), samples=4, spread=0.0)
     assert totals[0].tolist() == [0.5, 1.0, 0.5, 1.0]  # zero, then re-weighted, ...
+
+
+def test_the_766_framework_uses_the_threshold_rule_over_100_points():
+    framework = load_framework("service-quality-766")
+    assert [i.weight for i in framework.indicators] == [18, 20, 22, 22, 18]
+    assert framework.scale == 100 and not framework.published_in_full
+    inputs = {"procedures_published_rate": [100], "dossiers_synchronised_rate": [100],
+              "on_time_rate": [90], "online_services_rate": [80], "online_dossiers_rate": [56],
+              "online_payment_rate": [15], "digitisation_rate": [100],
+              "electronic_result_rate": [100], "satisfaction_rate": [95]}
+    result = score(framework, ["x"], inputs)
+    # 18 + 20*0.9 + (8 + 8 + 6*0.5) + 22 + 18 = 95
+    assert result.points[0] == pytest.approx(95)
+
+
+def test_every_shipped_framework_loads_and_says_whether_it_is_published_in_full():
+    from tinhso.scoring.engine import available_frameworks
+
+    frameworks = {f.code: f for f in available_frameworks()}
+    assert set(frameworks) == {"dti-province-922", "service-quality-766", "khanhhoa-units"}
+    for framework in frameworks.values():
+        assert framework.published_in_full or framework.note
+    assert "ILLUSTRATIVE" in frameworks["khanhhoa-units"].note
