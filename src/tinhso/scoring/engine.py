@@ -266,7 +266,8 @@ def _column(values: Sequence[float | None] | np.ndarray) -> np.ndarray:
     return np.asarray([np.nan if v is None else v for v in values], dtype=float)
 
 
-def score(framework: Framework, units: Sequence[str], inputs: Mapping[str, Sequence[float]],
+def score(framework: Framework, units: Sequence[str],
+          inputs: Mapping[str, Sequence[float | None] | np.ndarray],
           missing: str | None = None, weights: np.ndarray | None = None) -> Scores:
     """Score every unit. ``inputs``: input code -> values per unit (NaN or None = missing)."""
     n = len(units)

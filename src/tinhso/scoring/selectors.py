@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
 
-from tinhso.scoring.engine import Framework, Scores, score
+from tinhso.scoring.engine import Framework, Scores, rank, score
 from tinhso.scoring.gap import Plan, plan, target_for_rank
 from tinhso.scoring.models import PublishedResult, ScoreInput
 from tinhso.units.models import Unit
@@ -92,3 +93,32 @@ def gap_to_rank(framework: Framework, year: int, assessment: UnitAssessment, tar
                   efforts=[(efforts or {}).get(c, 1.0) for c in codes], scale=framework.scale)
     own = next((r.rank for r in published if r.unit.pk == assessment.unit.pk), None)
     return Gap(target_rank, to_beat, holder, result, own, float(assessment.scores.total[0]))
+
+
+@dataclass(frozen=True)
+class ComputedRanking:
+    framework: Framework
+    period: str
+    units: list[Unit]
+    scores: Scores
+    ranks: list[int]
+    inputs_found: list[str]
+    inputs_missing: list[str]
+
+
+def ranking_from_indicators(framework: Framework, parent: Unit, period: str,
+                            on: date) -> ComputedRanking:
+    """Score and rank the units below ``parent`` (valid on ``on``) from the platform's own
+    indicator values for ``period`` (a fixed number of queries)."""
+    from tinhso.indicators.models import Indicator
+    from tinhso.indicators.selectors import compute
+
+    units = list(parent.children.valid_on(on).order_by("level", "name"))
+    known = sorted(set(Indicator.objects.filter(code__in=framework.inputs)
+                       .values_list("code", flat=True)))
+    computed = compute(codes=known, periods=[period], root=parent)
+    inputs = {code: [computed.value(code, u, period) if code in known else None for u in units]
+              for code in framework.inputs}
+    scores = score(framework, [u.code for u in units], inputs)
+    return ComputedRanking(framework, period, units, scores, rank(scores.total).tolist(),
+                           known, sorted(set(framework.inputs) - set(known)))
