@@ -149,3 +149,13 @@ def test_every_shipped_framework_loads_and_says_whether_it_is_published_in_full(
     for framework in frameworks.values():
         assert framework.published_in_full or framework.note
     assert "ILLUSTRATIVE" in frameworks["khanhhoa-units"].note
+
+
+def test_merged_provinces_average_their_members_main_indicators():
+    from tinhso.scoring.engine import merge_members
+
+    values = {"56": {"a": 0.6, "b": 0.5}, "58": {"a": 0.4, "b": float("nan")},
+              "48": {"a": 0.9, "b": 0.8}, "49": {"a": 0.7, "b": 0.6}}
+    merged = merge_members(values, {"58": "56", "49": "48"})
+    assert merged == {"56": {"a": pytest.approx(0.5), "b": 0.5},
+                      "48": {"a": pytest.approx(0.8), "b": pytest.approx(0.7)}}

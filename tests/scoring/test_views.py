@@ -62,3 +62,12 @@ def test_a_unit_with_published_values_is_scored_from_them(client, demo):
     assert response.context["gap"].current == pytest.approx(0.800175)
     assert response.context["gap"].plan.already_reached
     assert 'data-testid="illustrative"' not in response.content.decode()
+
+
+def test_the_unit_page_shows_how_solid_ranks_are(client, demo):
+    response = client.get("/rankings/dti-province-922/2022/56/")
+    rows = response.context["robust_rows"]
+    assert len(rows) == 6 and rows[-1]["is_unit"]
+    assert rows[0]["low"] == rows[0]["high"] == 1  # Đà Nẵng leads whatever the weights
+    assert rows[-1]["low"] == 6  # Khánh Hòa's illustrative values stay last of these six
+    assert 'data-testid="robustness"' in response.content.decode()

@@ -351,3 +351,18 @@ def rank_columns(matrix: np.ndarray, decimals: int | None = 4) -> np.ndarray:
         column = order[:, j]
         ranks[:, j] = 1 + np.searchsorted(-column, -keyed[:, j], side="left")
     return ranks
+
+
+def merge_members(values: Mapping[str, Mapping[str, float]], successor: Mapping[str, str]
+                  ) -> dict[str, dict[str, float]]:
+    """Main indicators of merged units as the national ranking compares them across the 2025
+    merger: each new unit gets the average of its members' values, indicator by indicator
+    (a member without a value for an indicator is left out of that average)."""
+    groups: dict[str, dict[str, list[float]]] = {}
+    for unit, by_code in values.items():
+        target = successor.get(unit, unit)
+        for code, value in by_code.items():
+            if value is not None and not np.isnan(value):
+                groups.setdefault(target, {}).setdefault(code, []).append(float(value))
+    return {unit: {code: float(np.mean(v)) for code, v in by_code.items()}
+            for unit, by_code in groups.items()}
