@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -122,3 +123,23 @@ def ranking_from_indicators(framework: Framework, parent: Unit, period: str,
     scores = score(framework, [u.code for u in units], inputs)
     return ComputedRanking(framework, period, units, scores, rank(scores.total).tolist(),
                            known, sorted(set(framework.inputs) - set(known)))
+
+
+def robustness_among(framework: Framework, peers: list[RankingRow],
+                     assessment: UnitAssessment, samples: int = 1000) -> list[dict[str, Any]]:
+    """Rank intervals of the unit and of ``peers`` (rows with every main indicator's value)
+    under weight perturbations, as rows for a table with range bars."""
+    from tinhso.scoring.robustness import rank_intervals
+
+    codes = [i.code for i in framework.indicators]
+    others = [r for r in peers if r.unit.pk != assessment.unit.pk]
+    matrix = np.array([[float(r.values.get(c, "nan")) for c in codes] for r in others]
+                      + [assessment.scores.indicators[0].tolist()])
+    result, _ranks = rank_intervals(matrix, framework.weights, samples=samples)
+    n = len(matrix)
+    names = [r.name for r in others] + [assessment.unit.name]
+    return [{"name": name, "low": int(result.low[i]), "high": int(result.high[i]),
+             "median": int(result.median[i]), "is_unit": i == n - 1,
+             "left": (result.low[i] - 1) / n * 100,
+             "width": (result.high[i] - result.low[i] + 1) / n * 100}
+            for i, name in enumerate(names)]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-import numpy as np
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
-from tinhso.scoring.robustness import rank_intervals
-from tinhso.scoring.selectors import gap_to_rank, ranking, unit_assessment, years_with_results
+from tinhso.scoring.selectors import (
+    gap_to_rank,
+    ranking,
+    robustness_among,
+    unit_assessment,
+    years_with_results,
+)
 from tinhso.units.models import Unit
 
 
@@ -92,20 +96,9 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         "average": [i["average"] for i in indicators if i["indicator"].weight > 0],
         "names": [unit.name, _("Best published"), _("Average of published")],
     }
-    # Robustness: the unit's values among the units whose main indicators were published.
-    codes = [i.code for i in framework.indicators]
-    peers = [r for r in complete if r.unit.pk != unit.pk]
-    matrix = np.array([[float(r.values.get(c, "nan")) for c in codes] for r in peers]
-                      + [assessment.scores.indicators[0].tolist()])
-    robustness, _ranks = rank_intervals(matrix, framework.weights, samples=1000)
-    n = len(matrix)
-    robust_rows = [{"name": name, "low": int(robustness.low[i]), "high": int(robustness.high[i]),
-                    "median": int(robustness.median[i]), "is_unit": i == n - 1,
-                    "left": (robustness.low[i] - 1) / n * 100,
-                    "width": (robustness.high[i] - robustness.low[i] + 1) / n * 100}
-                   for i, name in enumerate([r.name for r in peers] + [unit.name])]
+    robust_rows = robustness_among(framework, complete, assessment)
     return render(request, "scoring/unit.html", {
-        "robust_rows": robust_rows, "robust_n": n,
+        "robust_rows": robust_rows, "robust_n": len(robust_rows),
         "framework": framework, "year": year, "unit": unit, "assessment": assessment,
         "gap": gap, "indicators": indicators, "radar": radar, "target_rank": target_rank,
         "what_if": bool(overrides or efforts), "total_points": len(rows),
