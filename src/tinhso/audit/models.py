@@ -37,6 +37,9 @@ class AuditAction(models.TextChoices):
     ROUND_OPENED = "round.opened", _("Collection round opened")
     ROUND_REMINDED = "round.reminded", _("Reminders sent")
     RESULTS_IMPORTED = "results.imported", _("Published index results imported")
+    ANSWER_SUBMITTED = "answer.submitted", _("Self-assessment answer submitted")
+    ANSWER_VERIFIED = "answer.verified", _("Self-assessment answer verified")
+    ANSWER_RETURNED = "answer.returned", _("Self-assessment answer returned")
     PUBLISHED_LOADED = "published.loaded", _("Published data loaded")
     DEMO_LOADED = "demo.loaded", _("Demo accounts loaded")
 

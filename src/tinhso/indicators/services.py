@@ -262,6 +262,20 @@ def value_reopen(*, actor: Any, value: IndicatorValue, reason: str) -> Indicator
 def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> Evidence:
     """Attach a file to a value: PDF, image, Word or Excel, at most 10 MB, content checked."""
     require(actor, "indicators.enter", value.unit)
+    name, suffix = check_evidence_file(upload)
+    evidence = Evidence(value=value, name=name, content_type=EVIDENCE_TYPES[suffix],
+                        size=upload.size or 0,
+                        uploaded_by=actor if getattr(actor, "pk", None) else None)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    audit_record(actor=actor, action=AuditAction.EVIDENCE_ADDED, obj=value, unit=value.unit,
+                 details={"file": name, "size": upload.size})
+    return evidence
+
+
+def check_evidence_file(upload: UploadedFile) -> tuple[str, str]:
+    """Refuse a file that is not PDF, JPEG, PNG, .docx or .xlsx, or is over 10 MB, or whose
+    content is not what its name says; returns (name, suffix)."""
     name = PurePath(upload.name or "").name
     suffix = PurePath(name).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
@@ -276,14 +290,7 @@ def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> 
     if not any(head.startswith(sig) for sig in signatures[suffix]):
         raise ValidationError({"file": _("%(name)s is not really a %(kind)s file.")
                                % {"name": name, "kind": suffix[1:].upper()}})
-    evidence = Evidence(value=value, name=name, content_type=EVIDENCE_TYPES[suffix],
-                        size=upload.size,
-                        uploaded_by=actor if getattr(actor, "pk", None) else None)
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    audit_record(actor=actor, action=AuditAction.EVIDENCE_ADDED, obj=value, unit=value.unit,
-                 details={"file": name, "size": upload.size})
-    return evidence
+    return name, suffix
 
 
 @transaction.atomic

@@ -56,3 +56,45 @@ class ScoreInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.framework} {self.year} {self.unit_id} {self.code}={self.value}"
+
+
+class AnswerStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+def answer_evidence_path(instance: SelfAssessmentAnswer, filename: str) -> str:
+    return f"self-assessment/{instance.framework}/{instance.year}/{instance.unit_id}/{filename}"
+
+
+class SelfAssessmentAnswer(models.Model):
+    """A unit's answer to one input of a framework, with evidence, until the coordinator
+    verifies it (then it becomes a ScoreInput) or returns it with a reason."""
+
+    framework = models.CharField(_("framework"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT,
+                             related_name="self_assessment_answers")
+    code = models.CharField(_("input"), max_length=60)
+    value = models.FloatField(_("value"))
+    comment = models.TextField(_("comment"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=answer_evidence_path, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=AnswerStatus.choices,
+                              default=AnswerStatus.SUBMITTED)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    answered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    verified_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-assessment answer")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "year", "unit", "code"],
+                                    name="self_assessment_answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.year} {self.unit_id} {self.code}={self.value}"

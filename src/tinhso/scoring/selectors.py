@@ -143,3 +143,18 @@ def robustness_among(framework: Framework, peers: list[RankingRow],
              "left": (result.low[i] - 1) / n * 100,
              "width": (result.high[i] - result.low[i] + 1) / n * 100}
             for i, name in enumerate(names)]
+
+
+def ranking_from_inputs(framework: Framework, year: int, parent: Unit, on: date
+                        ) -> ComputedRanking:
+    """Score and rank the units below ``parent`` from their verified inputs (self-assessment)
+    for ``year``."""
+    units = list(parent.children.valid_on(on).order_by("level", "name"))
+    values: dict[tuple[int, str], float] = {
+        (i.unit_id, i.code): i.value for i in ScoreInput.objects.filter(
+            framework=framework.code, year=year, unit__in=units)}
+    inputs = {code: [values.get((u.pk, code)) for u in units] for code in framework.inputs}
+    scores = score(framework, [u.code for u in units], inputs)
+    found = sorted({code for (_unit, code) in values})
+    return ComputedRanking(framework, str(year), units, scores, rank(scores.total).tolist(),
+                           found, sorted(set(framework.inputs) - set(found)))

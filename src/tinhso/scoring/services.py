@@ -9,14 +9,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.indicators.files import ImportRejected, RowError
+from tinhso.indicators.services import check_evidence_file, to_decimal
 from tinhso.scoring.engine import Framework, score
-from tinhso.scoring.models import PublishedResult
+from tinhso.scoring.models import (
+    AnswerStatus,
+    PublishedResult,
+    ScoreInput,
+    SelfAssessmentAnswer,
+)
 from tinhso.units.models import Unit
 
 # Values and the index are published to 4 decimals: a recomputed index may differ by up to
@@ -132,3 +140,68 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
                  details={"framework": framework.code, "year": year, "file": name,
                           "rows": len(parsed), "differences": len(differences)})
     return ResultsImport(len(parsed), len(complete), checked, differences)
+
+
+@transaction.atomic
+def answer_submit(*, actor: Any, framework: Framework, year: int, unit: Unit, code: str,
+                  value: Any, comment: str = "", evidence: Any = None) -> SelfAssessmentAnswer:
+    """A department or commune answers one input of a framework, with its evidence."""
+    require(actor, "indicators.enter", unit)
+    if code not in framework.inputs:
+        raise ValidationError({"code": _("'%(code)s' is not an input of %(framework)s.")
+                               % {"code": code, "framework": framework.code}})
+    number = float(to_decimal(value))
+    answer = SelfAssessmentAnswer.objects.select_for_update().filter(
+        framework=framework.code, year=year, unit=unit, code=code).first()
+    if answer is not None and answer.status == AnswerStatus.VERIFIED:
+        raise ValidationError({"value": _("This answer is verified; it cannot be changed.")})
+    answer = answer or SelfAssessmentAnswer(framework=framework.code, year=year, unit=unit,
+                                            code=code)
+    answer.value, answer.comment, answer.status = number, comment, AnswerStatus.SUBMITTED
+    answer.answered_by = actor if getattr(actor, "pk", None) else None
+    if evidence is not None:
+        check_evidence_file(evidence)
+        answer.evidence.save(evidence.name, evidence, save=False)
+    answer.save()
+    audit_record(actor=actor, action=AuditAction.ANSWER_SUBMITTED, obj=answer, unit=unit,
+                 details={"framework": framework.code, "year": year, "code": code,
+                          "value": number})
+    return answer
+
+
+@transaction.atomic
+def answer_verify(*, actor: Any, answer: SelfAssessmentAnswer) -> ScoreInput:
+    """The coordinator verifies an answer: it becomes the unit's input for the framework."""
+    answer = SelfAssessmentAnswer.objects.select_for_update().select_related("unit").get(
+        pk=answer.pk)
+    require(actor, "scoring.manage", answer.unit)
+    if answer.status != AnswerStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted answer can be verified.")})
+    answer.status = AnswerStatus.VERIFIED
+    answer.verified_by = actor if getattr(actor, "pk", None) else None
+    answer.save(update_fields=["status", "verified_by", "updated_at"])
+    score_input, _created = ScoreInput.objects.update_or_create(
+        framework=answer.framework, year=answer.year, unit=answer.unit, code=answer.code,
+        defaults={"value": answer.value, "is_illustrative": False,
+                  "source": _("Self-assessment of %(unit)s, verified") % {
+                      "unit": answer.unit.name}})
+    audit_record(actor=actor, action=AuditAction.ANSWER_VERIFIED, obj=answer,
+                 unit=answer.unit, details={"code": answer.code, "value": answer.value})
+    return score_input
+
+
+@transaction.atomic
+def answer_return(*, actor: Any, answer: SelfAssessmentAnswer, reason: str
+                  ) -> SelfAssessmentAnswer:
+    answer = SelfAssessmentAnswer.objects.select_for_update().select_related("unit").get(
+        pk=answer.pk)
+    require(actor, "scoring.manage", answer.unit)
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    if answer.status != AnswerStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted answer can be returned.")})
+    answer.status, answer.return_reason = AnswerStatus.RETURNED, reason.strip()
+    answer.save(update_fields=["status", "return_reason", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.ANSWER_RETURNED, obj=answer,
+                 unit=answer.unit, details={"code": answer.code, "reason": answer.return_reason})
+    return answer
