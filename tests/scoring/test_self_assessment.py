@@ -78,3 +78,24 @@ def test_units_answer_for_themselves_only_and_only_coordinators_verify(people,
     with pytest.raises(ValidationError, match="not really"):
         answer_submit(actor=people["finance"], framework=framework, year=2026,
                       unit=u["56.STC"], code="dx_team_assigned", value=1, evidence=fake)
+
+
+def test_the_pages_of_the_self_assessment(client, people, reference_units, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(people["finance"])
+    url = "/rankings/self-assessment/khanhhoa-units/2026/"
+    page = client.get(url).content.decode()
+    assert "dx_plan_adopted" in page and "Sở Tài chính" in page  # the reporter's own unit
+    pdf = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.7 plan")
+    response = client.post(url + "?unit=56.STC", {"code": "dx_plan_adopted", "value": "1",
+                                                  "evidence": pdf})
+    assert response.status_code == 302
+    assert client.get(url, {"unit": "56.SYT"}).status_code == 403
+    client.force_login(people["coordinator"])
+    verify = client.get(url + "verify/")
+    answers = list(verify.context["answers"])
+    assert [a.code for a in answers] == ["dx_plan_adopted"]
+    client.post(f"/rankings/self-assessment/answers/{answers[0].pk}/verify/")
+    ranking = client.get("/rankings/khanhhoa-units/2026/units-of/56/")
+    first = ranking.context["rows"][0]
+    assert first[1].code == "56.STC" and first[0] == 1

@@ -1,0 +1,110 @@
+"""Self-assessment: units answer with evidence, the coordinator verifies or returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tinhso.accounts.permissions import may, scope_paths
+from tinhso.core.db import within_paths
+from tinhso.scoring.engine import Framework, FrameworkError, load_framework
+from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
+from tinhso.scoring.selectors import ranking_from_inputs
+from tinhso.scoring.services import answer_return, answer_submit, answer_verify
+from tinhso.units.models import Unit
+
+
+def _framework(code: str) -> Framework:
+    try:
+        return load_framework(code)
+    except FrameworkError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def questions(framework: Framework) -> list[dict[str, Any]]:
+    """Each input a unit answers, labelled by its component (and criterion)."""
+    rows = []
+    for indicator in framework.indicators:
+        for component in indicator.components:
+            for code in component.inputs:
+                rows.append({"code": code, "indicator": indicator.name,
+                             "component": component.name, "rule": component.rule["type"]})
+    return rows
+
+
+@login_required
+def answer_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    framework = _framework(code)
+    unit = Unit.objects.filter(code=request.GET.get("unit") or getattr(
+        request.user.unit, "code", "")).first()
+    if unit is None or not may(request.user, "indicators.enter", unit):
+        raise PermissionDenied(_("You may not answer for this unit."))
+    if request.method == "POST":
+        try:
+            answer_submit(actor=request.user, framework=framework, year=year, unit=unit,
+                          code=request.POST.get("code", ""), value=request.POST.get("value", ""),
+                          comment=request.POST.get("comment", ""),
+                          evidence=request.FILES.get("evidence"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The answer was sent for verification."))
+        return redirect(f"{request.path}?unit={unit.code}")
+    answers = {a.code: a for a in SelfAssessmentAnswer.objects.filter(
+        framework=framework.code, year=year, unit=unit)}
+    rows = [{**q, "answer": answers.get(q["code"])} for q in questions(framework)]
+    return render(request, "scoring/answer.html", {"framework": framework, "year": year,
+                                                   "unit": unit, "rows": rows})
+
+
+@login_required
+def verify_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    framework = _framework(code)
+    paths = scope_paths(request.user, "scoring.manage")
+    if paths == []:
+        raise PermissionDenied(_("Only coordinators verify self-assessments."))
+    answers = SelfAssessmentAnswer.objects.filter(
+        framework=framework.code, year=year, status=AnswerStatus.SUBMITTED).select_related(
+        "unit", "answered_by").order_by("unit__path", "code")
+    if paths is not None:
+        answers = answers.filter(within_paths("unit__path", paths))
+    return render(request, "scoring/verify.html", {"framework": framework, "year": year,
+                                                   "answers": answers})
+
+
+@login_required
+@require_POST
+def verify_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    answer = get_object_or_404(SelfAssessmentAnswer, pk=pk)
+    try:
+        if act == "verify":
+            answer_verify(actor=request.user, answer=answer)
+        elif act == "return":
+            answer_return(actor=request.user, answer=answer,
+                          reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("scoring:verify", code=answer.framework, year=answer.year)
+
+
+def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> HttpResponse:
+    """The ranking of a province's departments and communes from verified answers."""
+    framework = _framework(code)
+    unit = Unit.objects.filter(code=parent).first()
+    if unit is None:
+        raise Http404(_("There is no unit with code '%(code)s'.") % {"code": parent})
+    result = ranking_from_inputs(framework, year, unit, timezone.localdate())
+    rows = sorted(zip(result.ranks, result.units, result.scores.points.tolist(),
+                      result.scores.missing, strict=True), key=lambda r: (r[0], r[1].name))
+    return render(request, "scoring/units_ranking.html", {
+        "framework": framework, "year": year, "parent": unit, "rows": rows, "result": result})
