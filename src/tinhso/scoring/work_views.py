@@ -43,8 +43,8 @@ def questions(framework: Framework) -> list[dict[str, Any]]:
 @login_required
 def answer_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
     framework = _framework(code)
-    unit = Unit.objects.filter(code=request.GET.get("unit") or getattr(
-        request.user.unit, "code", "")).first()
+    own = getattr(request.user, "unit", None)
+    unit = Unit.objects.filter(code=request.GET.get("unit") or getattr(own, "code", "")).first()
     if unit is None or not may(request.user, "indicators.enter", unit):
         raise PermissionDenied(_("You may not answer for this unit."))
     if request.method == "POST":
