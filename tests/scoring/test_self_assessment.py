@@ -99,3 +99,20 @@ def test_the_pages_of_the_self_assessment(client, people, reference_units, setti
     ranking = client.get("/rankings/khanhhoa-units/2026/units-of/56/")
     first = ranking.context["rows"][0]
     assert first[1].code == "56.STC" and first[0] == 1
+
+
+def test_a_score_opens_down_to_its_components_and_sources(client, people, reference_units,
+                                                         settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    framework = load_framework("khanhhoa-units")
+    answer = answer_submit(actor=people["finance"], framework=framework, year=2026,
+                           unit=reference_units["56.STC"], code="dx_plan_adopted", value=1,
+                           evidence=SimpleUploadedFile("kh.pdf", b"%PDF-1.7"))
+    answer_verify(actor=people["coordinator"], answer=answer)
+    client.cookies["django_language"] = "en"
+    response = client.get("/rankings/khanhhoa-units/2026/explain/56.STC/")
+    lines = response.context["lines"]
+    plan = next(line for line in lines if any(c == "dx_plan_adopted" for c, _v, _s in line.inputs))
+    assert plan.points == 10 and plan.inputs[0][1] == 1.0
+    assert "verified" in plan.inputs[0][2] and "evidence" in plan.inputs[0][2]
+    assert response.context["total"] == 10

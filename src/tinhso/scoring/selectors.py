@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from tinhso.scoring.engine import Framework, Scores, rank, score
 from tinhso.scoring.gap import Plan, plan, target_for_rank
-from tinhso.scoring.models import PublishedResult, ScoreInput
+from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
 from tinhso.units.models import Unit
 
 
@@ -158,3 +159,41 @@ def ranking_from_inputs(framework: Framework, year: int, parent: Unit, on: date
     found = sorted({code for (_unit, code) in values})
     return ComputedRanking(framework, str(year), units, scores, rank(scores.total).tolist(),
                            found, sorted(set(framework.inputs) - set(found)))
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    indicator: str
+    component: str
+    max_points: float
+    rule: str
+    inputs: list[tuple[str, float | None, str]]  # (code, value, source)
+    share: float | None
+
+    @property
+    def points(self) -> float | None:
+        return None if self.share is None else self.share * self.max_points
+
+
+def explain_components(framework: Framework, year: int, unit: Unit) -> list[ComponentLine]:
+    """Every component of the unit's score: its inputs, their values and sources, its points."""
+    inputs = {i.code: i for i in ScoreInput.objects.filter(framework=framework.code, year=year,
+                                                           unit=unit)}
+    answers = {a.code: a for a in SelfAssessmentAnswer.objects.filter(
+        framework=framework.code, year=year, unit=unit)}
+    scores = score(framework, [unit.code], {c: [inputs[c].value if c in inputs else None]
+                                            for c in framework.inputs})
+    lines = []
+    for indicator in framework.indicators:
+        for component in indicator.components:
+            share = scores.components.get(component.code)
+            value = None if share is None or np.isnan(share[0]) else float(share[0])
+            detail = []
+            for code in component.inputs:
+                source = inputs[code].source if code in inputs else ""
+                if code in answers and answers[code].evidence:
+                    source += " · " + str(_("evidence attached"))
+                detail.append((code, inputs[code].value if code in inputs else None, source))
+            lines.append(ComponentLine(indicator.name, component.name, component.max_points,
+                                       component.rule["type"], detail, value))
+    return lines

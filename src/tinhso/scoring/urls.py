@@ -12,6 +12,8 @@ urlpatterns = [
          name="verify"),
     path("<slug:code>/<int:year>/units-of/<str:parent>/", work_views.units_ranking,
          name="units_ranking"),
+    path("<slug:code>/<int:year>/explain/<str:unit_code>/", work_views.explain_page,
+         name="explain"),
     path("<slug:code>/<int:year>/", views.ranking_page, name="ranking"),
     path("<slug:code>/<int:year>/<str:unit_code>/", views.unit_page, name="unit"),
 ]

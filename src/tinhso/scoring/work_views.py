@@ -17,7 +17,7 @@ from tinhso.accounts.permissions import may, scope_paths
 from tinhso.core.db import within_paths
 from tinhso.scoring.engine import Framework, FrameworkError, load_framework
 from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
-from tinhso.scoring.selectors import ranking_from_inputs
+from tinhso.scoring.selectors import explain_components, ranking_from_inputs
 from tinhso.scoring.services import answer_return, answer_submit, answer_verify
 from tinhso.units.models import Unit
 
@@ -108,3 +108,16 @@ def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> Ht
                       result.scores.missing, strict=True), key=lambda r: (r[0], r[1].name))
     return render(request, "scoring/units_ranking.html", {
         "framework": framework, "year": year, "parent": unit, "rows": rows, "result": result})
+
+
+def explain_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:
+    """A unit's score opened down to its components, their inputs and where each came from."""
+    framework = _framework(code)
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
+    lines = explain_components(framework, year, unit)
+    total = sum(line.points or 0 for line in lines)
+    return render(request, "scoring/explain.html", {"framework": framework, "year": year,
+                                                    "unit": unit, "lines": lines,
+                                                    "total": total})
