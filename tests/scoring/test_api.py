@@ -37,3 +37,21 @@ def test_what_if(client, demo):
         "framework": "dti-province-922", "year": 2022, "unit": "56",
         "values": {"nope": 1}}, content_type="application/json")
     assert response.status_code == 404 and "nope" in response.json()["detail"]
+
+
+def test_a_ranking_across_the_merger_averages_the_members(client, demo):
+    from tinhso.scoring.models import PublishedResult
+
+    # Đà Nẵng (48) absorbed Quảng Nam (49): give Quảng Nam published values too.
+    values = {"nhan_thuc_so": "0.8", "the_che_so": "0.8", "ha_tang_so": "0.8",
+              "nhan_luc_so": "0.8", "an_toan_thong_tin": "0.8", "chinh_quyen_so": "0.8",
+              "kinh_te_so": "0.8", "xa_hoi_so": "0.8"}
+    PublishedResult.objects.filter(framework="dti-province-922", year=2022,
+                                   unit__code="49").update(values=values)
+    body = client.get("/api/v1/scoring/rankings/dti-province-922/2022/",
+                      {"merged": "true"}).json()
+    by_unit = {row["unit"]: row for row in body}
+    assert "49" not in by_unit and len(body) == 5
+    # (Đà Nẵng's 0.800175 and 0.8 averaged indicator by indicator) = 0.8000875
+    assert by_unit["48"]["total"] == pytest.approx((0.800175 + 0.8) / 2)
+    assert by_unit["48"]["rank"] == 1

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from tinhso.scoring.engine import Framework, FrameworkError, available_frameworks, load_framework
-from tinhso.scoring.selectors import gap_to_rank, ranking, unit_assessment
+from tinhso.scoring.selectors import gap_to_rank, merged_ranking, ranking, unit_assessment
 from tinhso.units.models import Unit
 
 router = Router(tags=["scoring"])
@@ -114,9 +114,15 @@ def frameworks(request: HttpRequest) -> Any:
 
 
 @router.get("/rankings/{framework}/{year}/", response={200: list[RankingRowOut], 404: ErrorOut},
-            summary="A published ranking")
-def get_ranking(request: HttpRequest, framework: str, year: int) -> Any:
-    _framework(framework)
+            summary="A published ranking",
+            description="With merged=true: the units whose main indicators were published, "
+                        "compared across the 2025 merger (each new province scored on the "
+                        "average of its members' main indicators).")
+def get_ranking(request: HttpRequest, framework: str, year: int, merged: bool = False) -> Any:
+    fw = _framework(framework)
+    if merged:
+        return [{"rank": r, "unit": u.code, "name": u.name, "total": t}
+                for r, u, t in merged_ranking(fw, year)]
     rows = ranking(framework, year)
     if not rows:
         raise Http404(f"No results for {framework} in {year}.")

@@ -197,3 +197,23 @@ def explain_components(framework: Framework, year: int, unit: Unit) -> list[Comp
             lines.append(ComponentLine(indicator.name, component.name, component.max_points,
                                        component.rule["type"], detail, value))
     return lines
+
+
+def merged_ranking(framework: Framework, year: int) -> list[tuple[int, Unit, float]]:
+    """Published values compared across the 2025 merger: each province from 1 July 2025 gets
+    the average of its members' main indicators (as the national ranking did), then is scored
+    and ranked. Only units whose main indicators were published take part."""
+    from tinhso.scoring.engine import merge_members
+
+    results = list(PublishedResult.objects.filter(framework=framework.code, year=year)
+                   .exclude(values={}).select_related("unit__successor"))
+    values = {r.unit.code: {k: float(v) for k, v in r.values.items()} for r in results}
+    successor = {r.unit.code: r.unit.successor.code for r in results if r.unit.successor}
+    merged = merge_members(values, successor)
+    units = Unit.objects.in_bulk(list(merged), field_name="code")
+    codes = list(merged)
+    scores = score(framework, codes, {i: [merged[c].get(i) for c in codes]
+                                      for i in framework.inputs})
+    ranks = rank(scores.total)
+    return sorted(((int(ranks[k]), units[c], float(scores.total[k])) for k, c in
+                   enumerate(codes)), key=lambda row: (row[0], row[1].code))
