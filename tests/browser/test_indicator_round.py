@@ -111,3 +111,16 @@ def test_define_open_fill_upload_approve_and_see_the_chart_move(
         " return [c.data.labels, c.data.datasets[0].data]; })()")
     assert labels == ["2026", "2027"]  # one place per year, up to the target's
     assert points == [72.5, None]
+
+
+def test_what_if_updates_the_gap_at_once(page: Page, live_server: Any,
+                                         reference_units: dict[str, Any]) -> None:
+    from django.core.management import call_command
+
+    call_command("demo", "--quiet-accounts", verbosity=0)
+    page.goto(f"{live_server.url}/rankings/dti-province-922/2022/56/")
+    expect(page.get_by_test_id("score-to-beat")).to_have_text("0,6077")
+    expect(page.get_by_test_id("plan")).to_be_visible()
+    page.locator("input[name=v_chinh_quyen_so]").fill("0.92")  # no button pressed
+    expect(page.get_by_test_id("current-score")).to_have_text("0,6085")
+    expect(page.get_by_test_id("plan")).to_have_count(0)
