@@ -40,6 +40,7 @@ class AuditAction(models.TextChoices):
     ANSWER_SUBMITTED = "answer.submitted", _("Self-assessment answer submitted")
     ANSWER_VERIFIED = "answer.verified", _("Self-assessment answer verified")
     ANSWER_RETURNED = "answer.returned", _("Self-assessment answer returned")
+    CALENDAR_CHANGED = "calendar.changed", _("Calendar changed")
     PUBLISHED_LOADED = "published.loaded", _("Published data loaded")
     DEMO_LOADED = "demo.loaded", _("Demo accounts loaded")
 

@@ -1,0 +1,74 @@
+"""The official calendar from the holidays package, the announcements file and administrators'
+edits (selectors and services)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import holidays
+from django.db import transaction
+
+from tinhso.accounts.permissions import require
+from tinhso.audit.models import AuditAction
+from tinhso.audit.services import audit_record
+from tinhso.core.models import CalendarDay, DayKind, WorkingHours
+from tinhso.core.workdays import DEFAULT_HOURS, WorkCalendar
+
+ANNOUNCEMENTS = Path(__file__).resolve().parent / "data" / "calendar_announcements.json"
+
+
+def working_hours() -> tuple[tuple[tuple[time, time], ...], bool]:
+    row = WorkingHours.objects.first()
+    if row is None:
+        return DEFAULT_HOURS, False
+    return ((row.morning_start, row.morning_end), (row.afternoon_start, row.afternoon_end)), \
+        row.confirmed
+
+
+def work_calendar(years: range) -> WorkCalendar:
+    """Holidays of Vietnam (holidays package) with the stored announcements and edits."""
+    names: dict[date, str] = dict(holidays.VN(years=list(years)).items())
+    off = set(names)
+    worked: set[date] = set()
+    for row in CalendarDay.objects.filter(day__year__gte=years.start, day__year__lt=years.stop):
+        names[row.day] = row.name
+        if row.kind == DayKind.DAY_OFF:
+            off.add(row.day)
+            worked.discard(row.day)
+        else:
+            worked.add(row.day)
+            off.discard(row.day)
+    hours, _confirmed = working_hours()
+    return WorkCalendar(days_off=frozenset(off), working_days=frozenset(worked), hours=hours,
+                        names=names)
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: Any, day: date, kind: str, name: str, source: str = ""
+                     ) -> CalendarDay:
+    require(actor, "calendar.manage", None)
+    row, _created = CalendarDay.objects.update_or_create(
+        day=day, defaults={"kind": kind, "name": name, "source": source})
+    audit_record(actor=actor, action=AuditAction.CALENDAR_CHANGED, obj=row,
+                 details={"day": day.isoformat(), "kind": kind, "name": name})
+    return row
+
+
+@transaction.atomic
+def announcements_load(*, actor: Any) -> int:
+    """Load the shipped announcements (idempotent); returns how many days changed."""
+    require(actor, "calendar.manage", None)
+    changed = 0
+    for entry in json.loads(ANNOUNCEMENTS.read_text(encoding="utf-8"))["days"]:
+        day = date.fromisoformat(entry["day"])
+        current = CalendarDay.objects.filter(day=day).first()
+        if current and (current.kind, current.name, current.source) == (
+                entry["kind"], entry["name"], entry["source"]):
+            continue
+        calendar_day_set(actor=actor, day=day, kind=entry["kind"], name=entry["name"],
+                         source=entry["source"])
+        changed += 1
+    return changed
