@@ -153,6 +153,9 @@ def published_load(*, actor: Any) -> Counter[str]:
     units = _units()
     programme = load_programme(units)
     programme.update(load_published_results())
+    from tinhso.core.calendar import announcements_load
+
+    programme["updated"] += announcements_load(actor=actor)
     if programme["created"] or programme["updated"]:
         audit_record(actor=actor, action=AuditAction.PUBLISHED_LOADED, unit=units["VN"],
                      details={"created": programme["created"],
