@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tinhso.audit",
     "tinhso.units",
     "tinhso.programme",
+    "tinhso.procedures",
     "tinhso.indicators",
     "tinhso.scoring",
     "tinhso.web",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/", include("tinhso.accounts.staff_urls")),
     path("indicators/", include("tinhso.indicators.urls")),
     path("rankings/", include("tinhso.scoring.urls")),
+    path("services/", include("tinhso.procedures.urls")),
     path("", include("tinhso.web.urls")),
 ]

@@ -156,6 +156,9 @@ def published_load(*, actor: Any) -> Counter[str]:
     from tinhso.core.calendar import announcements_load
 
     programme["updated"] += announcements_load(actor=actor)
+    from tinhso.procedures.loaders import procedures_load
+
+    programme.update(procedures_load())
     if programme["created"] or programme["updated"]:
         audit_record(actor=actor, action=AuditAction.PUBLISHED_LOADED, unit=units["VN"],
                      details={"created": programme["created"],

@@ -10,7 +10,6 @@ from tinhso.accounts.permissions import may_somewhere
 
 # The areas of the platform; later issues fill those marked "planned".
 AREAS = [
-    ("services", _("Public services"), "web:area"),
     ("programme", _("Programme"), "web:area"),
     ("reports", _("Reports"), "web:area"),
 ]
@@ -20,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
     ]
+    items.insert(0, {"key": "services", "label": _("Public services"),
+                     "url": reverse("procedures:catalogue")})
     items.insert(2, {"key": "indicators", "label": _("Indicators"),
                      "url": reverse("indicators:catalogue")})
     items.insert(3, {"key": "rankings", "label": _("Rankings"),
