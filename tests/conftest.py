@@ -55,3 +55,21 @@ def province_admin(reference_units: dict[str, Unit]) -> Any:
     user = staff_user(unit=reference_units["56"], username="admin56")
     grant(user, "administrator", reference_units["56"])
     return user
+
+
+@pytest.fixture
+def people(reference_units: dict[str, Unit]) -> dict[str, Any]:
+    """Khánh Hòa's coordinator (of the Department of Science and Technology, role at the
+    province), the Department of Finance's reporter and approver, the Health reporter."""
+    u = reference_units
+    coordinator = staff_user(unit=u["56.SKHCN"], username="dieuphoi")
+    grant(coordinator, "coordinator", u["56"])
+    reporter = staff_user(unit=u["56.STC"], username="baocao",
+                          email="baocao@stc.khanhhoa.gov.vn")
+    grant(reporter, "unit_reporter", u["56.STC"])
+    approver = staff_user(unit=u["56.STC"], username="pheduyet")
+    grant(approver, "approver", u["56.STC"])
+    health = staff_user(unit=u["56.SYT"], username="baocao.syt")
+    grant(health, "unit_reporter", u["56.SYT"])
+    return {"coordinator": coordinator, "reporter": reporter, "approver": approver,
+            "health": health}

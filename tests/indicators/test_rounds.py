@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import IndicatorFactory, grant, staff_user
+from tests.factories import IndicatorFactory
 from tinhso.audit.models import AuditAction, AuditEvent
 from tinhso.indicators.models import IndicatorValue, ValueStatus
 from tinhso.indicators.rounds import completeness, round_open, round_remind, rounds_to_report
@@ -15,12 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(reference_units):
+def setup(reference_units, people):
     u = reference_units
-    coordinator = staff_user(unit=u["56.SKHCN"])
-    grant(coordinator, "coordinator", u["56"])
-    reporter = staff_user(unit=u["56.STC"], email="baocao@stc.khanhhoa.gov.vn")
-    grant(reporter, "unit_reporter", u["56.STC"])
+    coordinator, reporter = people["coordinator"], people["reporter"]
     indicators = [IndicatorFactory(code="paperless", reporting_levels=["department"]),
                   IndicatorFactory(code="skills", measure="count")]
     collection = round_open(actor=coordinator, title="Báo cáo năm 2026", period="2026",

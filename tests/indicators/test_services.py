@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import IndicatorFactory, grant, staff_user
+from tests.factories import IndicatorFactory
 from tinhso.audit.models import AuditAction, AuditEvent
 from tinhso.indicators.models import Aggregation, IndicatorValue, ValueStatus
 from tinhso.indicators.services import (
@@ -24,17 +24,6 @@ from tinhso.indicators.services import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def people(reference_units):
-    u = reference_units
-    coordinator = staff_user(unit=u["56.SKHCN"])
-    grant(coordinator, "coordinator", u["56"])
-    reporter = staff_user(unit=u["56.STC"])
-    grant(reporter, "unit_reporter", u["56.STC"])
-    approver = staff_user(unit=u["56.STC"])
-    grant(approver, "approver", u["56.STC"])
-    return {"coordinator": coordinator, "reporter": reporter, "approver": approver}
 
 
 def test_a_coordinator_defines_indicators_and_formulas(people, reference_units):

@@ -5,22 +5,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import grant, staff_user
+from tests.factories import staff_user
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def people(reference_units):
-    u = reference_units
-    coordinator = staff_user(unit=u["56.SKHCN"], username="dieuphoi")
-    grant(coordinator, "coordinator", u["56"])
-    reporter = staff_user(unit=u["56.STC"], username="baocao")
-    grant(reporter, "unit_reporter", u["56.STC"])
-    approver = staff_user(unit=u["56.STC"], username="pheduyet")
-    grant(approver, "approver", u["56.STC"])
-    return {"coordinator": coordinator, "reporter": reporter, "approver": approver}
 
 
 def test_the_whole_path_from_definition_to_approval(client, people, reference_units):

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.factories import grant, staff_user
 from tinhso.audit.models import AuditAction, AuditEvent
 from tinhso.scoring.engine import load_framework
 from tinhso.scoring.models import AnswerStatus, ScoreInput
@@ -16,17 +15,6 @@ from tinhso.scoring.services import answer_return, answer_submit, answer_verify
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(reference_units):
-    u = reference_units
-    coordinator = staff_user(unit=u["56.SKHCN"])
-    grant(coordinator, "coordinator", u["56"])
-    finance = staff_user(unit=u["56.STC"])
-    grant(finance, "unit_reporter", u["56.STC"])
-    health = staff_user(unit=u["56.SYT"])
-    grant(health, "unit_reporter", u["56.SYT"])
-    return {"coordinator": coordinator, "finance": finance, "health": health}
-
 
 def test_answers_with_evidence_verified_then_scored_and_ranked(people, reference_units,
                                                                settings, tmp_path):
@@ -34,7 +22,7 @@ def test_answers_with_evidence_verified_then_scored_and_ranked(people, reference
     u = reference_units
     framework = load_framework("khanhhoa-units")
     pdf = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.7 plan")
-    answer = answer_submit(actor=people["finance"], framework=framework, year=2026,
+    answer = answer_submit(actor=people["reporter"], framework=framework, year=2026,
                            unit=u["56.STC"], code="dx_plan_adopted", value=1, evidence=pdf)
     assert answer.evidence.name.endswith(".pdf")
     other = answer_submit(actor=people["health"], framework=framework, year=2026,
@@ -44,7 +32,7 @@ def test_answers_with_evidence_verified_then_scored_and_ranked(people, reference
     assert ScoreInput.objects.get(unit=u["56.STC"]).source.startswith("Self-assessment")
     assert not ScoreInput.objects.filter(unit=u["56.SYT"]).exists()  # returned: not counted
     with pytest.raises(ValidationError, match="verified"):
-        answer_submit(actor=people["finance"], framework=framework, year=2026,
+        answer_submit(actor=people["reporter"], framework=framework, year=2026,
                       unit=u["56.STC"], code="dx_plan_adopted", value=0)
     result = ranking_from_inputs(framework, 2026, u["56"], date(2026, 6, 1))
     by_code = dict(zip([x.code for x in result.units], result.ranks, strict=True))
@@ -63,26 +51,26 @@ def test_units_answer_for_themselves_only_and_only_coordinators_verify(people,
     framework = load_framework("khanhhoa-units")
     u = reference_units
     with pytest.raises(PermissionDenied):
-        answer_submit(actor=people["finance"], framework=framework, year=2026,
+        answer_submit(actor=people["reporter"], framework=framework, year=2026,
                       unit=u["56.SYT"], code="dx_plan_adopted", value=1)
-    answer = answer_submit(actor=people["finance"], framework=framework, year=2026,
+    answer = answer_submit(actor=people["reporter"], framework=framework, year=2026,
                            unit=u["56.STC"], code="dx_plan_adopted", value=1)
     with pytest.raises(PermissionDenied):
-        answer_verify(actor=people["finance"], answer=answer)
+        answer_verify(actor=people["reporter"], answer=answer)
     with pytest.raises(ValidationError, match="not an input"):
-        answer_submit(actor=people["finance"], framework=framework, year=2026,
+        answer_submit(actor=people["reporter"], framework=framework, year=2026,
                       unit=u["56.STC"], code="nope", value=1)
     with pytest.raises(ValidationError, match="reason"):
         answer_return(actor=people["coordinator"], answer=answer, reason="")
     fake = SimpleUploadedFile("x.pdf", b"MZ")
     with pytest.raises(ValidationError, match="not really"):
-        answer_submit(actor=people["finance"], framework=framework, year=2026,
+        answer_submit(actor=people["reporter"], framework=framework, year=2026,
                       unit=u["56.STC"], code="dx_team_assigned", value=1, evidence=fake)
 
 
 def test_the_pages_of_the_self_assessment(client, people, reference_units, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(people["finance"])
+    client.force_login(people["reporter"])
     url = "/rankings/self-assessment/khanhhoa-units/2026/"
     page = client.get(url).content.decode()
     assert "dx_plan_adopted" in page and "Sở Tài chính" in page  # the reporter's own unit
@@ -105,7 +93,7 @@ def test_a_score_opens_down_to_its_components_and_sources(client, people, refere
                                                          settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     framework = load_framework("khanhhoa-units")
-    answer = answer_submit(actor=people["finance"], framework=framework, year=2026,
+    answer = answer_submit(actor=people["reporter"], framework=framework, year=2026,
                            unit=reference_units["56.STC"], code="dx_plan_adopted", value=1,
                            evidence=SimpleUploadedFile("kh.pdf", b"%PDF-1.7"))
     answer_verify(actor=people["coordinator"], answer=answer)
