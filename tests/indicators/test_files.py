@@ -7,7 +7,8 @@ from openpyxl import load_workbook
 
 from tests.factories import IndicatorFactory, grant, staff_user
 from tinhso.audit.models import AuditAction, AuditEvent
-from tinhso.indicators.files import ImportRejected, template_workbook, values_import
+from tinhso.core.imports import ImportRejected
+from tinhso.indicators.files import template_workbook, values_import
 from tinhso.indicators.models import IndicatorValue, ValueStatus
 
 pytestmark = pytest.mark.django_db

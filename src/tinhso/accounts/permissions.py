@@ -53,6 +53,11 @@ register_action(
 )
 
 
+def _is_root(path: str) -> bool:
+    """A role held at the root unit (path '/VN/') covers every unit and the whole system."""
+    return path.count("/") == 2
+
+
 def _scopes(user: Any) -> list[tuple[str, str]]:
     """(role, unit path) pairs the user holds, cached on the user object for the request."""
     cached = getattr(user, "_tinhso_scopes", None)
@@ -82,7 +87,7 @@ def may(user: Any, action: str, unit: Unit | None) -> bool:
         if role not in roles:
             continue
         if unit is None:
-            if path.count("/") == 2:  # a role held at the root unit covers everything
+            if _is_root(path):
                 return True
             continue
         if unit.path.startswith(path):
@@ -106,7 +111,7 @@ def scope_paths(user: Any, action: str) -> list[str] | None:
         return None
     roles = ACTIONS[action].roles
     paths = [path for role, path in _scopes(user) if role in roles]
-    if any(path.count("/") == 2 for path in paths):
+    if any(_is_root(path) for path in paths):
         return None
     return paths
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from tinhso.accounts.models import RoleAssignment, User, UserKind
-from tinhso.accounts.permissions import SYSTEM, require
+from tinhso.accounts.permissions import require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
@@ -100,7 +100,7 @@ def load_accounts(units: dict[str, Unit]) -> Counter[str]:
     return counts
 
 
-def load_published_results() -> Counter[str]:
+def load_published_results(actor: Any) -> Counter[str]:
     """The published DTI 2022 ranking (imported once; the file does not change)."""
     from tinhso.scoring.engine import load_framework
     from tinhso.scoring.models import PublishedResult
@@ -112,7 +112,7 @@ def load_published_results() -> Counter[str]:
         return counts
     path = SCORING_DATA / "dti_province_2022.csv"
     result = published_results_import(
-        actor=SYSTEM, framework=load_framework("dti-province-922"), year=2022, name=path.name,
+        actor=actor, framework=load_framework("dti-province-922"), year=2022, name=path.name,
         content=path.read_bytes(), source="Bộ TT&TT, xếp hạng DTI 2022")
     counts["created"] += result.rows
     return counts
@@ -152,7 +152,7 @@ def published_load(*, actor: Any) -> Counter[str]:
     counts = units_load_reference(actor=actor)
     units = _units()
     programme = load_programme(units)
-    programme.update(load_published_results())
+    programme.update(load_published_results(actor))
     from tinhso.core.calendar import announcements_load
 
     programme["updated"] += announcements_load(actor=actor)

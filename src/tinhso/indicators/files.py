@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tinhso.accounts.permissions import may
 from tinhso.audit.models import AuditAction, AuditEvent
 from tinhso.audit.services import audit_record
+from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.periods import parse_period
 from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
@@ -35,25 +36,6 @@ COLUMNS = ("indicator", "indicator_name", "measure", "unit", "unit_name", "perio
            "comment", "last_period", "last_value")
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("row %(row)s, %(column)s: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file was refused; ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} problem(s)")
-        self.errors = errors
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from tinhso.indicators.selectors import (
     indicator_series,
 )
 from tinhso.units.models import Unit
-from tinhso.units.views import parse_on
 
 
 def _unit(code: str | None) -> Unit:
@@ -92,7 +91,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "comparison": comparison, "compare_chart": compare_chart,
         "stored": IndicatorValue.objects.filter(indicator=indicator, unit=unit)
         .select_related("unit").order_by("-period_start")[:50],
-        "on": parse_on(None),
     })
 
 

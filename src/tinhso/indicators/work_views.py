@@ -16,7 +16,8 @@ from tinhso.accounts.permissions import may, may_somewhere, require, scope_paths
 from tinhso.audit.selectors import object_history
 from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
-from tinhso.indicators.files import ImportRejected, template_workbook, values_import
+from tinhso.core.imports import ImportRejected
+from tinhso.indicators.files import template_workbook, values_import
 from tinhso.indicators.forms import (
     EvidenceForm,
     IndicatorForm,

@@ -145,7 +145,7 @@ def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
     rows = ranking(framework.code, year)
     if not 1 <= target_rank <= max(len(rows), 1):
         raise Http404(f"The target rank must be between 1 and {len(rows)}.")
-    gap = gap_to_rank(framework, year, assessment, target_rank, efforts)
+    gap = gap_to_rank(framework, rows, assessment, target_rank, efforts)
     sources = {i.code: i.source for i in assessment.inputs}
     scores = assessment.scores
     return {

@@ -32,6 +32,12 @@ def ranking(framework: str, year: int) -> list[RankingRow]:
                        r.values) for r in results]
 
 
+def with_full_values(framework: Framework, rows: list[RankingRow]) -> list[RankingRow]:
+    """The rows whose every weighted main indicator was published."""
+    return [r for r in rows if r.values and all(
+        r.values.get(i.code) for i in framework.indicators if i.weight > 0)]
+
+
 def years_with_results(framework: str) -> list[int]:
     return sorted(set(PublishedResult.objects.filter(framework=framework)
                       .values_list("year", flat=True)), reverse=True)
@@ -80,9 +86,10 @@ class Gap:
         return round(self.current, 4) >= round(self.score_to_beat, 4)
 
 
-def gap_to_rank(framework: Framework, year: int, assessment: UnitAssessment, target_rank: int,
+def gap_to_rank(framework: Framework, published: list[RankingRow],
+                assessment: UnitAssessment, target_rank: int,
                 efforts: dict[str, float] | None = None) -> Gap:
-    published = ranking(framework.code, year)
+    """The gap from the unit's score to ``target_rank`` of the ``published`` ranking."""
     holder = next((r for r in published if r.rank == target_rank and r.total is not None), None)
     if holder is not None:
         to_beat = float(holder.total)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
-from tinhso.indicators.files import ImportRejected, RowError
+from tinhso.core.imports import ImportRejected, RowError
 from tinhso.indicators.services import check_evidence_file, to_decimal
 from tinhso.scoring.engine import Framework, score
 from tinhso.scoring.models import (

@@ -11,6 +11,7 @@ from tinhso.scoring.selectors import (
     ranking,
     robustness_among,
     unit_assessment,
+    with_full_values,
     years_with_results,
 )
 from tinhso.units.models import Unit
@@ -74,9 +75,8 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
     rows = ranking(code, year)
     if not 1 <= target_rank <= max(len(rows), 1):
         raise Http404(_("The target rank must be between 1 and %(n)s.") % {"n": len(rows)})
-    gap = gap_to_rank(framework, year, assessment, target_rank, efforts)
-    complete = [r for r in rows if r.values and all(
-        r.values.get(i.code) for i in framework.indicators if i.weight > 0)]
+    gap = gap_to_rank(framework, rows, assessment, target_rank, efforts)
+    complete = with_full_values(framework, rows)
     indicators = []
     for j, indicator in enumerate(framework.indicators):
         column = [float(r.values[indicator.code]) for r in complete

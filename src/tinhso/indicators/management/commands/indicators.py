@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import SYSTEM
+from tinhso.core.imports import ImportRejected
 from tinhso.indicators.blocks import rebuild, values_changed
-from tinhso.indicators.files import ImportRejected, values_csv, values_import, values_xlsx
+from tinhso.indicators.files import values_csv, values_import, values_xlsx
 from tinhso.indicators.models import Indicator, IndicatorValue
 
 

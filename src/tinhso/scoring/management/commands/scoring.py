@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.indicators.files import ImportRejected
+from tinhso.core.imports import ImportRejected
 from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
 from tinhso.scoring.selectors import ranking
 from tinhso.scoring.services import published_results_import
