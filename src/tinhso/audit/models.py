@@ -43,6 +43,21 @@ class AuditAction(models.TextChoices):
     CALENDAR_CHANGED = "calendar.changed", _("Calendar changed")
     PUBLISHED_LOADED = "published.loaded", _("Published data loaded")
     DEMO_LOADED = "demo.loaded", _("Demo accounts loaded")
+    DOSSIER_SUBMITTED = "dossier.submitted", _("Dossier submitted online")
+    DOSSIER_RECEIVED = "dossier.received", _("Dossier received")
+    DOSSIER_ASSIGNED = "dossier.assigned", _("Dossier assigned")
+    DOSSIER_SUPPLEMENT_REQUESTED = "dossier.supplement", _("Supplement requested")
+    DOSSIER_SUPPLEMENT_ANSWERED = "dossier.answered", _("Supplement answered")
+    DOSSIER_RESUMED = "dossier.resumed", _("Dossier processing resumed")
+    DOSSIER_APPROVED = "dossier.approved", _("Dossier approved")
+    DOSSIER_REFUSED = "dossier.refused", _("Dossier refused")
+    DOSSIER_RESULT_RETURNED = "dossier.returned", _("Result returned")
+    DOSSIER_WITHDRAWN = "dossier.withdrawn", _("Dossier withdrawn")
+    DOSSIER_APOLOGISED = "dossier.apologised", _("Apology letter issued")
+    DOSSIER_RATED = "dossier.rated", _("Dossier rated")
+    DOSSIER_COMPLAINED = "dossier.complaint", _("Complaint sent")
+    DOSSIERS_IMPORTED = "dossiers.imported", _("Dossiers imported")
+    STATISTICS_PUBLISHED = "statistics.published", _("Service statistics published")
 
 
 class AuditEvent(models.Model):

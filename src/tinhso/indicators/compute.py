@@ -133,7 +133,11 @@ def evaluate_catalogue(
         how, weight_code, formula = rules[code]
         if formula:
             parsed = parse(formula)
-            results[code] = parsed.evaluate_arrays({c: results[c] for c in parsed.codes})
+            evaluated = parsed.evaluate_arrays({c: results[c] for c in parsed.codes})
+            # A figure published for a unit and period (say 56 % in 2020, before the platform
+            # kept the records) stands as published; elsewhere the formula gives the value.
+            own = own_values(rows[code], n_periods, index.size) if code in rows else None
+            results[code] = evaluated if own is None else np.where(np.isnan(own), evaluated, own)
             continue
         weight = results.get(weight_code) if weight_code else None
         results[code] = aggregate(index, rows.get(code, Rows.empty()), how, n_periods, weight)

@@ -108,7 +108,8 @@ def compute(*, codes: Iterable[str], periods: Sequence[str] | None = None,
     units_qs = Unit.objects.all() if root is None else Unit.objects.within(root)
     units = list(units_qs.order_by("path").values_list("id", "code", "path"))
     index = build_unit_index(units)
-    input_ids = [plan.ids[c] for c in plan.order if not plan.rules[c][2]]
+    # Formula indicators too: a published figure of theirs stands (compute.evaluate_catalogue).
+    input_ids = [plan.ids[c] for c in plan.order]
     if tuple(statuses) == COUNTED:
         # Approved values come from the value blocks (indicators/blocks.py).
         periods, indicator_ids, unit_ids, period_idx, values = blocks.read(input_ids, periods)

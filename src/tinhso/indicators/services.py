@@ -8,7 +8,6 @@ reason) -> draft again when corrected. Reopening an approved value needs a reaso
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,8 @@ from tinhso.accounts.permissions import require
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
+from tinhso.core.uploads import UPLOAD_TYPES as EVIDENCE_TYPES
+from tinhso.core.uploads import check_upload as check_evidence_file
 from tinhso.indicators.formula import FormulaError, check_catalogue
 from tinhso.indicators.models import (
     Evidence,
@@ -36,15 +37,6 @@ INDICATOR_FIELDS = {
     "reporting_levels", "aggregation", "weight_indicator", "formula", "source_kind",
     "owner_unit", "task_group", "decimals", "is_headline", "is_illustrative", "display_order",
 }
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 PERIOD_TYPES = {"year": PeriodType.YEAR, "half_year": PeriodType.HALF_YEAR,
                 "quarter": PeriodType.QUARTER, "month": PeriodType.MONTH}
 
@@ -271,26 +263,6 @@ def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> 
     audit_record(actor=actor, action=AuditAction.EVIDENCE_ADDED, obj=value, unit=value.unit,
                  details={"file": name, "size": upload.size})
     return evidence
-
-
-def check_evidence_file(upload: UploadedFile) -> tuple[str, str]:
-    """Refuse a file that is not PDF, JPEG, PNG, .docx or .xlsx, or is over 10 MB, or whose
-    content is not what its name says; returns (name, suffix)."""
-    name = PurePath(upload.name or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        raise ValidationError({"file": _("%(name)s: only PDF, JPEG, PNG, Word (.docx) or Excel "
-                                         "(.xlsx) files are accepted.") % {"name": name}})
-    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("%(name)s is larger than 10 MB.") % {"name": name}})
-    head = upload.read(8)
-    upload.seek(0)
-    signatures = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"],
-                  ".jpeg": [b"\xff\xd8\xff"], ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"]}
-    if not any(head.startswith(sig) for sig in signatures[suffix]):
-        raise ValidationError({"file": _("%(name)s is not really a %(kind)s file.")
-                               % {"name": name, "kind": suffix[1:].upper()}})
-    return name, suffix
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,10 @@ class Procedure(models.Model):
     time_limit = models.CharField(_("time limit"), max_length=200)
     time_rule = models.JSONField(_("time-limit rule"), default=dict)
     fee = models.CharField(_("fee"), max_length=300, blank=True)
+    fee_payable = models.BooleanField(_("fee payable"), default=False)
+    receiving_unit_code = models.CharField(
+        _("receiving agency (unit code)"), max_length=40, blank=True,
+        help_text=_("For a provincial procedure: the department that receives its dossiers."))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
     form_schema = models.JSONField(_("form"), default=list, blank=True)
@@ -50,3 +55,231 @@ class Procedure(models.Model):
         self.search_text = fold(" ".join([self.name, self.field, self.agency, self.code,
                                           self.national_code]))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# --- Dossiers (hồ sơ một cửa) ---------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    POSTAL = "postal", _("Postal")
+
+
+class DossierStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("In processing")
+    SUPPLEMENT = "supplement", _("Waiting for supplement")
+    APPROVED = "approved", _("Resolved, result ready")
+    RETURNED = "returned", _("Result returned")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.SUPPLEMENT)
+FINISHED_STATUSES = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
+
+
+class DossierSequence(models.Model):
+    """The last sequence number given for an agency code on a day (codes have no gaps)."""
+
+    agency_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"],
+                                               name="dossier_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.day}: {self.last}"
+
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"),
+                                  on_delete=models.PROTECT, related_name="dossiers")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("receiving agency"),
+                             on_delete=models.PROTECT, related_name="dossiers")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=12, choices=DossierStatus.choices,
+                              default=DossierStatus.RECEIVED)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"),
+                                  null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="dossiers")
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_phone = models.CharField(_("phone"), max_length=20)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received"))
+    due_at = models.DateTimeField(_("due"))
+    finished_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The clock stops while the applicant supplements: the working time left is kept.
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
+    remaining_seconds = models.IntegerField(null=True, blank=True, editable=False)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    assigned_unit = models.ForeignKey("units.Unit", verbose_name=_("processing unit"),
+                                      null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="assigned_dossiers")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="assigned_dossiers")
+    on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    fee_payable = models.BooleanField(_("fee payable"), default=False)
+    paid_online = models.BooleanField(_("paid online"), default=False)
+    digitised = models.BooleanField(_("digitised"), default=False)
+    electronic_result = models.BooleanField(_("electronic result"), default=False)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    source = models.CharField(_("source"), max_length=100, default="tinhso")
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("dossier")
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"]),
+            models.Index(fields=["assigned_unit", "status", "due_at"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def dossier_file_path(instance: DossierFile, filename: str) -> str:
+    return f"dossiers/{instance.dossier.received_at:%Y/%m}/{instance.dossier.code}/{filename}"
+
+
+class FileKind(models.TextChoices):
+    DOCUMENT = "document", _("Document submitted")
+    SUPPLEMENT = "supplement", _("Supplement")
+    RESULT = "result", _("Result")
+    APOLOGY = "apology", _("Apology letter")
+
+
+class DossierFile(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=FileKind.choices)
+    document = models.CharField(_("document"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=dossier_file_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierEvent(models.Model):
+    """The dossier's public history (the audit log keeps the full record)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    action = models.CharField(_("action"), max_length=20)
+    status = models.CharField(_("status"), max_length=12, choices=DossierStatus.choices)
+    actor_repr = models.CharField(_("by"), max_length=150, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at}"
+
+
+
+class Rating(models.Model):
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        ACCEPTABLE = 3, _("Acceptable")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("satisfaction"), choices=Level.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("time"))
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.level}"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.level >= Rating.Level.ACCEPTABLE
+
+
+
+class Complaint(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="complaints")
+    text = models.TextField(_("complaint"))
+    at = models.DateTimeField(_("time"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.at}"
+
+
+
+class ApologyLetter(models.Model):
+    """The letter an agency owes when it is late (phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    issued_at = models.DateTimeField(_("issued"))
+    reason = models.TextField(_("reason"))
+    new_due_at = models.DateTimeField(_("new appointment"), null=True, blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=150)
+
+    class Meta:
+        ordering = ["issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.issued_at}"
+
+
+
+class DossierStat(models.Model):
+    """The rebuildable aggregate the dashboards read: counts per agency, procedure, month and
+    channel (``procedures.stats``). Never edited by hand."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    received = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    fee_payable = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    electronic_result = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "procedure", "month", "channel"],
+                                               name="dossier_stat_unique")]
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_id} {self.month} {self.channel}"
