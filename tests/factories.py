@@ -71,3 +71,37 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Chỉ tiêu thử {n}")
     measure = Measure.PERCENT
     period_type = PeriodType.YEAR
+
+
+# --- dossiers -------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "to-khai.pdf", content: bytes = PDF) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def documents_for(procedure: Any) -> dict[str, Any]:
+    """A PDF for every document the procedure asks for."""
+    return {f"doc.{d['code']}": pdf_upload(f"{d['code']}.pdf")
+            for d in procedure.required_documents}
+
+
+def form_for(procedure: Any) -> dict[str, str]:
+    """Valid answers to every field of the procedure's form."""
+    samples = {"text": "Nguyễn Thị Bình", "textarea": "Ghi chú", "date": "01/11/2026",
+               "number": "2", "email": "binh@example.vn", "phone": "0905123456"}
+    answers = {}
+    for field in procedure.form_schema:
+        kind = field.get("type", "text")
+        if kind == "select":
+            choice = field["choices"][0]
+            answers[field["name"]] = choice[0] if isinstance(choice, list) else choice
+        elif field["name"].endswith("id_number"):
+            answers[field["name"]] = "079201001234"
+        else:
+            answers[field["name"]] = samples[kind]
+    return answers

@@ -1,22 +1,45 @@
-"""Load the sample catalogue shipped in procedures/data (sources named in each row)."""
+"""Load the sample catalogue shipped in procedures/data (sources named in each row), each
+procedure's documents and form (procedure_forms.json), and the indicators the dossiers feed
+(service_indicators.json)."""
 
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
 from tinhso.core.db import upsert
+from tinhso.procedures.formschema import SchemaError, check_schema
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.timelimits import parse_time_limit
 
-DATA = Path(__file__).resolve().parent / "data" / "procedures_sample.csv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA = DATA_DIR / "procedures_sample.csv"
+FORMS = DATA_DIR / "procedure_forms.json"
+SERVICE_INDICATORS = DATA_DIR / "service_indicators.json"
 
 
-def procedures_load(path: Path = DATA) -> Counter[str]:
+def _forms(path: Path) -> dict[str, dict[str, object]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    forms: dict[str, dict[str, object]] = data["procedures"]
+    for name, spec in forms.items():
+        try:
+            check_schema(spec.get("form", []))
+        except SchemaError as exc:
+            raise ValidationError(f"{path.name}, {name}: {exc}") from exc
+        for position, document in enumerate(spec.get("documents", []), start=1):  # type: ignore[arg-type]
+            if not document.get("code") or not document.get("name"):
+                raise ValidationError(f"{path.name}, {name}, document {position}: a code and "
+                                      "a name are needed")
+    return forms
+
+
+def procedures_load(path: Path = DATA, forms_path: Path = FORMS) -> Counter[str]:
     counts: Counter[str] = Counter()
+    forms = _forms(forms_path)
     with path.open(encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             try:
@@ -24,12 +47,30 @@ def procedures_load(path: Path = DATA) -> Counter[str]:
             except ValueError as exc:
                 raise ValidationError(f"{path.name} line {line}, time_limit: {exc}") from exc
             code = row["national_code"] or f"SAMPLE-{line - 1:03d}"
+            spec = forms.get(row["name"], {})
+            documents = [{"required": True, **d} for d in spec.get("documents", [])]  # type: ignore[attr-defined]
             _obj, outcome = upsert(Procedure, {"code": code}, {
                 "national_code": row["national_code"], "name": row["name"],
                 "field": row["field"], "level": row["level"], "agency": row["agency"],
                 "online_level": row["online_level"], "time_limit": row["time_limit"],
                 "time_rule": rule, "fee": row["fee_vnd"], "legal_basis": row["legal_basis"],
                 "source": "procedures_sample.csv (" + row["legal_basis"] + ")",
+                "required_documents": documents, "form_schema": spec.get("form", []),
+                "fee_payable": bool(spec.get("fee_payable", False)),
+                "receiving_unit_code": spec.get("receiving_unit_code", ""),
             })
             counts[outcome] += 1
+    counts.update(service_indicators_load())
+    return counts
+
+
+def service_indicators_load(path: Path = SERVICE_INDICATORS) -> Counter[str]:
+    """The count indicators the dossier statistics publish, and the rates computed from them
+    (inputs first, so each formula's inputs exist when it is checked)."""
+    from tinhso.indicators.models import Indicator
+
+    counts: Counter[str] = Counter()
+    for row in json.loads(path.read_text(encoding="utf-8"))["indicators"]:
+        values = {k: v for k, v in row.items() if k != "code"}
+        counts[upsert(Indicator, {"code": row["code"]}, values)[1]] += 1
     return counts
