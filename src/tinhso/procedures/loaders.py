@@ -8,6 +8,7 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -22,15 +23,15 @@ FORMS = DATA_DIR / "procedure_forms.json"
 SERVICE_INDICATORS = DATA_DIR / "service_indicators.json"
 
 
-def _forms(path: Path) -> dict[str, dict[str, object]]:
+def _forms(path: Path) -> dict[str, dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    forms: dict[str, dict[str, object]] = data["procedures"]
+    forms: dict[str, dict[str, Any]] = data["procedures"]
     for name, spec in forms.items():
         try:
             check_schema(spec.get("form", []))
         except SchemaError as exc:
             raise ValidationError(f"{path.name}, {name}: {exc}") from exc
-        for position, document in enumerate(spec.get("documents", []), start=1):  # type: ignore[arg-type]
+        for position, document in enumerate(spec.get("documents", []), start=1):
             if not document.get("code") or not document.get("name"):
                 raise ValidationError(f"{path.name}, {name}, document {position}: a code and "
                                       "a name are needed")
@@ -48,7 +49,7 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS) -> Counter[str]
                 raise ValidationError(f"{path.name} line {line}, time_limit: {exc}") from exc
             code = row["national_code"] or f"SAMPLE-{line - 1:03d}"
             spec = forms.get(row["name"], {})
-            documents = [{"required": True, **d} for d in spec.get("documents", [])]  # type: ignore[attr-defined]
+            documents = [{"required": True, **d} for d in spec.get("documents", [])]
             _obj, outcome = upsert(Procedure, {"code": code}, {
                 "national_code": row["national_code"], "name": row["name"],
                 "field": row["field"], "level": row["level"], "agency": row["agency"],
