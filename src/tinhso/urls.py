@@ -18,5 +18,7 @@ urlpatterns = [
     path("indicators/", include("tinhso.indicators.urls")),
     path("rankings/", include("tinhso.scoring.urls")),
     path("services/", include("tinhso.procedures.urls")),
+    path("dossiers/", include("tinhso.procedures.portal_urls")),
+    path("desk/", include("tinhso.procedures.desk_urls")),
     path("", include("tinhso.web.urls")),
 ]
