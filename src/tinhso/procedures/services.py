@@ -40,6 +40,7 @@ from tinhso.procedures.models import (
     Rating,
 )
 from tinhso.procedures.notifications import notify
+from tinhso.procedures.statistics import publish_after_commit
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.models import Unit
 
@@ -231,6 +232,7 @@ def _create(*, actor: Any, procedure: Procedure, unit: Unit, channel: str,
                  details={"procedure": procedure.code, "channel": channel,
                           "due": due.isoformat(), "files": len(files)})
     stats.apply_change(None, stats.snapshot(dossier))
+    publish_after_commit(dossier)
     notify(dossier=dossier, subject=_("Dossier %(code)s received") % {"code": dossier.code},
            body=_("Your dossier %(code)s (%(procedure)s) was received on %(received)s; the "
                   "result is due on %(due)s. Look it up with its code and your phone number.")
@@ -315,6 +317,7 @@ def _transition(*, actor: Any, dossier: Dossier, action: str, audit_action: Audi
                  details={"status": new_status, **({"note": note} if note else {}),
                           **(details or {})}, actor_label=actor_label)
     stats.apply_change(before, stats.snapshot(locked, rating))
+    publish_after_commit(locked)
     dossier.__dict__.update({k: v for k, v in locked.__dict__.items()
                              if not k.startswith("_")})
     return locked
@@ -538,6 +541,7 @@ def dossier_rate(*, account: Any, dossier: Dossier, level: int, comment: str = "
     audit_record(actor=account, action=AuditAction.DOSSIER_RATED, obj=locked, unit=locked.unit,
                  details={"level": level})
     stats.apply_change(before, stats.snapshot(locked, rating))
+    publish_after_commit(locked)
     return rating
 
 

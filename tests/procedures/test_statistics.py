@@ -1,0 +1,82 @@
+"""Dossiers feed the indicators and the Decision 766 score, and every figure traces back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.procedures.conftest import TUESDAY_9AM
+from tinhso.indicators.models import Indicator, IndicatorValue
+from tinhso.indicators.selectors import compute
+from tinhso.procedures import statistics
+from tinhso.procedures.models import Channel
+from tinhso.procedures.services import (
+    Applicant,
+    dossier_approve,
+    dossier_rate,
+    dossier_receive,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(province, code):
+    rows = {f.unit.code: f for f in statistics.service_figures(province, 2026)}
+    return rows[code]
+
+
+def test_dossiers_become_indicator_values_rates_and_a_766_score(
+        submit, desk, applicant_user, catalogue, reference_units, khanh_hoa,
+        django_capture_on_commit_callbacks):
+    officer = desk["commune"]
+    with django_capture_on_commit_callbacks(execute=True):
+        online = submit("Cấp Giấy xác nhận tình trạng hôn nhân", pay_online=True)
+        dossier_approve(actor=officer, dossier=online, now=TUESDAY_9AM + timedelta(hours=1))
+        dossier_rate(account=applicant_user, dossier=online, level=5,
+                     now=TUESDAY_9AM + timedelta(hours=2))
+        dossier_receive(actor=officer, procedure=catalogue["Chứng thực chữ ký"],
+                        unit=reference_units["22366"], channel=Channel.IN_PERSON,
+                        applicant=Applicant("Trần Thị C", "0912345678"), form_data={},
+                        now=TUESDAY_9AM)
+    # Published after the commit, as approved values of the commune for 2026.
+    stored = dict(IndicatorValue.objects.filter(unit__code="22366", period="2026")
+                  .values_list("indicator__code", "value"))
+    assert stored["dossiers_received"] == Decimal(2) and stored["dossiers_online"] == 1
+    commune = _figures(khanh_hoa, "56")  # the province sums its communes
+    assert commune.counts["dossiers_received"] == 2
+    assert commune.rates["online_dossiers_rate"] == pytest.approx(50.0)
+    assert commune.rates["on_time_rate"] == pytest.approx(100.0)
+    assert commune.rates["satisfaction_rate"] == pytest.approx(100.0)
+    before = commune.score_766
+    assert before is not None and 0 < before <= 100
+
+    # A late dossier lowers the on-time rate and the score.
+    with django_capture_on_commit_callbacks(execute=True):
+        late = submit("Đăng ký khai sinh")
+        dossier_approve(actor=officer, dossier=late, now=TUESDAY_9AM + timedelta(days=3))
+    after = _figures(khanh_hoa, "56")
+    assert after.rates["on_time_rate"] == pytest.approx(50.0)
+    assert after.score_766 is not None and after.score_766 < before
+    # A figure published for 2020 (before the platform's records) stands beside 2026's.
+    IndicatorValue.objects.create(indicator=Indicator.objects.get(code="online_dossiers_rate"),
+                                  unit=khanh_hoa, period="2020", value=56,
+                                  source="Báo Khánh Hòa (2021)")
+    computed = compute(codes=["online_dossiers_rate"], root=khanh_hoa)
+    assert computed.value("online_dossiers_rate", khanh_hoa, "2020") == 56.0
+    assert computed.value("online_dossiers_rate", khanh_hoa, "2026") == pytest.approx(
+        200 / 3)
+
+
+def test_every_figure_traces_back_to_its_dossiers(submit, desk, khanh_hoa):
+    first = submit("Đăng ký khai sinh")
+    submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP")
+    dossier_approve(actor=desk["commune"], dossier=first, now=TUESDAY_9AM + timedelta(hours=1))
+    statistics.publish_all()
+    assert [d.code for d in statistics.trace("dossiers_online", khanh_hoa, 2026)] == [
+        first.code, "56.STP-261117-0001"]  # by receipt time, then code
+    assert [d.code for d in statistics.trace("dossiers_resolved_on_time", khanh_hoa, 2026)] \
+        == [first.code]
+    assert statistics.rate_parts("online_dossiers_rate") == ("dossiers_online",
+                                                             "dossiers_received")
