@@ -80,3 +80,27 @@ def test_every_figure_traces_back_to_its_dossiers(submit, desk, khanh_hoa):
         == [first.code]
     assert statistics.rate_parts("online_dossiers_rate") == ("dossiers_online",
                                                              "dossiers_received")
+
+
+def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
+        client, submit, desk, khanh_hoa):
+    dossier = submit("Đăng ký khai sinh")
+    dossier_approve(actor=desk["commune"], dossier=dossier, now=TUESDAY_9AM + timedelta(hours=1))
+    submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP")
+    statistics.publish_all()
+    page = client.get("/services/statistics/?year=2026", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'stat-online"><p class="big">100,00' in text  # both online (Vietnamese format)
+    assert 'data-unit="22366"' in text and 'data-unit="56.STP"' in text
+    assert "which dossiers" not in text  # the public sees figures, not dossier codes
+    assert client.get("/services/statistics/trace/?indicator=on_time_rate&unit=56&year=2026"
+                      ).status_code in (302, 403)
+    client.force_login(desk["commune"])
+    commune = client.get("/services/statistics/trace/?indicator=on_time_rate&unit=22366"
+                         "&year=2026").content.decode()
+    assert dossier.code in commune and "56.STP-" not in commune
+    assert client.get("/services/statistics/trace/?indicator=on_time_rate&unit=56&year=2026"
+                      ).status_code == 403
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-online-rate"' in home

@@ -153,7 +153,7 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
         rates = {c: computed.value(c, unit, period) for c in RATE_INDICATORS}
         has_any = bool(counts["dossiers_received"])
         out.append(UnitFigures(unit, counts, rates,
-                               float(scores.total[position]) if has_any else None))
+                               float(scores.points[position]) if has_any else None))
     return out
 
 

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
+from tinhso.indicators.models import Indicator
 from tinhso.procedures.models import OnlineLevel, Procedure
 from tinhso.procedures.selectors import procedure_search
 from tinhso.procedures.timelimits import due_at
+from tinhso.units.models import Unit
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -34,4 +39,56 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "procedures/detail.html", {
         "procedure": procedure, "now": now, "hours_confirmed": confirmed,
         "due": due_at(procedure.time_rule, now, calendar) if procedure.time_rule else None,
+    })
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Public: the year's service figures of a unit and of each unit below it, with each one's
+    Decision 766 score; all computed from the dossiers."""
+    from django.conf import settings
+
+    from tinhso.procedures.statistics import service_figures
+
+    code = request.GET.get("unit") or settings.TINHSO_HOME_UNIT
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404(_("There is no unit with code '%(code)s'.") % {"code": code})
+    year = _year(request)
+    rows = service_figures(unit, year)
+    return render(request, "procedures/statistics.html", {
+        "unit": unit, "year": year, "total": rows[0], "rows": [r for r in rows[1:]
+                                                                if r.counts["dossiers_received"]],
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "may_trace": may(request.user, "dossiers.view", unit),
+    })
+
+
+def trace_page(request: HttpRequest) -> HttpResponse:
+    """Staff: the dossiers behind a figure (which dossiers made this 56 %)."""
+    from tinhso.procedures.statistics import COUNT_INDICATORS, RATE_INDICATORS, rate_parts, trace
+
+    unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
+    code = request.GET.get("indicator", "")
+    if unit is None or code not in (*COUNT_INDICATORS, *RATE_INDICATORS):
+        raise Http404(_("Choose a unit and an indicator of the public services."))
+    if not may(request.user, "dossiers.view", unit):
+        raise PermissionDenied(_("You may not see the dossiers of %(unit)s.")
+                               % {"unit": unit.name})
+    year = _year(request)
+    parts = rate_parts(code) if code in RATE_INDICATORS else (code,)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[code, *parts])}
+    lists = []
+    for part in parts:
+        paginator = Paginator(trace(part, unit, year), 100)
+        page = paginator.get_page(request.GET.get(f"page_{part}"))
+        lists.append((indicators.get(part), part, page))
+    return render(request, "procedures/trace.html", {
+        "unit": unit, "year": year, "indicator": indicators.get(code), "lists": lists,
     })

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import headline_values, targets_with_progress
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
+from tinhso.procedures.statistics import service_figures
 from tinhso.units.models import Unit
 from tinhso.web.context_processors import AREAS
 
@@ -23,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "documents": list(documents_for_unit(unit)) if unit else [],
         "figures": list(headline_values(unit)) if unit else [],
         "targets": targets_with_progress(unit) if unit else [],
+        "services": service_figures(unit, timezone.localdate().year)[0] if unit else None,
     }
     return render(request, "web/home.html", context)
 
