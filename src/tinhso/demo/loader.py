@@ -177,6 +177,9 @@ def demo_load(*, actor: Any) -> Counter[str]:
     units = _units()
     accounts = load_accounts(units)
     accounts.update(load_illustrative_scores(units))
+    from tinhso.demo.dossiers import load_illustrative_dossiers
+
+    accounts["created"] += load_illustrative_dossiers()
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
                      details={"accounts_created": accounts["created"]})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
 from tinhso.indicators.models import Indicator
-from tinhso.procedures.models import OnlineLevel, Procedure
+from tinhso.procedures.models import Dossier, OnlineLevel, Procedure
 from tinhso.procedures.selectors import procedure_search
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.models import Unit
@@ -67,6 +67,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                                                                 if r.counts["dossiers_received"]],
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "may_trace": may(request.user, "dossiers.view", unit),
+        "illustrative": Dossier.objects.filter(unit__path__startswith=unit.path,
+                                               received_at__year=year,
+                                               is_illustrative=True).count(),
     })
 
 

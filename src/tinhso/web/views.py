@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import headline_values, targets_with_progress
+from tinhso.procedures.models import Dossier
 from tinhso.procedures.statistics import service_figures
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
 from tinhso.units.models import Unit
@@ -26,6 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": list(headline_values(unit)) if unit else [],
         "targets": targets_with_progress(unit) if unit else [],
         "services": service_figures(unit, timezone.localdate().year)[0] if unit else None,
+        "services_illustrative": Dossier.objects.filter(
+            is_illustrative=True, received_at__year=timezone.localdate().year).count(),
     }
     return render(request, "web/home.html", context)
 

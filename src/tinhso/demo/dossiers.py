@@ -1,0 +1,98 @@
+"""ILLUSTRATIVE dossiers for the demonstration: invented applicants and times, so that the
+statistics, the dashboards and the Decision 766 scores have something to show. Every one is
+marked ``is_illustrative`` and its source says so; the pages say how many of their dossiers are
+illustrative. Deterministic (a fixed seed) and loaded once."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tinhso.procedures import codes, statistics, stats
+from tinhso.procedures.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    Procedure,
+    Rating,
+)
+from tinhso.procedures.services import calendar_for
+from tinhso.procedures.timelimits import due_at
+from tinhso.units.models import Unit
+
+SOURCE = "demo (illustrative)"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+AGENCIES = {  # unit code -> (dossiers, share online, share on time): invented
+    "22366": (160, 0.62, 0.93), "22333": (110, 0.48, 0.86), "22390": (90, 0.55, 0.8),
+    "56.STP": (60, 0.75, 0.9), "56.STC": (50, 0.85, 0.96), "56.SXD": (30, 0.3, 0.7),
+}
+NAMES = ["Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "Phạm Thị D", "Hoàng Văn E", "Võ Thị G"]
+
+
+def load_illustrative_dossiers(today: date | None = None) -> int:
+    """Create the illustrative dossiers of the current year unless they exist; returns the
+    number created."""
+    if Dossier.objects.filter(source=SOURCE).exists():
+        return 0
+    today = today or date.today()
+    rng = random.Random(2026)
+    procedures = list(Procedure.objects.order_by("code"))
+    units = {u.code: u for u in Unit.objects.filter(code__in=AGENCIES)}
+    now = datetime.combine(today, time(8), VN)
+    calendar = calendar_for(now)
+    created: list[Dossier] = []
+    for code, (count, online_share, on_time_share) in AGENCIES.items():
+        unit = units.get(code)
+        if unit is None:
+            continue
+        own = [p for p in procedures if (p.receiving_unit_code == code) or (
+            unit.level == "commune" and p.level == "commune")] or procedures[:1]
+        for _n in range(count):
+            procedure = rng.choice(own)
+            day = date(today.year, 1, 2) + timedelta(days=rng.randrange(
+                max((today - date(today.year, 1, 2)).days, 1)))
+            while not calendar.is_working_day(day):
+                day += timedelta(days=1)
+            if day >= today:
+                continue
+            received = datetime.combine(day, time(rng.choice([7, 8, 9, 10, 14, 15]),
+                                                  rng.choice([0, 15, 30, 45])), VN)
+            due = due_at(procedure.time_rule, received, calendar)
+            online = procedure.online_level != "none" and rng.random() < online_share
+            dossier = Dossier(
+                procedure=procedure, unit=unit,
+                channel=Channel.ONLINE if online else rng.choice(
+                    [Channel.IN_PERSON, Channel.IN_PERSON, Channel.POSTAL]),
+                applicant_name=rng.choice(NAMES) + " (minh họa)", applicant_phone="0900000000",
+                received_at=received, due_at=due, digitised=online or rng.random() < 0.6,
+                fee_payable=procedure.fee_payable, source=SOURCE, is_illustrative=True,
+                electronic_result=procedure.result_type == "electronic",
+            )
+            dossier.paid_online = dossier.fee_payable and online and rng.random() < 0.7
+            if due < now - timedelta(days=1) or rng.random() < 0.5:
+                late = rng.random() > on_time_share
+                finished = due + timedelta(days=rng.randint(1, 5)) if late else \
+                    received + (due - received) * rng.uniform(0.2, 0.95)
+                if finished < now:
+                    dossier.status = rng.choice([DossierStatus.RETURNED] * 9
+                                                + [DossierStatus.REFUSED])
+                    dossier.finished_at = finished
+                    dossier.returned_at = finished if dossier.status == "returned" else None
+                    dossier.on_time = finished <= due
+            dossier.code = codes.next_code(codes.agency_code(unit), received.date())
+            created.append(dossier)
+    Dossier.objects.bulk_create(created, batch_size=500)
+    DossierEvent.objects.bulk_create(
+        [DossierEvent(dossier=d, at=d.received_at, action="receive" if d.channel != "online"
+                      else "submit", status=d.status, actor_repr=SOURCE) for d in created],
+        batch_size=500)
+    Rating.objects.bulk_create(
+        [Rating(dossier=d, level=rng.choice([5, 5, 4, 4, 4, 3, 2]),
+                at=d.finished_at + timedelta(hours=2), comment="(minh họa)")
+         for d in created if d.status == DossierStatus.RETURNED and d.finished_at
+         and rng.random() < 0.6], batch_size=500)
+    stats.rebuild()
+    statistics.publish_all()
+    return len(created)
