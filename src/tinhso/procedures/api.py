@@ -1,12 +1,19 @@
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from tinhso.procedures.models import Procedure
 from tinhso.procedures.selectors import procedure_search
+from tinhso.procedures.services import receiving_units
 
 router = Router(tags=["procedures"])
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 class ProcedureOut(Schema):
@@ -23,6 +30,53 @@ class ProcedureOut(Schema):
     legal_basis: str
 
 
+class RequiredDocumentOut(Schema):
+    code: str = Field(description="The key of this document in a submission's `documents`")
+    name: str
+    required: bool
+
+
+class ChoiceOut(Schema):
+    value: str = Field(description="What to send")
+    label: str
+
+
+class FormFieldOut(Schema):
+    name: str = Field(description="The key of this field in a submission's `form`")
+    label: str
+    type: str = Field(description="text, textarea, date (DD/MM/YYYY or YYYY-MM-DD), number, "
+                                  "email, phone or select")
+    required: bool
+    max_length: int = Field(description="Longest accepted answer, in characters")
+    choices: list[ChoiceOut] = Field(description="For a select: the accepted values")
+    help: str
+
+
+class ReceivingUnitOut(Schema):
+    code: str
+    name: str
+
+
+class ProcedureDetailOut(ProcedureOut):
+    fee_payable: bool
+    result_type: str
+    required_documents: list[RequiredDocumentOut]
+    form_schema: list[FormFieldOut] = Field(description="The form a dossier fills in")
+    receiving_units: list[ReceivingUnitOut] = Field(
+        description="The agencies that receive dossiers of this procedure (a submission's "
+                    "`unit`)")
+
+
+def _field_out(field: dict[str, Any]) -> dict[str, Any]:
+    kind = field.get("type", "text")
+    choices = [{"value": str(c[0]), "label": str(c[1])} if isinstance(c, list | tuple)
+               else {"value": str(c), "label": str(c)} for c in field.get("choices") or []]
+    return {"name": field["name"], "label": field.get("label", field["name"]), "type": kind,
+            "required": bool(field.get("required", False)),
+            "max_length": int(field.get("max_length", 1000 if kind == "textarea" else 200)),
+            "choices": choices, "help": field.get("help", "")}
+
+
 @router.get("/", response=list[ProcedureOut], summary="Search the procedures",
             description="q ignores diacritics and case: 'giay phep xay dung' finds 'Cấp giấy "
                         "phép xây dựng'.")
@@ -30,3 +84,23 @@ class ProcedureOut(Schema):
 def search(request: HttpRequest, q: str = "", field: str = "", agency: str = "",
            online_level: str = "") -> Any:
     return procedure_search(q=q, field=field, agency=agency, online_level=online_level)
+
+
+@router.get("/{code}/", response={200: ProcedureDetailOut, 404: ErrorOut},
+            summary="One procedure, with its documents and form",
+            description="Everything a client needs to build the submission form: the documents "
+                        "to attach, the form's fields, and the agencies that receive it.")
+def get_procedure(request: HttpRequest, code: str) -> Any:
+    procedure = Procedure.objects.filter(code=code).first()
+    if procedure is None:
+        raise Http404(_("There is no procedure with code '%(code)s'.") % {"code": code})
+    return {
+        **{name: getattr(procedure, name) for name in ProcedureOut.model_fields},
+        "fee_payable": procedure.fee_payable, "result_type": procedure.result_type,
+        "required_documents": [{"code": d["code"], "name": d["name"],
+                                "required": bool(d.get("required", True))}
+                               for d in procedure.required_documents or []],
+        "form_schema": [_field_out(f) for f in procedure.form_schema or []],
+        "receiving_units": [{"code": u.code, "name": u.name}
+                            for u in receiving_units(procedure)],
+    }
