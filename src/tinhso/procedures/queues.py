@@ -1,0 +1,172 @@
+"""What the officers' desk reads: the queue of open dossiers within a user's scope, its counts
+and marks, and the choices its forms offer. Reads only; every write goes through ``services``.
+
+The queue costs a fixed number of queries whatever its size: the rows come with their
+procedure, units and officer joined, the counts in one aggregate, the units of the filter in one
+query with subqueries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tinhso.accounts.models import Role, User
+from tinhso.accounts.permissions import scope_paths
+from tinhso.core.db import within_paths
+from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierStatus
+from tinhso.units.models import Unit
+
+# The statuses the queue's filter offers: the open ones, and the resolved ones whose result is
+# still to be handed over.
+QUEUE_STATUSES = (*OPEN_STATUSES, DossierStatus.APPROVED)
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.APPROVER)
+
+
+def scope_q(paths: list[str] | None) -> Q:
+    """Dossiers received by, or assigned to, a unit within ``paths`` (None: everywhere)."""
+    if paths is None:
+        return Q()
+    return within_paths("unit__path", paths) | within_paths("assigned_unit__path", paths)
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    """Every dossier the user may see at the desk (``dossiers.view``), any status."""
+    return Dossier.objects.filter(scope_q(scope_paths(user, "dossiers.view")))
+
+
+MARKS = ("overdue", "today")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    mine: bool = False
+    unit: str = ""  # a unit code: received by or assigned to that unit
+    status: str = ""  # one of QUEUE_STATUSES; empty: every open status
+    mark: str = ""  # "overdue" or "today"; empty: any
+
+    @classmethod
+    def from_query(cls, query: Any) -> QueueFilter:
+        status = query.get("status", "")
+        mark = query.get("mark", "")
+        return cls(mine=query.get("mine") in ("1", "on", "true"),
+                   unit=query.get("unit", "").strip(),
+                   status=status if status in QUEUE_STATUSES else "",
+                   mark=mark if mark in MARKS else "")
+
+
+def _selected(user: Any, selection: QueueFilter) -> QuerySet[Dossier]:
+    """The user's dossiers narrowed to 'mine' and to a unit (the counts follow these too)."""
+    qs = visible_dossiers(user)
+    if selection.mine:
+        qs = qs.filter(assigned_to=user.pk)
+    if selection.unit:
+        qs = qs.filter(Q(unit__code=selection.unit) | Q(assigned_unit__code=selection.unit))
+    return qs
+
+
+def queue(user: Any, selection: QueueFilter | None = None, now: datetime | None = None
+          ) -> QuerySet[Dossier]:
+    """The dossiers waiting at the desk within the user's scope, the earliest due first, with
+    everything a row shows joined in (no query per row)."""
+    selection = selection or QueueFilter()
+    now = now or timezone.now()
+    qs = _selected(user, selection).select_related("procedure", "unit", "assigned_unit",
+                                                   "assigned_to")
+    if selection.status:
+        qs = qs.filter(status=selection.status)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if selection.mark == "overdue":
+        qs = qs.filter(_overdue_q(now), status__in=OPEN_STATUSES)
+    elif selection.mark == "today":
+        qs = qs.filter(_due_today_q(now), status__in=OPEN_STATUSES)
+    return qs.order_by("due_at", "pk")
+
+
+def _end_of_today(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+
+
+def _overdue_q(now: datetime) -> Q:
+    return Q(due_at__lt=now, paused_at__isnull=True)
+
+
+def _due_today_q(now: datetime) -> Q:
+    return Q(due_at__gte=now, due_at__lt=_end_of_today(now), paused_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    open: int
+    overdue: int
+    due_today: int
+    supplement: int
+
+
+def queue_counts(user: Any, selection: QueueFilter | None = None,
+                 now: datetime | None = None) -> QueueCounts:
+    """How many open dossiers the user's scope holds (narrowed to 'mine' or a unit when
+    chosen), how many are overdue, due today, waiting for a supplement: one query."""
+    now = now or timezone.now()
+    counts = _selected(user, selection or QueueFilter()).filter(
+        status__in=OPEN_STATUSES).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=_overdue_q(now)),
+        due_today=Count("pk", filter=_due_today_q(now)),
+        supplement=Count("pk", filter=Q(status=DossierStatus.SUPPLEMENT)),
+    )
+    return QueueCounts(**counts)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: Dossier
+    overdue: bool
+    due_today: bool
+    clock_stopped: bool
+
+
+def marks(dossier: Dossier, now: datetime | None = None) -> QueueRow:
+    """Overdue (due before now, clock running), due today (later today, clock running), clock
+    stopped (waiting for the applicant's supplement). Only open dossiers are marked."""
+    now = now or timezone.now()
+    running = dossier.is_open and dossier.paused_at is None
+    overdue = running and dossier.due_at < now
+    due_today = running and not overdue and dossier.due_at < _end_of_today(now)
+    return QueueRow(dossier=dossier, overdue=overdue, due_today=due_today,
+                    clock_stopped=dossier.status == DossierStatus.SUPPLEMENT)
+
+
+def queue_units(user: Any) -> QuerySet[Unit]:
+    """The units of the user's scope that have open dossiers (received or assigned): one
+    query."""
+    paths = scope_paths(user, "dossiers.view")
+    waiting = visible_dossiers(user).filter(status__in=QUEUE_STATUSES)
+    units = Unit.objects.filter(Q(pk__in=waiting.values("unit_id"))
+                                | Q(pk__in=waiting.values("assigned_unit_id")))
+    if paths is not None:
+        units = units.filter(within_paths("path", paths))
+    return units.order_by("path")
+
+
+# --- the choices of the dossier page's forms -------------------------------------------------
+
+
+def assignable_units(dossier: Dossier, now: datetime | None = None) -> QuerySet[Unit]:
+    """The dossier's receiving unit and the units below it, valid now."""
+    day = timezone.localtime(now or timezone.now()).date()
+    return Unit.objects.within(dossier.unit).valid_on(day).order_by("path")
+
+
+def assignable_officers(dossier: Dossier) -> QuerySet[User]:
+    """Active staff holding the officer or approver role in the dossier's unit tree."""
+    return (User.objects.filter(is_active=True,
+                                role_assignments__role__in=ASSIGNABLE_ROLES,
+                                role_assignments__unit__path__startswith=dossier.unit.path)
+            .distinct().order_by("last_name", "first_name", "username"))
