@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
     for action, key, label, url in (
+        ("dossiers.view", "desk", _("One-stop desk"), "desk:queue"),
         ("indicators.enter", "to_report", _("To report"), "indicators:to_report"),
         ("indicators.approve", "review", _("Review values"), "indicators:review"),
         ("indicators.define", "rounds", _("Collection rounds"), "indicators:rounds"),
