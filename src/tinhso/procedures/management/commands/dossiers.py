@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tinhso.accounts.permissions import SYSTEM
+from tinhso.procedures import stats
+from tinhso.procedures.importing import (
+    BATCH_SIZE,
+    MAX_ERRORS,
+    DossiersRejected,
+    Progress,
+    dossiers_import,
+)
+from tinhso.procedures.models import DossierStat
+
+
+class Command(BaseCommand):
+    help = ("Import dossiers from another one-stop system (CSV of the national synchronisation "
+            "fields), or rebuild the dossier statistics.")
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="import a CSV of dossiers: all rows or none, unless --skip-bad "
+                           "(docs/operations/dossier-import.md)")
+        imp.add_argument("file")
+        imp.add_argument("--skip-bad", action="store_true",
+                         help="import the good rows; write the bad ones, with their line "
+                              "numbers and problems, to FILE.rejects.csv")
+        imp.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                         help=f"rows checked and written at a time (default {BATCH_SIZE})")
+        imp.add_argument("--progress", action="store_true", default=None,
+                         help="show the progress line on stderr (default: when stderr is a "
+                              "terminal)")
+        imp.add_argument("--no-progress", action="store_false", dest="progress")
+        sub.add_parser("stats-rebuild",
+                       help="recompute the statistics aggregate from every dossier and "
+                            "publish the count indicators")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            self._import(options)
+        else:
+            self._rebuild()
+
+    def _write_err(self, text: str) -> None:
+        self.stderr.write(text, ending="")
+        self.stderr.flush()
+
+    def _import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1")
+        show = options["progress"]
+        if show is None:
+            show = self.stderr.isatty()
+        progress = Progress(self._write_err, path.stat().st_size) if show else None
+        try:
+            result = dossiers_import(path, actor=SYSTEM, skip_bad=options["skip_bad"],
+                                     batch_size=options["batch_size"], progress=progress)
+        except DossiersRejected as exc:
+            if progress is not None and progress.shown:
+                self._write_err("\n")
+            for error in exc.errors:
+                self.stderr.write(f"{path.name}: {error}")
+            more = (f" (stopped reading at {MAX_ERRORS} problems)" if exc.truncated else "")
+            raise CommandError(f"{path.name}: rejected, {len(exc.errors)} problem(s){more}; "
+                               "nothing was imported. Correct the file, or import the good "
+                               "rows with --skip-bad.") from exc
+        for error in result.errors:
+            self.stderr.write(f"{path.name}: {error}")
+        rejected = ""
+        if result.rejects_path is not None:
+            rejected = (f", {result.rejected:,} rejected (in {result.rejects_path})"
+                        if result.rejected else ", none rejected")
+        self.stdout.write(
+            f"{path.name}: {result.imported:,} dossiers imported ({result.ratings:,} with a "
+            f"rating) from {result.rows:,} rows{rejected} in {result.seconds:.1f} s; source "
+            f"'{result.source}'; statistics rebuilt for the {result.agencies} agencies touched "
+            f"({result.aggregate_rows:,} aggregate rows), {result.indicator_values:,} indicator "
+            "values published.")
+
+    def _rebuild(self) -> None:
+        from tinhso.procedures import statistics
+
+        rows = stats.rebuild()
+        totals = stats.totals(DossierStat.objects.all())
+        published = statistics.publish_all()
+        self.stdout.write(f"Rebuilt the dossier statistics: {rows:,} aggregate rows "
+                          f"(agency x procedure x month x channel), {published:,} indicator "
+                          "values published.")
+        self.stdout.write("  " + ", ".join(f"{k} {v:,}" for k, v in totals.items()))
