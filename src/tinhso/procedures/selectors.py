@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from tinhso.procedures.models import Procedure, fold
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierEvent, Procedure, fold
 
 
 def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_level: str = ""
@@ -19,3 +24,64 @@ def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_l
     if online_level:
         qs = qs.filter(online_level=online_level)
     return qs.order_by("field", "name")
+
+
+# --- the applicant's side: dossiers by code and phone, one's own, their public history -------
+
+
+def _same_phone(raw: str) -> str:
+    """A phone number as compared at the lookup: without spaces, dots or dashes, and +84 read
+    as the leading 0."""
+    from tinhso.procedures.formschema import normalise_phone
+
+    phone = normalise_phone(raw)
+    return "0" + phone[3:] if phone.startswith("+84") else phone
+
+
+def dossier_lookup(*, code: str, phone: str) -> Dossier | None:
+    """The dossier with this code whose applicant gave this phone number; None when either is
+    wrong (the caller says so without telling which)."""
+    code, wanted = (code or "").strip(), _same_phone(phone)
+    if not code or not wanted:
+        return None
+    dossier = (Dossier.objects.select_related("procedure", "unit")
+               .filter(code__iexact=code).first())
+    if dossier is None or _same_phone(dossier.applicant_phone) != wanted:
+        return None
+    return dossier
+
+
+def applicant_dossiers(account: Any) -> QuerySet[Dossier]:
+    """The dossiers an applicant account submitted, newest first."""
+    return (Dossier.objects.filter(applicant=account).select_related("procedure", "unit")
+            .order_by("-received_at", "-id"))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    label: str
+    status: str
+    status_label: str
+    note: str
+
+
+def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
+    """The public history: what happened when, in which status it left the dossier, the note
+    (never who acted, the form or the files)."""
+    from tinhso.procedures.services import ACTION_LABELS
+
+    return [HistoryEntry(at=e.at, action=e.action, label=str(ACTION_LABELS.get(e.action, e.action)),
+                         status=e.status, status_label=e.get_status_display(), note=e.note)
+            for e in DossierEvent.objects.filter(dossier=dossier).order_by("at", "id")]
+
+
+def lateness(dossier: Dossier, now: datetime | None = None) -> str:
+    """'overdue' for an open dossier past its due time (while the applicant supplements: if it
+    was already past when the clock stopped), 'late' for one resolved after it, else ''."""
+    if dossier.status in OPEN_STATUSES:
+        if dossier.paused_at is not None:
+            return "overdue" if (dossier.remaining_seconds or 0) < 0 else ""
+        return "overdue" if dossier.due_at < (now or timezone.now()) else ""
+    return "late" if dossier.on_time is False else ""
