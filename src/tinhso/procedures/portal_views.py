@@ -1,0 +1,382 @@
+"""The applicant's pages: submit a dossier online, look a dossier up by its code and phone
+number, follow one's own dossiers, answer a supplement request, download the result, rate,
+complain; the receipt and the apology letters as PDF.
+
+Every write goes through ``procedures.services``; a service's ValidationError (a dict by field)
+comes back next to the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.models import UserKind
+from tinhso.core.numbers import format_number
+from tinhso.core.uploads import UPLOAD_TYPES
+from tinhso.procedures import services
+from tinhso.procedures.documents import apology_pdf, receipt_pdf
+from tinhso.procedures.formschema import parse_date
+from tinhso.procedures.models import (
+    FINISHED_STATUSES,
+    ApologyLetter,
+    Dossier,
+    DossierFile,
+    DossierStatus,
+    FileKind,
+    OnlineLevel,
+    Procedure,
+    Rating,
+)
+from tinhso.procedures.selectors import (
+    applicant_dossiers,
+    dossier_history,
+    dossier_lookup,
+    lateness,
+)
+from tinhso.units.models import Unit
+
+SUBMITTERS = (UserKind.CITIZEN, UserKind.BUSINESS)
+ACCEPT = ",".join(UPLOAD_TYPES)
+APPLICANT_FIELDS = ("applicant_name", "applicant_phone", "applicant_email")
+
+Errors = dict[str, list[str]]
+
+
+def _errors(exc: ValidationError) -> Errors:
+    """A service's refusal by field; the files of a supplement answer together under 'files'."""
+    if not hasattr(exc, "error_dict"):
+        return {"__all__": [str(m) for m in exc.messages]}
+    errors: Errors = {}
+    for key, found in exc.message_dict.items():
+        errors.setdefault("files" if key.startswith("file.") else key, []).extend(found)
+    return errors
+
+
+def _general(errors: Errors, shown: set[str]) -> list[str]:
+    """The messages no field on the page shows (they go above the form)."""
+    return [m for key, found in errors.items() if key not in shown for m in found]
+
+
+# --- submit ---------------------------------------------------------------------------------
+
+
+def _choices(field: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
+            for c in field.get("choices") or []]
+
+
+def _form_fields(procedure: Procedure, values: Mapping[str, str], errors: Errors
+                 ) -> list[dict[str, Any]]:
+    """The procedure's form as the template draws it: input name form.<name>."""
+    rows = []
+    for field in procedure.form_schema or []:
+        key, kind = f"form.{field['name']}", field.get("type", "text")
+        value = values.get(key, "")
+        if kind == "date":
+            value = _show(field, value)  # as Vietnamese write dates, whatever was typed
+        rows.append({
+            "name": key, "id": "id_" + key.replace(".", "-"), "label": field["label"],
+            "type": kind, "required": bool(field.get("required")), "help": field.get("help", ""),
+            "max_length": field.get("max_length", 1000 if kind == "textarea" else 200),
+            "choices": _choices(field), "value": value, "errors": errors.get(key, []),
+        })
+    return rows
+
+
+def _document_fields(procedure: Procedure, errors: Errors) -> list[dict[str, Any]]:
+    return [{"name": f"doc.{d['code']}", "id": f"id_doc-{d['code']}", "label": d["name"],
+             "required": d.get("required", True), "errors": errors.get(f"doc.{d['code']}", [])}
+            for d in procedure.required_documents or []]
+
+
+def _prefill(user: Any, units: list[Unit]) -> dict[str, str]:
+    name = (user.organisation_name if user.kind == UserKind.BUSINESS else "") or (
+        user.get_full_name())
+    return {"applicant_name": name, "applicant_phone": user.phone, "applicant_email": user.email,
+            "unit": str(units[0].pk) if len(units) == 1 else ""}
+
+
+def _submitted(request: HttpRequest, procedure: Procedure, units: list[Unit],
+               values: Mapping[str, str]) -> Dossier:
+    applicant = services.Applicant(name=values["applicant_name"],
+                                   phone=values["applicant_phone"],
+                                   email=values["applicant_email"].strip())
+    form_data = {f["name"]: values.get(f"form.{f['name']}", "")
+                 for f in procedure.form_schema or []}
+    files: dict[str, UploadedFile] = {}
+    for key in request.FILES:
+        upload = request.FILES[key]
+        if key.startswith("doc.") and isinstance(upload, UploadedFile):
+            files[key] = upload
+    unit = next((u for u in units if str(u.pk) == values["unit"]), None)
+    if unit is None:
+        # Check the rest against an agency that does receive it, to show every problem at once.
+        problems: Errors = {}
+        if units:
+            try:
+                services.check_submission(procedure=procedure, unit=units[0],
+                                          applicant=applicant, form_data=form_data,
+                                          files=files, require_documents=True)
+            except ValidationError as exc:
+                problems = exc.message_dict
+        raise ValidationError({**problems,
+                               "unit": [_("Choose the agency that receives your dossier.")]})
+    return services.dossier_submit(account=request.user, procedure=procedure, unit=unit,
+                                   applicant=applicant, form_data=form_data, files=files,
+                                   pay_online=values.get("pay_online") == "on")
+
+
+@login_required
+def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
+    procedure = Procedure.objects.filter(code=procedure_code).first()
+    if procedure is None:
+        raise Http404(_("There is no procedure with code '%(code)s'.")
+                      % {"code": procedure_code})
+    if getattr(request.user, "kind", None) not in SUBMITTERS:
+        raise PermissionDenied(_(
+            "Dossiers are submitted online with a citizen or business account; you are signed "
+            "in with a staff account. Dossiers brought to the desk are received there."))
+    units = services.receiving_units(procedure)
+    offered = procedure.online_level != OnlineLevel.NONE
+    errors: Errors = {}
+    values = _prefill(request.user, units)
+    if not offered:
+        errors["procedure"] = [_("This procedure is not offered online: bring the dossier to "
+                                 "the one-stop desk of the agency.")]
+    elif not units:
+        errors["procedure"] = [_("No agency receives this procedure online yet.")]
+    if request.method == "POST" and offered and units:
+        values = {key: request.POST.get(key, "") for key in request.POST}
+        for key in (*APPLICANT_FIELDS, "unit"):
+            values.setdefault(key, "")
+        try:
+            dossier = _submitted(request, procedure, units, values)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _(
+                "Dossier %(code)s was received. The result is due at %(due)s. Keep the code: "
+                "with your phone number it lets you look the dossier up.") % {
+                "code": dossier.code,
+                "due": f"{timezone.localtime(dossier.due_at):%H:%M %d/%m/%Y}"})
+            return redirect("dossiers:detail", code=dossier.code)
+    shown = {*APPLICANT_FIELDS, "unit"} | {
+        f"form.{f['name']}" for f in procedure.form_schema or []} | {
+        f"doc.{d['code']}" for d in procedure.required_documents or []}
+    return render(request, "procedures/portal/submit.html", {
+        "procedure": procedure, "units": units, "offered": offered and bool(units),
+        "values": values, "errors": errors, "general_errors": _general(errors, shown),
+        "form_fields": _form_fields(procedure, values, errors),
+        "documents": _document_fields(procedure, errors), "accept": ACCEPT,
+        "resubmit_files": request.method == "POST" and bool(errors),
+    })
+
+
+# --- look up, own dossiers ------------------------------------------------------------------
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Anyone with the code and the phone number given with the dossier: its status, times and
+    public history; never the form or the files."""
+    code, phone = request.GET.get("code", "").strip(), ""
+    errors: Errors = {}
+    dossier, not_found = None, ""
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip()
+        phone = request.POST.get("phone", "").strip()
+        if not code:
+            errors["code"] = [_("Give the dossier code (on your receipt).")]
+        if not phone:
+            errors["phone"] = [_("Give the phone number given with the dossier.")]
+        if not errors:
+            dossier = dossier_lookup(code=code, phone=phone)
+            if dossier is None:
+                not_found = _("There is no dossier with this code and phone number. Check "
+                              "both against your receipt.")
+    return render(request, "procedures/portal/lookup.html", {
+        "code": code, "phone": phone, "errors": errors, "not_found": not_found,
+        "dossier": dossier,
+        "history": dossier_history(dossier) if dossier else [],
+        "lateness": lateness(dossier) if dossier else "",
+    })
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    page = Paginator(applicant_dossiers(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "procedures/portal/mine.html", {
+        "page": page, "rows": [{"dossier": d, "lateness": lateness(d, now)} for d in page],
+        "may_submit": getattr(request.user, "kind", None) in SUBMITTERS,
+    })
+
+
+# --- one's own dossier ----------------------------------------------------------------------
+
+
+def _own(request: HttpRequest, code: str) -> Dossier:
+    """The dossier if the signed-in account submitted it; 404 for anyone else."""
+    dossier = (Dossier.objects.select_related("procedure", "unit")
+               .filter(code=code, applicant_id=request.user.pk).first())
+    if dossier is None:
+        raise Http404(_("You have no dossier with code %(code)s.") % {"code": code})
+    return dossier
+
+
+def _visible(request: HttpRequest, code: str) -> Dossier:
+    """The dossier for its applicant or for staff who may see it; 404 for anyone else."""
+    dossier = (Dossier.objects.select_related("procedure", "unit", "assigned_unit")
+               .filter(code=code).first())
+    if dossier is None or not (
+            (dossier.applicant_id is not None and dossier.applicant_id == request.user.pk)
+            or services.may_act(request.user, "dossiers.view", dossier)):
+        raise Http404(_("You have no dossier with code %(code)s.") % {"code": code})
+    return dossier
+
+
+def _show(field: Mapping[str, Any] | None, value: Any) -> str:
+    """A form answer as read: dates DD/MM/YYYY, numbers grouped, a choice by its label."""
+    text = "" if value is None else str(value)
+    kind = (field or {}).get("type", "text")
+    if kind == "date":
+        try:
+            return f"{parse_date(text):%d/%m/%Y}"
+        except ValueError:
+            return text
+    if kind == "number":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return text
+        decimals = max(0, -int(number.as_tuple().exponent))
+        return format_number(number, decimals, (get_language() or "vi").split("-")[0])
+    if kind == "select" and field is not None:
+        return dict(_choices(field)).get(text, text)
+    return text
+
+
+def _answers(dossier: Dossier) -> list[tuple[str, str]]:
+    schema = {f["name"]: f for f in dossier.procedure.form_schema or []}
+    data = dossier.form_data or {}
+    order = [name for name in schema if name in data] + [n for n in data if n not in schema]
+    return [(schema[n]["label"] if n in schema else n, _show(schema.get(n), data[n]))
+            for n in order]
+
+
+def _supplement_request(dossier: Dossier) -> str:
+    event = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+    return event.note if event else ""
+
+
+def _answer_supplement(request: HttpRequest, dossier: Dossier) -> str:
+    files = {f"file.{n}": upload for n, upload in enumerate(request.FILES.getlist("files"), 1)}
+    services.dossier_answer_supplement(account=request.user, dossier=dossier,
+                                       note=request.POST.get("note", ""), files=files)
+    return _("Your supplement was sent: the dossier is back in processing and its clock runs "
+             "again.")
+
+
+def _rate(request: HttpRequest, dossier: Dossier) -> str:
+    try:
+        level = int(request.POST.get("level", ""))
+    except ValueError:
+        level = 0
+    services.dossier_rate(account=request.user, dossier=dossier, level=level,
+                          comment=request.POST.get("comment", ""))
+    return _("Thank you: your rating was recorded.")
+
+
+def _complain(request: HttpRequest, dossier: Dossier) -> str:
+    services.dossier_complain(account=request.user, dossier=dossier,
+                              text=request.POST.get("text", ""))
+    return _("Your complaint was sent to %(unit)s.") % {"unit": dossier.unit.name}
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Dossier], str]] = {
+    "supplement": _answer_supplement, "rate": _rate, "complain": _complain,
+}
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own(request, code)
+    action, errors = "", {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            raise Http404(_("There is no such action."))
+        try:
+            done = ACTIONS[action](request, dossier)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("dossiers:detail", code=dossier.code)
+    files = list(dossier.files.all())
+    names = {d["code"]: d["name"] for d in dossier.procedure.required_documents or []}
+    rating = Rating.objects.filter(dossier=dossier).first()
+    fields = {"supplement": {"note", "files"}, "rate": {"level", "comment"},
+              "complain": {"text"}}.get(action, set())
+    return render(request, "procedures/portal/detail.html", {
+        "dossier": dossier, "lateness": lateness(dossier), "history": dossier_history(dossier),
+        "answers": _answers(dossier),
+        "documents": [{"file": f, "document": names.get(f.document, f.document)}
+                      for f in files if f.kind in (FileKind.DOCUMENT, FileKind.SUPPLEMENT)],
+        "results": [f for f in files if f.kind == FileKind.RESULT],
+        "apologies": list(ApologyLetter.objects.filter(dossier=dossier)),
+        "supplement_request": (_supplement_request(dossier)
+                               if dossier.status == DossierStatus.SUPPLEMENT else ""),
+        "rating": rating, "levels": Rating.Level.choices,
+        "may_rate": rating is None and dossier.status in FINISHED_STATUSES,
+        "complaints": list(dossier.complaints.all()),
+        "action": action, "errors": errors, "general_errors": _general(errors, fields),
+        "values": request.POST if errors else {}, "accept": ACCEPT,
+    })
+
+
+# --- files and papers -----------------------------------------------------------------------
+
+
+@login_required
+def file_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    dossier = _visible(request, code)
+    row = get_object_or_404(DossierFile, pk=pk, dossier=dossier)
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name,
+                        content_type=row.content_type)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _visible(request, code)
+    content = receipt_pdf(dossier, request.build_absolute_uri(reverse("dossiers:lookup")))
+    return _pdf_response(content, f"{dossier.code}-receipt.pdf")
+
+
+@login_required
+def apology(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    dossier = _visible(request, code)
+    letter = get_object_or_404(ApologyLetter, pk=pk, dossier=dossier)
+    letter.dossier = dossier
+    content = apology_pdf(letter, request.build_absolute_uri(reverse("dossiers:lookup")))
+    return _pdf_response(content, f"{dossier.code}-apology-{letter.pk}.pdf")
