@@ -22,7 +22,8 @@ def _english_messages() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -27,6 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                      "url": reverse("scoring:index")})
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
+    if getattr(user, "kind", None) in ("citizen", "business"):
+        items.insert(1, {"key": "mine", "label": _("My dossiers"), "url": reverse("dossiers:mine")})
+    items.insert(1, {"key": "lookup", "label": _("Look up a dossier"),
+                     "url": reverse("dossiers:lookup")})
     for action, key, label, url in (
         ("dossiers.view", "desk", _("One-stop desk"), "desk:queue"),
         ("indicators.enter", "to_report", _("To report"), "indicators:to_report"),
