@@ -22,6 +22,14 @@ def _english_messages() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar() -> None:
+    """Each test builds the calendar from its own database (the process keeps it a minute)."""
+    from tinhso.core.calendar import forget_calendars
+
+    forget_calendars()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     settings.STORAGES = {

@@ -104,3 +104,17 @@ def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
                       ).status_code == 403
     home = client.get("/").content.decode()
     assert 'data-testid="home-online-rate"' in home
+
+
+def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
+                                              django_capture_on_commit_callbacks):
+    from tinhso.procedures.models import PendingPublication
+
+    with django_capture_on_commit_callbacks(execute=False):
+        submit("Đăng ký khai sinh")
+        submit("Đăng ký khai tử")
+    pending = PendingPublication.objects.get()  # one agency, one year: one row, one task
+    assert pending.unit.code == "22366" and pending.requested == 2
+    assert statistics.publish_statistics.call([pending.unit_id], [pending.year]) == 10
+    assert not PendingPublication.objects.exists()
+    assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2

@@ -4,6 +4,7 @@ edits (selectors and services)."""
 from __future__ import annotations
 
 import json
+import time as time_module
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,26 @@ def work_calendar(years: range) -> WorkCalendar:
                         names=names)
 
 
+CALENDAR_TTL = 60.0  # seconds: another process sees an administrator's edit within a minute
+_calendars: dict[int, tuple[float, WorkCalendar]] = {}
+
+
+def cached_work_calendar(year: int) -> WorkCalendar:
+    """The calendar from the year before ``year`` to three years after, built at most once a
+    minute per process (due dates on every submission must not rebuild it); an edit made in
+    this process clears it at once."""
+    cached = _calendars.get(year)
+    if cached is not None and time_module.monotonic() - cached[0] < CALENDAR_TTL:
+        return cached[1]
+    calendar = work_calendar(range(year - 1, year + 4))
+    _calendars[year] = (time_module.monotonic(), calendar)
+    return calendar
+
+
+def forget_calendars() -> None:
+    _calendars.clear()
+
+
 @transaction.atomic
 def calendar_day_set(*, actor: Any, day: date, kind: str, name: str, source: str = ""
                      ) -> CalendarDay:
@@ -54,6 +75,7 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, name: str, source: str
         day=day, defaults={"kind": kind, "name": name, "source": source})
     audit_record(actor=actor, action=AuditAction.CALENDAR_CHANGED, obj=row,
                  details={"day": day.isoformat(), "kind": kind, "name": name})
+    forget_calendars()
     return row
 
 
@@ -71,4 +93,5 @@ def announcements_load(*, actor: Any) -> int:
         calendar_day_set(actor=actor, day=day, kind=entry["kind"], name=entry["name"],
                          source=entry["source"])
         changed += 1
+    forget_calendars()
     return changed

@@ -283,3 +283,19 @@ class DossierStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_id} {self.month} {self.channel}"
+
+
+class PendingPublication(models.Model):
+    """An agency and year whose statistics wait to be published into indicators: one row
+    however many dossiers changed meanwhile, so one background task (``statistics``)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    requested = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"],
+                                               name="pending_publication_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"

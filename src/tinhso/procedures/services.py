@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,22 +72,11 @@ ACTION_LABELS = {
 # --- the calendar ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _calendar(years: tuple[int, int], version: tuple[Any, ...]) -> WorkCalendar:
-    from tinhso.core.calendar import work_calendar
-
-    return work_calendar(range(*years))
-
-
 def calendar_for(moment: datetime) -> WorkCalendar:
-    """The official calendar around ``moment``: built once, and again only after an
-    administrator changes a day or the working hours (two small queries)."""
-    from tinhso.core.models import CalendarDay, WorkingHours
+    """The official calendar around ``moment`` (kept by ``core.calendar`` for a minute)."""
+    from tinhso.core.calendar import cached_work_calendar
 
-    edits = tuple(CalendarDay.objects.order_by("day").values_list("day", "kind", "name"))
-    hours = tuple(WorkingHours.objects.values_list(
-        "morning_start", "morning_end", "afternoon_start", "afternoon_end", "confirmed"))
-    return _calendar((moment.year - 1, moment.year + 3), (edits, hours))
+    return cached_work_calendar(moment.year)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -168,7 +156,7 @@ def check_submission(*, procedure: Procedure, unit: Unit, applicant: Applicant,
                                        "with 0).")]
     if applicant.email and not formschema._EMAIL.match(applicant.email):
         errors["applicant_email"] = [_("Give a valid e-mail address.")]
-    if unit.pk not in {u.pk for u in receiving_units(procedure)}:
+    if not receives(procedure, unit):
         errors["unit"] = [_("%(unit)s does not receive this procedure.") % {"unit": unit.name}]
     cleaned, problems = formschema.clean(procedure.form_schema or [], dict(form_data))
     for name, (message, params) in problems.items():
@@ -190,6 +178,23 @@ def check_submission(*, procedure: Procedure, unit: Unit, applicant: Applicant,
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def receives(procedure: Procedure, unit: Unit, on: datetime | None = None) -> bool:
+    """Whether ``unit`` receives dossiers of ``procedure`` (no query: the same rule as
+    :func:`receiving_units`, read from the unit itself)."""
+    from django.conf import settings
+
+    day = _now(on).date()
+    home = settings.TINHSO_HOME_UNIT
+    inside = f"/{home}/" in unit.path and unit.code != home
+    valid = (unit.valid_from is None or unit.valid_from <= day) and (
+        unit.valid_to is None or day <= unit.valid_to)
+    if not (inside and valid):
+        return False
+    if procedure.receiving_unit_code:
+        return unit.code == procedure.receiving_unit_code
+    return unit.level == ("commune" if procedure.level == "commune" else "department")
 
 
 def receiving_units(procedure: Procedure, on: datetime | None = None) -> list[Unit]:

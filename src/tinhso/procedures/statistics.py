@@ -21,12 +21,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django_tasks import task
 
-from tinhso.procedures.models import Channel, Dossier, DossierStat, DossierStatus, Rating
+from tinhso.procedures.models import (
+    Channel,
+    Dossier,
+    DossierStat,
+    DossierStatus,
+    PendingPublication,
+    Rating,
+)
 from tinhso.units.models import Unit
 
 RESOLVED = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
@@ -101,15 +108,41 @@ def publish(unit_ids: Iterable[int], years: Iterable[int]) -> int:
 
 @task()
 def publish_statistics(unit_ids: list[int], years: list[int]) -> int:
-    return publish(unit_ids, years)
+    """Publish what is pending for these agencies and years. Deleting the pending rows first
+    waits for any transaction still holding them, so the figures read next include it; a
+    change committed later asks again."""
+    with transaction.atomic():
+        pending = PendingPublication.objects.filter(unit_id__in=unit_ids, year__in=years)
+        pairs = set(pending.values_list("unit_id", "year"))
+        pending.delete()
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for unit_id, year in pairs:
+        by_year[year].add(unit_id)
+    return sum(publish(units, [year]) for year, units in by_year.items())
+
+
+def _pending_sql() -> str:
+    table = connection.ops.quote_name(PendingPublication._meta.db_table)
+    return (f"INSERT INTO {table} (unit_id, year, requested) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (unit_id, year) DO UPDATE SET requested = {table}.requested + 1 "
+            "RETURNING requested")
 
 
 def publish_after_commit(dossier: Dossier) -> None:
-    """Queue the publication of the dossier's agency's figures for the years it touches."""
-    years = {timezone.localtime(m).year for m in (
-        dossier.received_at, dossier.finished_at, dossier.withdrawn_at, timezone.now()) if m}
-    unit_ids = [dossier.unit_id]
-    transaction.on_commit(lambda: publish_statistics.enqueue(unit_ids, sorted(years)))
+    """Ask for the publication of the dossier's agency's figures for the years it touches.
+    One pending row per agency and year (locked until this transaction commits) and one task
+    for it, however many dossiers change before the worker runs."""
+    years = sorted({timezone.localtime(m).year for m in (
+        dossier.received_at, dossier.finished_at, dossier.withdrawn_at, timezone.now()) if m})
+    fresh = []
+    with connection.cursor() as cursor:
+        for year in years:
+            cursor.execute(_pending_sql(), [dossier.unit_id, year])
+            if cursor.fetchone()[0] == 1:
+                fresh.append(year)
+    if fresh:
+        unit_ids = [dossier.unit_id]
+        transaction.on_commit(lambda: publish_statistics.enqueue(unit_ids, fresh))
 
 
 def publish_all() -> int:
