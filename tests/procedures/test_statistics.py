@@ -118,3 +118,15 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
     assert statistics.publish_statistics.call([pending.unit_id], [pending.year]) == 10
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2
+
+
+def test_the_statistics_api_gives_the_page_s_figures(client, submit, desk, khanh_hoa):
+    dossier = submit("Đăng ký khai sinh")
+    dossier_approve(actor=desk["commune"], dossier=dossier, now=TUESDAY_9AM + timedelta(hours=1))
+    statistics.publish_all()
+    body = client.get("/api/v1/statistics/services/?unit=56&year=2026").json()
+    assert body["unit"]["counts"]["dossiers_received"] == 1
+    assert body["unit"]["rates"]["on_time_rate"] == 100
+    assert [row["unit"] for row in body["below"]] == ["22366"]
+    assert body["below"][0]["score_766"] > 0
+    assert client.get("/api/v1/statistics/services/?unit=XX").status_code == 404

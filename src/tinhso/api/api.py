@@ -130,6 +130,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 from tinhso.indicators.api import router as indicators_router  # noqa: E402
 from tinhso.procedures.api import router as procedures_router  # noqa: E402
 from tinhso.procedures.dossier_api import router as dossiers_router  # noqa: E402
+from tinhso.procedures.statistics_api import router as statistics_router  # noqa: E402
 from tinhso.scoring.api import router as scoring_router  # noqa: E402
 from tinhso.units.api import router as units_router  # noqa: E402
 
@@ -138,3 +139,4 @@ api.add_router("/", indicators_router)
 api.add_router("/scoring/", scoring_router)
 api.add_router("/procedures/", procedures_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/statistics/", statistics_router)
