@@ -314,6 +314,29 @@ def test_a_file_with_a_wrong_header_is_refused_at_once(catalogue, tmp_path):
     assert {e.row for e in rejected.value.errors} == {1}
 
 
+def test_at_most_50_problems_are_reported_and_the_reading_stops_there(catalogue, tmp_path):
+    path = write_csv(tmp_path / "x.csv", [good_row(f"F-{n}", status="?") for n in range(200)])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"50 problem\(s\) \(the first 50 shown"):
+        call_command("dossiers", "import", str(path), "--batch-size", "20", stderr=err)
+    assert err.getvalue().count("status: '?' is not a status") == 50
+    with pytest.raises(DossiersRejected) as rejected:
+        dossiers_import(path, actor=SYSTEM, batch_size=20)
+    assert rejected.value.truncated and rejected.value.rows == 60  # three batches read
+
+
+@pytest.mark.parametrize("where", [0, 199])  # read with the header, or further on
+def test_a_file_that_is_not_utf8_is_refused(catalogue, tmp_path, where):
+    rows = [good_row(f"G-{n}") for n in range(200)]
+    rows[where]["applicant_name"] = "Trần Văn É"
+    path = write_csv(tmp_path / "x.csv", rows)
+    path.write_bytes(path.read_bytes().replace("É".encode(), "É".encode("latin-1")))
+    with pytest.raises(DossiersRejected) as rejected:
+        dossiers_import(path, actor=SYSTEM, batch_size=50)
+    assert "cannot be read" in rejected.value.errors[-1].message
+    assert not Dossier.objects.exists()
+
+
 def test_skip_bad_imports_the_good_rows_and_writes_the_rejects_with_their_lines(
         catalogue, tmp_path):
     path = _mixed_file(tmp_path)

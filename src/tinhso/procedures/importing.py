@@ -99,7 +99,9 @@ def parse_moment(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     else:
         raise ValueError(text)
-    return value.replace(tzinfo=LOCAL) if value.tzinfo is None else value
+    # All in the one zone (Vietnam has kept UTC+7 since 1975): comparing datetimes with the
+    # same tzinfo is the quick comparison of their fields.
+    return value.replace(tzinfo=LOCAL) if value.tzinfo is None else value.astimezone(LOCAL)
 
 
 def parse_periods(text: str) -> list[tuple[datetime, datetime | None]]:
@@ -150,6 +152,7 @@ class ImportResult:
     agencies: int = 0
     aggregate_rows: int = 0
     indicator_values: int = 0
+    problems: int = 0  # every problem of the rows read
     seconds: float = 0.0
     errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS
     rejects_path: Path | None = None
@@ -157,7 +160,8 @@ class ImportResult:
 
 class DossiersRejected(ImportRejected):
     """All or nothing: the file was refused. ``errors`` holds the first problems;
-    ``truncated`` says whether the reading stopped at :data:`MAX_ERRORS`."""
+    ``truncated`` says whether there were more (or the reading stopped at
+    :data:`MAX_ERRORS`)."""
 
     def __init__(self, errors: list[RowError], *, rows: int, truncated: bool):
         super().__init__(errors)
@@ -191,13 +195,22 @@ class Progress:
 # --- checking one row -------------------------------------------------------------------------
 
 
+# The dossier fields a row gives, in the order of Checked.values.
+FIELDS = ("code", "procedure_id", "unit_id", "channel", "status", "applicant_name",
+          "applicant_phone", "received_at", "due_at", "finished_at", "returned_at",
+          "withdrawn_at", "paused_at", "remaining_seconds", "supplement_count", "on_time",
+          "fee_payable", "paid_online", "digitised", "electronic_result")
+STATUSES = frozenset(DossierStatus.values)
+LEVELS = frozenset(Rating.Level.values)
+
+
 @dataclass
 class Checked:
     line: int
     record: list[str]
     code: str
     errors: list[RowError]
-    dossier: Dossier | None = None
+    values: tuple[Any, ...] | None = None  # FIELDS, when the row is good
     rating: tuple[int, datetime] | None = None
 
 
@@ -205,9 +218,9 @@ class RowChecker:
     """Checks rows against the catalogue and the agencies (loaded once per file)."""
 
     def __init__(self, header: Sequence[str], now: datetime):
-        self.index = {name: position for position, name in enumerate(header)}
+        self.header = list(header)
         self.width = len(header)
-        self.now = now
+        self.now = now.astimezone(LOCAL)
         catalogue = list(Procedure.objects.only("id", "code", "national_code", "fee_payable"))
         # By national code, and by code (which wins when the two meet).
         self.procedures = {p.national_code: p for p in catalogue if p.national_code}
@@ -233,18 +246,13 @@ class RowChecker:
         return self.calendars[moment.year]
 
     def check(self, line: int, record: list[str]) -> Checked:
-        index = self.index
-
-        def get(name: str) -> str:
-            position = index.get(name)
-            return record[position].strip() if position is not None else ""
-
         errors: list[RowError] = []
 
         def error(column: str, message: str) -> None:
             errors.append(RowError(line, column, message))
 
-        code = get("code")
+        cells = dict(zip(self.header, record, strict=False))
+        code = cells.get("code", "").strip()
         out = Checked(line, record, code, errors)
         if len(record) != self.width:
             error(_("fields"), _("%(found)d fields where the header has %(expected)d")
@@ -254,6 +262,9 @@ class RowChecker:
             error("code", _("the dossier code is missing"))
         elif len(code) > 60:
             error("code", _("longer than 60 characters"))
+        def get(name: str) -> str:
+            return cells.get(name, "").strip()
+
         procedure = self.procedures.get(get("procedure"))
         if procedure is None:
             error("procedure", _("'%s' is not a procedure code or national code of the "
@@ -262,7 +273,8 @@ class RowChecker:
         if unit_id is None:
             error("agency", _("'%s' is not the code of an agency of the province")
                   % get("agency"))
-        channel = CHANNELS.get(fold(get("channel")).replace(" ", "_"))
+        channel = CHANNELS.get(get("channel").lower()) \
+            or CHANNELS.get(fold(get("channel")).replace(" ", "_"))
         if channel is None:
             error("channel", _("'%s' is not a channel (in_person, online, postal)")
                   % get("channel"))
@@ -276,7 +288,7 @@ class RowChecker:
             error("applicant_phone", _("'%s' is not a Vietnamese phone number")
                   % get("applicant_phone"))
         status = get("status").lower()
-        if status not in DossierStatus.values:
+        if status not in STATUSES:
             error("status", _("'%s' is not a status (%s)")
                   % (get("status"), ", ".join(DossierStatus.values)))
 
@@ -311,7 +323,7 @@ class RowChecker:
         result_at = returned or finished
         if rated is not None and result_at is not None and rated < result_at:
             error("rated", _("before the result"))
-        if status in DossierStatus.values:
+        if status in STATUSES:
             if status in RESOLVED and finished is None and "finished" not in _columns(errors):
                 error("finished", _("a %s dossier needs the time it was resolved") % status)
             if status not in RESOLVED and finished is not None:
@@ -372,7 +384,7 @@ class RowChecker:
         if text := get("rating"):
             level = int(text) if text.isdigit() else 0
             rated_at = rated or returned or finished
-            if level not in Rating.Level.values:
+            if level not in LEVELS:
                 error("rating", _("'%s' is not a level from 1 to 5") % text)
             elif status not in RESOLVED:
                 error("rating", _("only a resolved dossier is rated"))
@@ -398,14 +410,10 @@ class RowChecker:
         if status in RESOLVED and finished is not None:
             # As for the platform's own dossiers (services._finish).
             on_time = finished <= due and len(periods) <= 1
-        out.dossier = Dossier(
-            code=code, procedure_id=procedure.pk, unit_id=unit_id, channel=channel,
-            status=status, applicant_name=name, applicant_phone=phone, received_at=received,
-            due_at=due, finished_at=finished, returned_at=returned, withdrawn_at=withdrawn,
-            paused_at=paused_at, remaining_seconds=remaining, supplement_count=len(periods),
-            on_time=on_time,
-            fee_payable=flags["fee_payable"], paid_online=flags["paid_online"],
-            digitised=flags["digitised"], electronic_result=bool(get("result_file")))
+        out.values = (code, procedure.pk, unit_id, channel, status, name, phone, received, due,
+                      finished, returned, withdrawn, paused_at, remaining, len(periods), on_time,
+                      flags["fee_payable"], flags["paid_online"], flags["digitised"],
+                      bool(get("result_file")))
         out.rating = rating
         return out
 
@@ -456,47 +464,53 @@ def _check_header(header: list[str]) -> None:
 
 
 class SeenCodes:
-    """The codes of the file seen so far, in a temporary table (memory stays bounded)."""
+    """The codes of the file seen so far, in a temporary table of the database (memory stays
+    bounded), and the check of each batch's codes against it and against the dossiers."""
 
-    TABLE = "tinhso_import_seen_codes"
-    CHUNK = 1000
+    SEEN = "tinhso_import_seen_codes"
+    BATCH = "tinhso_import_batch_codes"
 
     def __init__(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} "
-                           "(code varchar(60) PRIMARY KEY, line integer NOT NULL)")
+            for table in (self.SEEN, self.BATCH):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {table} "
+                               "(code varchar(60) PRIMARY KEY, line integer NOT NULL)")
 
-    def add(self, pairs: list[tuple[str, int]]) -> dict[str, int]:
-        """Record (code, line) pairs of distinct codes; returns {code: first line} for the
-        codes that were already seen."""
-        seen: dict[str, int] = {}
+    def check(self, pairs: list[tuple[str, int]]) -> tuple[dict[str, int], set[str]]:
+        """For (code, line) pairs of distinct codes: {code: first line} of the codes seen
+        earlier in the file, and the other codes already in the database. Records them."""
+        dossiers = connection.ops.quote_name(Dossier._meta.db_table)
         with connection.cursor() as cursor:
-            for start in range(0, len(pairs), self.CHUNK):
-                chunk = pairs[start:start + self.CHUNK]
-                cursor.execute(
-                    f"SELECT code, line FROM {self.TABLE} WHERE code IN "
-                    f"({', '.join(['%s'] * len(chunk))})", [c for c, _line in chunk])
-                seen.update(cursor.fetchall())
-                new = [(c, n) for c, n in chunk if c not in seen]
-                if new:
-                    cursor.execute(
-                        f"INSERT INTO {self.TABLE} (code, line) VALUES "
-                        + ", ".join(["(%s, %s)"] * len(new)),
-                        [v for pair in new for v in pair])
-        return seen
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {self.BATCH}")
+                with cursor.cursor.copy(f"COPY {self.BATCH} (code, line) FROM STDIN") as copy:
+                    for pair in pairs:
+                        copy.write_row(pair)
+            else:
+                cursor.execute(f"DELETE FROM {self.BATCH}")
+                cursor.executemany(f"INSERT INTO {self.BATCH} (code, line) VALUES (%s, %s)",
+                                   pairs)
+            cursor.execute(f"INSERT INTO {self.SEEN} (code, line) SELECT code, line "
+                           f"FROM {self.BATCH} WHERE true ON CONFLICT (code) DO NOTHING "
+                           "RETURNING code")
+            new = {row[0] for row in cursor.fetchall()}
+            earlier: dict[str, int] = {}
+            again = [code for code, _line in pairs if code not in new]
+            for start in range(0, len(again), 500):
+                chunk = again[start:start + 500]
+                cursor.execute(f"SELECT code, line FROM {self.SEEN} WHERE code IN "
+                               f"({', '.join(['%s'] * len(chunk))})", chunk)
+                earlier.update(cursor.fetchall())
+            cursor.execute(f"SELECT code FROM {dossiers} WHERE code IN "
+                           f"(SELECT code FROM {self.BATCH})")
+            existing = {row[0] for row in cursor.fetchall()} - earlier.keys()
+        return earlier, existing
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-
-
-def _in_database(codes: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(codes), SeenCodes.CHUNK):
-        found.update(Dossier.objects.filter(code__in=codes[start:start + SeenCodes.CHUNK])
-                     .values_list("code", flat=True))
-    return found
+            for table in (self.SEEN, self.BATCH):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _advance_sequences(highest: dict[tuple[str, date], int]) -> None:
@@ -527,6 +541,8 @@ class _Run:
         self.units: set[int] = set()
         self.years: set[int] = set()
         self.highest: dict[tuple[str, date], int] = defaultdict(int)
+        self.copy_sql: str | None = None
+        self.copy_tail: tuple[Any, ...] = ()
 
     def batch(self, rows: list[tuple[int, list[str]]]) -> None:
         checked = [self.checker.check(line, record) for line, record in rows]
@@ -539,8 +555,7 @@ class _Run:
                         "the same code as line %d") % first[row.code]))
                 else:
                     first[row.code] = row.line
-        earlier = self.seen.add(list(first.items()))
-        existing = _in_database([c for c in first if c not in earlier])
+        earlier, existing = self.seen.check(list(first.items()))
         for row in checked:
             if first.get(row.code) != row.line:
                 continue
@@ -555,12 +570,13 @@ class _Run:
                 self.reject(row)
         if self.result.errors and not self.skip_bad:
             self.writing = False  # all or nothing: only checking from now on
-        good = [row for row in checked if not row.errors and row.dossier is not None]
+        good = [row for row in checked if not row.errors and row.values is not None]
         if self.writing and good:
             self.write(good)
 
     def reject(self, row: Checked) -> None:
         self.result.rejected += 1
+        self.result.problems += len(row.errors)
         room = MAX_ERRORS - len(self.result.errors)
         self.result.errors.extend(row.errors[:max(room, 0)])
         if self.rejects is not None:
@@ -570,26 +586,51 @@ class _Run:
                                    *(record[i] if i < len(record) else "" for i in self.kept)])
 
     def write(self, good: list[Checked]) -> None:
-        dossiers, ratings = [], []
-        for row in good:
-            dossier = row.dossier
-            assert dossier is not None
-            dossier.source = self.result.source
-            dossiers.append(dossier)
-            self.units.add(dossier.unit_id)
-            for moment in (dossier.received_at, dossier.finished_at, dossier.withdrawn_at,
-                           row.rating[1] if row.rating else None):
+        rows = [row.values for row in good if row.values is not None]
+        for values in rows:
+            self.units.add(values[2])
+            for moment in (values[7], values[9], values[11]):  # received, finished, withdrawn
                 if moment is not None:
                     self.years.add(timezone.localtime(moment, LOCAL).year)
-            self._note_code(dossier.code)
-        Dossier.objects.bulk_create(dossiers, batch_size=1000)
-        for row in good:
-            if row.rating is not None and row.dossier is not None:
-                ratings.append(Rating(dossier_id=row.dossier.pk, level=row.rating[0],
-                                      at=row.rating[1]))
+            self._note_code(values[0])
+        rated = [row for row in good if row.rating is not None]
+        for row in rated:
+            assert row.rating is not None
+            self.years.add(timezone.localtime(row.rating[1], LOCAL).year)
+        if connection.vendor == "postgresql":
+            self._copy(rows)
+            ids = dict(Dossier.objects.filter(code__in=[row.code for row in rated])
+                       .values_list("code", "pk")) if rated else {}
+        else:
+            dossiers = [Dossier(**dict(zip(FIELDS, values, strict=True)),
+                                source=self.result.source) for values in rows]
+            Dossier.objects.bulk_create(dossiers, batch_size=1000)
+            ids = {d.code: d.pk for d in dossiers}
+        ratings = [Rating(dossier_id=ids[row.code], level=row.rating[0], at=row.rating[1])
+                   for row in rated if row.rating is not None]
         Rating.objects.bulk_create(ratings, batch_size=1000)
-        self.result.imported += len(dossiers)
+        self.result.imported += len(rows)
         self.result.ratings += len(ratings)
+
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: the rows through COPY (the other columns as a new dossier has them)."""
+        if self.copy_sql is None:
+            template = Dossier(source=self.result.source)
+            meta = Dossier._meta
+            by_attname = {f.attname: f for f in meta.concrete_fields}
+            others = [f for f in meta.concrete_fields
+                      if f.attname not in FIELDS and not f.primary_key]
+            columns = [str(by_attname[name].column) for name in FIELDS]
+            columns += [str(f.column) for f in others]
+            self.copy_sql = (f"COPY {connection.ops.quote_name(meta.db_table)} "
+                             f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+                             "FROM STDIN")
+            self.copy_tail = tuple(f.get_db_prep_save(f.pre_save(template, add=True),
+                                                      connection) for f in others)
+        tail = self.copy_tail
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            for values in rows:
+                copy.write_row(values + tail)
 
     def _note_code(self, code: str) -> None:
         match = _NATIVE_CODE.match(code)
@@ -621,7 +662,12 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
     rejects_path = Path(f"{path}.rejects.csv") if skip_bad else None
     with path.open("rb") as raw, transaction.atomic():
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        header, records = _records(text)
+        try:
+            header, records = _records(text)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise DossiersRejected([RowError(1, _("file"), _(
+                "the file cannot be read (not UTF-8 CSV?): %s") % exc)], rows=0,
+                truncated=False) from exc
         _check_header(header)
         checker = RowChecker(header, now)
         rejects_file = rejects_path.open("w", encoding="utf-8", newline="") \
@@ -633,7 +679,7 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
                 rejects.writerow([*ANNOTATIONS, *(header[i] for i in kept)])
             run = _Run(checker, result, skip_bad, rejects, kept)
             batch: list[tuple[int, list[str]]] = []
-            line = 1
+            line, stopped = 1, False
             try:
                 for line, record in records:
                     batch.append((line, record))
@@ -644,6 +690,7 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
                         if progress is not None:
                             progress.update(result.rows, raw.raw.tell())
                         if not skip_bad and len(result.errors) >= MAX_ERRORS:
+                            stopped = True
                             break
                 else:
                     if batch:
@@ -655,8 +702,8 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
             if progress is not None:
                 progress.update(result.rows, total, force=True)
             if result.errors and not skip_bad:
-                raise DossiersRejected(result.errors[:MAX_ERRORS], rows=result.rows,
-                                       truncated=len(result.errors) >= MAX_ERRORS)
+                raise DossiersRejected(result.errors, rows=result.rows,
+                                       truncated=stopped or result.problems > MAX_ERRORS)
             run.seen.drop()
             if progress is not None:
                 progress.say(_("Rebuilding the statistics of %d agencies...") % len(run.units))

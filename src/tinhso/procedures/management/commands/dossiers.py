@@ -68,7 +68,8 @@ class Command(BaseCommand):
                 self._write_err("\n")
             for error in exc.errors:
                 self.stderr.write(f"{path.name}: {error}")
-            more = (f" (stopped reading at {MAX_ERRORS} problems)" if exc.truncated else "")
+            more = (f" (the first {MAX_ERRORS} shown; reading stopped there)"
+                    if exc.truncated else "")
             raise CommandError(f"{path.name}: rejected, {len(exc.errors)} problem(s){more}; "
                                "nothing was imported. Correct the file, or import the good "
                                "rows with --skip-bad.") from exc
