@@ -72,6 +72,7 @@ def figures(page: Page, base: str) -> dict[str, float]:
 def test_submit_supplement_answer_approve_return_rate_and_the_figures_move(
         page: Page, live_server: Any, one_stop: dict[str, Any], tmp_path: Any) -> None:
     base = live_server.url
+    page.set_default_timeout(30_000)  # a loaded CI machine runs both databases' suites
     before = figures(page, base)
     assert before["stat-online"] == 0 and before["stat-on-time"] == 0
 
@@ -88,6 +89,7 @@ def test_submit_supplement_answer_approve_return_rate_and_the_figures_move(
     document.write_bytes(PDF)
     form.locator("input[type=file]").first.set_input_files(str(document))
     form.get_by_role("button", name="Submit the dossier").click()
+    page.wait_for_url(re.compile(r"/dossiers/22366-\d{6}-\d{4}/"))
     code = page.get_by_test_id("dossier-code").inner_text().strip()
     assert re.fullmatch(r"22366-\d{6}-\d{4}", code)
     expect(page.get_by_test_id("dossier-status")).to_contain_text("Received")
