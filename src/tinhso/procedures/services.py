@@ -202,15 +202,11 @@ def receiving_units(procedure: Procedure, on: datetime | None = None) -> list[Un
     provincial procedure, every commune of the province for a commune-level one."""
     from django.conf import settings
 
-    day = _now(on).date()
     home = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT).first()
     if home is None:
         return []
-    below = Unit.objects.within(home).valid_on(day).exclude(pk=home.pk)
-    if procedure.receiving_unit_code:
-        return list(below.filter(code=procedure.receiving_unit_code))
-    level = "commune" if procedure.level == "commune" else "department"
-    return list(below.filter(level=level).order_by("name"))
+    candidates = Unit.objects.within(home).valid_on(_now(on).date()).order_by("name")
+    return [unit for unit in candidates if receives(procedure, unit, on)]
 
 
 def _create(*, actor: Any, procedure: Procedure, unit: Unit, channel: str,
@@ -458,7 +454,7 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str,
     def change(d: Dossier, at: datetime) -> None:
         _finish(d, at)
         d.refusal_reason = reason
-        d.paused_at = None
+        d.paused_at = d.remaining_seconds = None
 
     done = _transition(actor=actor, dossier=dossier, action="refuse", now=now, note=reason,
                        audit_action=AuditAction.DOSSIER_REFUSED, permission="dossiers.decide",
@@ -497,7 +493,7 @@ def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str,
 
     def change(d: Dossier, at: datetime) -> None:
         d.withdrawn_at = at
-        d.paused_at = None
+        d.paused_at = d.remaining_seconds = None
 
     return _transition(actor=actor, dossier=dossier, action="withdraw", now=now, note=reason,
                        audit_action=AuditAction.DOSSIER_WITHDRAWN,
