@@ -89,6 +89,31 @@ def test_the_fee_can_be_paid_online_when_the_procedure_has_one(
     assert dossier.fee_payable and dossier.paid_online
 
 
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_agency_offered_is_the_one_received_even_past_the_thousand_separator(
+        client, catalogue, applicant_user, reference_units, language):
+    """Numbers are grouped on screen (1,234 or 1.234); the keys in a form's values must not be,
+    or the agency chosen is not found when the form comes back."""
+    import re
+
+    from tests.factories import UnitFactory
+
+    procedure = catalogue[MARITAL]
+    commune = UnitFactory(pk=123456, code="99999", name="Xã Thử Nghiệm (minh họa)",
+                          parent=reference_units["56"])
+    client.cookies["django_language"] = language
+    client.force_login(applicant_user)
+    form = _page(client.get(f"/dossiers/submit/{procedure.code}/"))
+    offered = re.search(r'<option value="([^"]*)">Xã Thử Nghiệm \(minh họa\)</option>', form)
+    assert offered is not None and offered.group(1) == "123456"
+
+    response = client.post(f"/dossiers/submit/{procedure.code}/",
+                           _posted(procedure, commune, unit=offered.group(1)))
+
+    assert response.status_code == 302
+    assert Dossier.objects.get().unit == commune
+
+
 def test_a_bad_submission_is_shown_again_with_each_message_by_its_field_and_nothing_saved(
         client, catalogue, applicant_user, reference_units):
     procedure = catalogue[BIRTH]
