@@ -97,6 +97,18 @@ def test_a_citizen_submits_with_a_token_and_looks_the_dossier_up(client, catalog
     assert wrong_phone.json() == wrong_code.json()
 
 
+def test_a_body_over_the_servers_limit_is_answered_in_json_and_nothing_is_stored(
+        client, catalogue, applicant_user, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    got = post(client, "/api/v1/dossiers/",
+               body(catalogue[MARITAL], documents={
+                   "to_khai": {"name": "to-khai.pdf", "content_base64": b64(PDF * 100)}}),
+               bearer(applicant_user))
+    assert got.status_code == 413
+    assert got.json()["detail"].startswith("The request body is larger than 4.0\xa0KB")
+    assert not Dossier.objects.exists()
+
+
 def test_submission_errors_are_by_field_as_the_body_names_them(client, catalogue,
                                                                applicant_user, desk):
     token = bearer(applicant_user)

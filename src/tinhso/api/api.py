@@ -7,7 +7,7 @@ a test fails when it drifts from the code.
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -91,6 +91,18 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(ObjectDoesNotExist)
 def on_object_missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return api.create_response(request, {
+        "detail": f"The request body is larger than {limit}, the most this server accepts: "
+                  "send fewer or smaller documents (each file at most 10 MB).",
+    }, status=413)
 
 
 @api.exception_handler(HttpError)
