@@ -8,16 +8,15 @@ from tinhso.core.db import within_paths
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user a valid, unrevoked, unexpired token belongs to; None otherwise."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
+    """The active user a valid, unrevoked, unexpired token belongs to; None otherwise.
+
+    Every API request asks this: one lookup on the unique hash, the rest checked here."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     now = timezone.now()
+    if (token is None or token.revoked_at is not None
+            or (token.expires_at is not None and token.expires_at <= now)
+            or not token.user.is_active):
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -443,10 +443,11 @@ MISSING = {
 
 def _find(model: type[Any], field: str, errors: dict[str, list[str]], **lookup: Any) -> Any:
     """The object the body names in ``field``; a field error when there is none."""
-    found = model.objects.filter(**lookup).first()
-    if found is None:
+    try:
+        return model.objects.get(**lookup)  # a unique code: no ordering needed
+    except model.DoesNotExist:
         errors[field] = [MISSING[field](next(iter(lookup.values())))]
-    return found
+        return None
 
 
 # --- endpoints ------------------------------------------------------------------------------
