@@ -91,6 +91,24 @@ def test_tokens_authenticate_until_revoked(province_admin, reference_units):
     assert user_for_token(raw) is None
 
 
+def test_a_token_stops_at_its_expiry_and_with_its_user(reference_units):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = staff_user(unit=reference_units["56"])
+    soon = timezone.now() + timedelta(hours=1)
+    token, raw = api_token_create(actor=user, user=user, name="script", expires_at=soon)
+    assert user_for_token(raw) == user
+    token.expires_at = timezone.now() - timedelta(seconds=1)
+    token.save(update_fields=["expires_at"])
+    assert user_for_token(raw) is None
+    _, other_raw = api_token_create(actor=user, user=user, name="script 2")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert user_for_token(other_raw) is None
+
+
 def test_nobody_makes_tokens_for_others_without_the_right(reference_units):
     user = staff_user(unit=reference_units["56"])
     other = staff_user(unit=reference_units["56"])
