@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from tests.procedures.conftest import TUESDAY_9AM
+from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.indicators.models import Indicator, IndicatorValue
 from tinhso.indicators.selectors import compute
 from tinhso.procedures import statistics
 from tinhso.procedures.models import Channel
 from tinhso.procedures.services import (
     Applicant,
+    dossier_answer_supplement,
     dossier_approve,
     dossier_rate,
     dossier_receive,
+    dossier_request_supplement,
 )
+
+BIRTH = "Đăng ký khai sinh"  # the same working day
+MARITAL = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +52,9 @@ def test_dossiers_become_indicator_values_rates_and_a_766_score(
     commune = _figures(khanh_hoa, "56")  # the province sums its communes
     assert commune.counts["dossiers_received"] == 2
     assert commune.rates["online_dossiers_rate"] == pytest.approx(50.0)
-    assert commune.rates["on_time_rate"] == pytest.approx(100.0)
+    # One resolved on time; the desk's dossier of 17/11 is still open today, and late.
+    assert commune.counts["dossiers_in_progress"] == commune.counts["dossiers_open_overdue"] == 1
+    assert commune.rates["on_time_rate"] == pytest.approx(50.0)
     assert commune.rates["satisfaction_rate"] == pytest.approx(100.0)
     before = commune.score_766
     assert before is not None and 0 < before <= 100
@@ -57,7 +64,7 @@ def test_dossiers_become_indicator_values_rates_and_a_766_score(
         late = submit("Đăng ký khai sinh")
         dossier_approve(actor=officer, dossier=late, now=TUESDAY_9AM + timedelta(days=3))
     after = _figures(khanh_hoa, "56")
-    assert after.rates["on_time_rate"] == pytest.approx(50.0)
+    assert after.rates["on_time_rate"] == pytest.approx(100 / 3)
     assert after.score_766 is not None and after.score_766 < before
     # A figure published for 2020 (before the platform's records) stands beside 2026's.
     IndicatorValue.objects.create(indicator=Indicator.objects.get(code="online_dossiers_rate"),
@@ -78,8 +85,58 @@ def test_every_figure_traces_back_to_its_dossiers(submit, desk, khanh_hoa):
         first.code, "56.STP-261117-0001"]  # by receipt time, then code
     assert [d.code for d in statistics.trace("dossiers_resolved_on_time", khanh_hoa, 2026)] \
         == [first.code]
-    assert statistics.rate_parts("online_dossiers_rate") == ("dossiers_online",
-                                                             "dossiers_received")
+    assert statistics.rate_inputs("online_dossiers_rate") == ("dossiers_online",
+                                                              "dossiers_received")
+    assert statistics.rate_inputs("on_time_rate") == (
+        "dossiers_resolved_on_time", "dossiers_in_progress", "dossiers_open_overdue",
+        "dossiers_resolved")
+
+
+def test_open_dossiers_count_on_time_until_late_with_the_supplement_waits_left_out(
+        submit, desk, applicant_user, reference_units):
+    """Decision 766: a dossier still open at the period's end is on time unless past its due
+    time (the clock stopped while waiting for a supplement), or asked for more than once."""
+    officer, commune = desk["commune"], reference_units["22366"]
+    hour = timedelta(hours=1)
+    in_time = submit(MARITAL)  # 3 working days: due on Friday 20/11
+    past_due = submit(BIRTH)  # the same working day
+    paused = submit(MARITAL)  # waits for a supplement asked before its due time
+    dossier_request_supplement(actor=officer, dossier=paused, reason="Bổ sung",
+                               now=TUESDAY_9AM + hour)
+    twice = submit(MARITAL)  # asked twice: late whatever the time
+    dossier_request_supplement(actor=officer, dossier=twice, reason="Bổ sung",
+                               now=TUESDAY_9AM + hour)
+    dossier_answer_supplement(account=applicant_user, dossier=twice, note="Đã bổ sung",
+                              now=TUESDAY_9AM + 2 * hour)
+    dossier_request_supplement(actor=officer, dossier=twice, reason="Bổ sung lần hai",
+                               now=TUESDAY_9AM + 3 * hour)
+    done = submit(BIRTH)
+    dossier_approve(actor=officer, dossier=done, now=TUESDAY_9AM + hour)
+
+    wednesday = TUESDAY_9AM + timedelta(days=1)
+    counts = statistics.year_counts([commune.pk], 2026, now=wednesday)[commune.pk]
+    assert counts["dossiers_in_progress"] == 4 and counts["dossiers_open_overdue"] == 2
+    assert counts["dossiers_resolved"] == counts["dossiers_resolved_on_time"] == 1
+    late = statistics.trace("dossiers_open_overdue", commune, 2026, now=wednesday)
+    assert {d.code for d in late} == {past_due.code, twice.code}
+
+    # A week later the first is late too; the paused one is not: its clock stopped in time.
+    later = statistics.year_counts([commune.pk], 2026, now=wednesday + timedelta(days=7))
+    assert later[commune.pk]["dossiers_open_overdue"] == 3
+    assert in_time.code in {d.code for d in statistics.trace(
+        "dossiers_open_overdue", commune, 2026, now=wednesday + timedelta(days=7))}
+
+
+def test_a_dossier_open_across_new_year_counts_in_the_year_it_was_open_at(
+        submit, desk, reference_units):
+    officer, commune = desk["commune"], reference_units["22366"]
+    dossier = submit(MARITAL, at=datetime(2025, 12, 30, 9, 0, tzinfo=VN))  # due 02/01/2026
+    dossier_approve(actor=officer, dossier=dossier, now=datetime(2026, 1, 2, 8, 0, tzinfo=VN))
+    last_year = statistics.year_counts([commune.pk], 2025)[commune.pk]
+    assert last_year["dossiers_in_progress"] == 1 and last_year["dossiers_open_overdue"] == 0
+    this_year = statistics.year_counts([commune.pk], 2026)[commune.pk]
+    assert this_year["dossiers_in_progress"] == 0
+    assert this_year["dossiers_resolved"] == this_year["dossiers_resolved_on_time"] == 1
 
 
 def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
@@ -93,6 +150,7 @@ def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
     assert page.status_code == 200
     assert 'stat-online"><p class="big">100,00' in text  # both online (Vietnamese format)
     assert 'data-unit="22366"' in text and 'data-unit="56.STP"' in text
+    assert "1 of 1 resolved on time; 1 in progress" in text  # the Department's, still open
     assert "which dossiers" not in text  # the public sees figures, not dossier codes
     assert client.get("/services/statistics/trace/?indicator=on_time_rate&unit=56&year=2026"
                       ).status_code in (302, 403)
@@ -115,7 +173,7 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
         submit("Đăng ký khai tử")
     pending = PendingPublication.objects.get()  # one agency, one year: one row, one task
     assert pending.unit.code == "22366" and pending.requested == 2
-    assert statistics.publish_statistics.call([pending.unit_id], [pending.year]) == 10
+    assert statistics.publish_statistics.call([pending.unit_id], [pending.year]) == 12
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2
 

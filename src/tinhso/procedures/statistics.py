@@ -8,25 +8,34 @@ ratios, not averages of rates) and the scoring engine its 766 score. Publishing 
 background task after each dossier action commits; :func:`publish` can be called directly (the
 import command and the demo do).
 
-Every figure can be traced back: :func:`trace` gives the dossiers behind a count, and the two
-counts behind a rate.
+Two counts are not in the aggregate: the dossiers still open at the period's end, and those of
+them already late (Decision 766: a dossier open at the period's end is on time if not yet past
+its due time, the supplement waits not counted; more than one supplement request is late). A
+dossier turns late with no action to record it, so these are read from the open dossiers when
+publishing (an index scan of one agency's open dossiers), and ``tinhso dossiers publish``
+refreshes the current year daily.
+
+Every figure can be traced back: :func:`trace` gives the dossiers behind a count, and the counts
+behind a rate.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django_tasks import task
 
 from tinhso.procedures.models import (
+    OPEN_STATUSES,
     Channel,
     Dossier,
     DossierStat,
@@ -51,13 +60,52 @@ COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
     "ratings_received": ("rated", False),
     "ratings_satisfied": ("satisfied", False),
 }
+# count indicator read from the dossiers open at the period's end (see above)
+OPEN_INDICATORS = ("dossiers_in_progress", "dossiers_open_overdue")
+ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)
 RATE_INDICATORS = ("online_dossiers_rate", "on_time_rate", "online_payment_rate",
                    "digitisation_rate", "electronic_result_rate", "satisfaction_rate")
 SOURCE = "tỉnh số: hồ sơ một cửa"
 
 
-def year_counts(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
-    """unit id -> count indicator -> the year's figure, from the aggregate (one query)."""
+def period_end(year: int, now: datetime | None = None) -> datetime:
+    """The end of ``year`` in Vietnam's time, or now while the year runs."""
+    now = now or timezone.now()
+    return min(now, datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone()))
+
+
+def open_at(end: datetime) -> Q:
+    """Dossiers received before ``end`` and neither finished nor withdrawn by then."""
+    return (Q(received_at__lt=end) & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+            & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end)))
+
+
+def late_at(end: datetime) -> Q:
+    """Of the dossiers open at ``end``, the late ones: past the due time with the clock running,
+    paused for a supplement after the due time, or asked for a supplement more than once. (For
+    a past year the due time is the last one set.)"""
+    paused = Q(status=DossierStatus.SUPPLEMENT, finished_at__isnull=True)
+    return (Q(supplement_count__gt=1) | (paused & Q(remaining_seconds__lt=0))
+            | (~paused & Q(due_at__lt=end)))
+
+
+def open_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
+                ) -> dict[int, dict[str, int]]:
+    """unit id -> the dossiers open at the end of ``year`` and the late ones (one query)."""
+    end = period_end(year, now)
+    dossiers = Dossier.objects.filter(unit_id__in=sorted(set(unit_ids))).filter(open_at(end))
+    if end < datetime(year + 1, 1, 1, tzinfo=end.tzinfo):
+        dossiers = dossiers.filter(status__in=OPEN_STATUSES)  # the same rows, by the index
+    rows = dossiers.values("unit_id").annotate(
+        open=Count("id"), late=Count("id", filter=late_at(end))).order_by()
+    return {row["unit_id"]: {"dossiers_in_progress": row["open"],
+                             "dossiers_open_overdue": row["late"]} for row in rows}
+
+
+def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
+                ) -> dict[int, dict[str, int]]:
+    """unit id -> count indicator -> the year's figure: the aggregate's sums (one query) and
+    the open dossiers (one query)."""
     ids = sorted(set(unit_ids))
     sums: dict[str, Any] = {}
     for code, (column, online_only) in COUNT_INDICATORS.items():
@@ -65,7 +113,10 @@ def year_counts(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]
     rows = (DossierStat.objects.filter(unit_id__in=ids, month__year=year)
             .values("unit_id").annotate(**sums).order_by())
     found = {row["unit_id"]: {c: int(row[c] or 0) for c in COUNT_INDICATORS} for row in rows}
-    return {uid: found.get(uid, dict.fromkeys(COUNT_INDICATORS, 0)) for uid in ids}
+    still_open = open_counts(ids, year, now)
+    zero = dict.fromkeys(OPEN_INDICATORS, 0)
+    return {uid: {**found.get(uid, dict.fromkeys(COUNT_INDICATORS, 0)),
+                  **still_open.get(uid, zero)} for uid in ids}
 
 
 @transaction.atomic
@@ -75,7 +126,7 @@ def publish(unit_ids: Iterable[int], years: Iterable[int]) -> int:
     from tinhso.indicators.blocks import values_changed
     from tinhso.indicators.models import Indicator, IndicatorValue
 
-    indicators = dict(Indicator.objects.filter(code__in=COUNT_INDICATORS)
+    indicators = dict(Indicator.objects.filter(code__in=ALL_COUNTS)
                       .values_list("code", "pk"))
     if not indicators:
         return 0
@@ -145,9 +196,12 @@ def publish_after_commit(dossier: Dossier) -> None:
         transaction.on_commit(lambda: publish_statistics.enqueue(unit_ids, fresh))
 
 
-def publish_all() -> int:
-    """Every agency and year with dossiers (after an import or a rebuild)."""
+def publish_all(years: Iterable[int] | None = None) -> int:
+    """Every agency and year with dossiers (after an import or a rebuild), or only ``years``
+    (the daily refresh of the current year: dossiers turn late with no action)."""
     pairs = DossierStat.objects.values_list("unit_id", "month__year").distinct()
+    if years is not None:
+        pairs = pairs.filter(month__year__in=list(years))
     by_year: dict[int, set[int]] = defaultdict(set)
     for unit_id, year in pairs:
         by_year[year].add(unit_id)
@@ -174,7 +228,7 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     on = on or timezone.localdate()
     period = str(year)
     units = [root, *root.children.valid_on(on).order_by("level", "name")]
-    codes = [*COUNT_INDICATORS, *RATE_INDICATORS]
+    codes = [*ALL_COUNTS, *RATE_INDICATORS]
     computed = compute(codes=codes, periods=[period], root=root)
     framework = load_framework("service-quality-766")
     inputs = {code: [computed.value(code, u, period) if code in computed.matrices else None
@@ -182,7 +236,7 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     scores = score(framework, [u.code for u in units], inputs)
     out = []
     for position, unit in enumerate(units):
-        counts = {c: computed.value(c, unit, period) for c in COUNT_INDICATORS}
+        counts = {c: computed.value(c, unit, period) for c in ALL_COUNTS}
         rates = {c: computed.value(c, unit, period) for c in RATE_INDICATORS}
         has_any = bool(counts["dossiers_received"])
         out.append(UnitFigures(unit, counts, rates,
@@ -190,14 +244,15 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     return out
 
 
-def trace(code: str, unit: Unit, year: int) -> QuerySet[Dossier]:
+def trace(code: str, unit: Unit, year: int, now: datetime | None = None) -> QuerySet[Dossier]:
     """The dossiers behind a count indicator for ``unit`` (and the units below) in ``year``."""
-    if code not in COUNT_INDICATORS:
+    if code not in ALL_COUNTS:
         raise KeyError(code)
     qs = Dossier.objects.filter(unit__path__startswith=unit.path).select_related(
         "procedure", "unit")
     received = Q(received_at__year=year)
     resolved = Q(status__in=RESOLVED, finished_at__year=year)
+    end = period_end(year, now)
     filters = {
         "dossiers_received": received,
         "dossiers_online": received & Q(channel=Channel.ONLINE),
@@ -211,17 +266,16 @@ def trace(code: str, unit: Unit, year: int) -> QuerySet[Dossier]:
         "ratings_received": Q(rating__at__year=year),
         "ratings_satisfied": Q(rating__at__year=year,
                                rating__level__gte=Rating.Level.ACCEPTABLE),
+        "dossiers_in_progress": open_at(end),
+        "dossiers_open_overdue": open_at(end) & late_at(end),
     }
     return qs.filter(filters[code]).order_by("received_at", "code")
 
 
-def rate_parts(code: str) -> tuple[str, str]:
-    """(numerator, denominator) count indicators of a rate."""
-    from tinhso.indicators.formula import parse
+def rate_inputs(code: str) -> tuple[str, ...]:
+    """The count indicators a rate is computed from, in the order its formula names them."""
     from tinhso.indicators.models import Indicator
 
     formula = Indicator.objects.get(code=code).formula
-    names = [c for c in parse(formula).codes if c in COUNT_INDICATORS]
-    numerator = next(c for c in names if formula.strip().startswith(c))
-    denominator = next(c for c in names if c != numerator)
-    return numerator, denominator
+    names = re.findall(r"[a-z_][a-z0-9_]*", formula)
+    return tuple(dict.fromkeys(n for n in names if n in ALL_COUNTS))

@@ -75,17 +75,17 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 def trace_page(request: HttpRequest) -> HttpResponse:
     """Staff: the dossiers behind a figure (which dossiers made this 56 %)."""
-    from tinhso.procedures.statistics import COUNT_INDICATORS, RATE_INDICATORS, rate_parts, trace
+    from tinhso.procedures.statistics import ALL_COUNTS, RATE_INDICATORS, rate_inputs, trace
 
     unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
     code = request.GET.get("indicator", "")
-    if unit is None or code not in (*COUNT_INDICATORS, *RATE_INDICATORS):
+    if unit is None or code not in (*ALL_COUNTS, *RATE_INDICATORS):
         raise Http404(_("Choose a unit and an indicator of the public services."))
     if not may(request.user, "dossiers.view", unit):
         raise PermissionDenied(_("You may not see the dossiers of %(unit)s.")
                                % {"unit": unit.name})
     year = _year(request)
-    parts = rate_parts(code) if code in RATE_INDICATORS else (code,)
+    parts = rate_inputs(code) if code in RATE_INDICATORS else (code,)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=[code, *parts])}
     lists = []
     for part in parts:

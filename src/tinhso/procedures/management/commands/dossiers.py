@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.procedures import stats
@@ -19,7 +20,7 @@ from tinhso.procedures.models import DossierStat
 
 class Command(BaseCommand):
     help = ("Import dossiers from another one-stop system (CSV of the national synchronisation "
-            "fields), or rebuild the dossier statistics.")
+            "fields), rebuild the dossier statistics, or publish them again.")
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -39,12 +40,27 @@ class Command(BaseCommand):
         sub.add_parser("stats-rebuild",
                        help="recompute the statistics aggregate from every dossier and "
                             "publish the count indicators")
+        pub = sub.add_parser(
+            "publish", help="publish the count indicators again, by default for the current "
+                            "year: run it daily, as dossiers still open turn late with no "
+                            "action to record it")
+        pub.add_argument("--year", type=int, action="append",
+                         help="a year to publish (repeat for several; default: this year)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+        elif options["action"] == "publish":
+            self._publish(options["year"] or [timezone.localdate().year])
         else:
             self._rebuild()
+
+    def _publish(self, years: list[int]) -> None:
+        from tinhso.procedures.statistics import publish_all
+
+        written = publish_all(years)
+        shown = ", ".join(str(y) for y in sorted(years))
+        self.stdout.write(f"{written:,} indicator values written for {shown}.")
 
     def _write_err(self, text: str) -> None:
         self.stderr.write(text, ending="")
