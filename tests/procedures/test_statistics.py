@@ -150,7 +150,7 @@ def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
     assert page.status_code == 200
     assert 'stat-online"><p class="big">100,00' in text  # both online (Vietnamese format)
     assert 'data-unit="22366"' in text and 'data-unit="56.STP"' in text
-    assert "1 of 1 resolved on time; 1 in progress" in text  # the Department's, still open
+    assert "1/1 hồ sơ đã giải quyết đúng hạn; 1 hồ sơ đang giải quyết" in text  # STP: open
     assert "which dossiers" not in text  # the public sees figures, not dossier codes
     assert client.get("/services/statistics/trace/?indicator=on_time_rate&unit=56&year=2026"
                       ).status_code in (302, 403)
@@ -188,3 +188,21 @@ def test_the_statistics_api_gives_the_page_s_figures(client, submit, desk, khanh
     assert [row["unit"] for row in body["below"]] == ["22366"]
     assert body["below"][0]["score_766"] > 0
     assert client.get("/api/v1/statistics/services/?unit=XX").status_code == 404
+
+
+def test_the_daily_publish_catches_dossiers_that_turned_late_with_no_action(
+        submit, reference_units):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    commune = reference_units["22366"]
+    submit(MARITAL)  # received 17/11/2026, due 20/11: late by now, with nothing recorded since
+    statistics.publish([commune.pk], [2026], now=TUESDAY_9AM + timedelta(hours=1))
+    stored = IndicatorValue.objects.filter(unit=commune, period="2026")
+    assert stored.get(indicator__code="dossiers_open_overdue").value == 0
+    out = StringIO()
+    call_command("dossiers", "publish", "--year", "2026", stdout=out)
+    assert "indicator values written for 2026" in out.getvalue()
+    assert stored.get(indicator__code="dossiers_open_overdue").value == 1
+    assert stored.get(indicator__code="dossiers_in_progress").value == 1

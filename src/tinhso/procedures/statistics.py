@@ -120,9 +120,10 @@ def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
 
 
 @transaction.atomic
-def publish(unit_ids: Iterable[int], years: Iterable[int]) -> int:
-    """Write the count indicators of these agencies and years from the aggregate; returns the
-    values written. Zero counts are written too (a unit whose last dossier was withdrawn)."""
+def publish(unit_ids: Iterable[int], years: Iterable[int], now: datetime | None = None) -> int:
+    """Write the count indicators of these agencies and years from the aggregate and the open
+    dossiers (as of ``now``); returns the values written. Zero counts are written too (a unit
+    whose last dossier was withdrawn)."""
     from tinhso.indicators.blocks import values_changed
     from tinhso.indicators.models import Indicator, IndicatorValue
 
@@ -133,7 +134,7 @@ def publish(unit_ids: Iterable[int], years: Iterable[int]) -> int:
     written = 0
     for year in sorted(set(years)):
         period = str(year)
-        counts = year_counts(unit_ids, year)
+        counts = year_counts(unit_ids, year, now)
         existing = {(v.indicator_id, v.unit_id): v for v in IndicatorValue.objects.filter(
             indicator_id__in=indicators.values(), unit_id__in=counts, period=period)}
         new, changed = [], []
