@@ -12,7 +12,7 @@ and the year's figures per agency (received, online, resolved, on time, fee paya
 digitised, electronic results, and the rates of the indicators) computed three ways, each the
 median of --repeat runs:
 
-  (1) from the aggregate, as the dashboards read it (statistics.year_counts: one GROUP BY unit
+  (1) from the aggregate, as the dashboards read it (statistics.aggregate_counts: one GROUP BY unit
       over DossierStat for the year), rates computed from the sums;
   (2) DuckDB over the same dossiers exported once (untimed) to a Parquet file;
   (3) a direct GROUP BY unit over the dossiers table in PostgreSQL.
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     from tinhso.procedures import stats
     from tinhso.procedures.loaders import procedures_load
     from tinhso.procedures.models import DossierStat
-    from tinhso.procedures.statistics import year_counts
+    from tinhso.procedures.statistics import aggregate_counts
     from tinhso.units.loaders import units_load_reference
 
     call_command("migrate", verbosity=0)
@@ -218,7 +218,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
           f"{time.perf_counter() - start:.1f} s (not timed below)")
 
     def from_aggregate() -> dict[int, dict[str, float | int | None]]:
-        counts = year_counts(agencies, YEAR)
+        counts = aggregate_counts(agencies, YEAR)
         renamed = {u: {"received": c["dossiers_received"], "online": c["dossiers_online"],
                        "resolved": c["dossiers_resolved"],
                        "on_time": c["dossiers_resolved_on_time"],
@@ -265,7 +265,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     assert total["received"] == stat_total["received"], (total, stat_total)
     print(f"the three agree for {len(agencies)} agencies; the province in {YEAR}: "
           + ", ".join(f"{c} {v:,}" for c, v in total.items()))
-    print(f"(1) aggregate (dashboard: year_counts + rates) {aggregate_s * 1000:9.1f} ms")
+    print(f"(1) aggregate (dashboard: aggregate_counts + rates) {aggregate_s * 1000:9.1f} ms")
     print(f"(2) DuckDB over Parquet                       {duck_s * 1000:9.1f} ms")
     print(f"(3) PostgreSQL GROUP BY over the dossiers     {pg_s * 1000:9.1f} ms")
     print(f"    stats.rebuild()                           {rebuild_s * 1000:9.1f} ms")

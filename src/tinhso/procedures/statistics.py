@@ -102,10 +102,8 @@ def open_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
                              "dossiers_open_overdue": row["late"]} for row in rows}
 
 
-def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
-                ) -> dict[int, dict[str, int]]:
-    """unit id -> count indicator -> the year's figure: the aggregate's sums (one query) and
-    the open dossiers (one query)."""
+def aggregate_counts(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
+    """unit id -> count indicator -> the year's figure from the aggregate (one query)."""
     ids = sorted(set(unit_ids))
     sums: dict[str, Any] = {}
     for code, (column, online_only) in COUNT_INDICATORS.items():
@@ -113,10 +111,18 @@ def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
     rows = (DossierStat.objects.filter(unit_id__in=ids, month__year=year)
             .values("unit_id").annotate(**sums).order_by())
     found = {row["unit_id"]: {c: int(row[c] or 0) for c in COUNT_INDICATORS} for row in rows}
+    return {uid: found.get(uid, dict.fromkeys(COUNT_INDICATORS, 0)) for uid in ids}
+
+
+def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
+                ) -> dict[int, dict[str, int]]:
+    """unit id -> every count indicator -> the year's figure: the aggregate's sums and the
+    dossiers open at the year's end (two queries)."""
+    ids = sorted(set(unit_ids))
     still_open = open_counts(ids, year, now)
     zero = dict.fromkeys(OPEN_INDICATORS, 0)
-    return {uid: {**found.get(uid, dict.fromkeys(COUNT_INDICATORS, 0)),
-                  **still_open.get(uid, zero)} for uid in ids}
+    return {uid: {**counts, **still_open.get(uid, zero)}
+            for uid, counts in aggregate_counts(ids, year).items()}
 
 
 @transaction.atomic
