@@ -25,8 +25,10 @@ def _english_messages() -> Iterator[None]:
 def _fresh_calendar() -> None:
     """Each test builds the calendar from its own database (the process keeps it a minute)."""
     from tinhso.core.calendar import forget_calendars
+    from tinhso.core.memo import forget_all
 
     forget_calendars()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

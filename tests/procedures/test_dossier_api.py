@@ -109,6 +109,17 @@ def test_a_body_over_the_servers_limit_is_answered_in_json_and_nothing_is_stored
     assert not Dossier.objects.exists()
 
 
+def test_a_procedure_taken_offline_is_refused_at_once_though_lookups_are_cached(
+        client, catalogue, applicant_user):
+    procedure, token = catalogue[MARITAL], bearer(applicant_user)
+    assert post(client, "/api/v1/dossiers/", body(procedure), token).status_code == 201
+    procedure.online_level = "none"
+    procedure.save()
+    refused = post(client, "/api/v1/dossiers/", body(procedure), token)
+    assert refused.status_code == 400
+    assert "not offered online" in refused.json()["detail"]
+
+
 def test_submission_errors_are_by_field_as_the_body_names_them(client, catalogue,
                                                                applicant_user, desk):
     token = bearer(applicant_user)

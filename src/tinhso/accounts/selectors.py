@@ -5,13 +5,20 @@ from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, RoleAssignment, User, UserKind, hash_token
 from tinhso.core.db import within_paths
+from tinhso.core.memo import TimedCache
+
+TOKENS: TimedCache[ApiToken] = TimedCache("API tokens by hash").clear_on_change(ApiToken, User)
 
 
 def user_for_token(raw: str) -> User | None:
     """The active user a valid, unrevoked, unexpired token belongs to; None otherwise.
 
-    Every API request asks this: one lookup on the unique hash, the rest checked here."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    Every API request asks this: the token and its user are kept a short while per process
+    (core.memo: a revocation or deactivation saved elsewhere takes effect within
+    TINHSO_LOOKUP_CACHE_SECONDS, at once in this process); the checks run on each request."""
+    key = hash_token(raw)
+    token = TOKENS.get(key, lambda: ApiToken.objects.select_related("user").filter(
+        key_hash=key).first())
     now = timezone.now()
     if (token is None or token.revoked_at is not None
             or (token.expires_at is not None and token.expires_at <= now)
@@ -19,6 +26,7 @@ def user_for_token(raw: str) -> User | None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        TOKENS.clear()  # the next request reads the new time (once a minute at most)
     return token.user
 
 

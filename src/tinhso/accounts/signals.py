@@ -35,3 +35,4 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     audit_record(actor=None, actor_label="anonymous", action=AuditAction.LOGIN_FAILED,
                  details={"username": str(credentials.get("username", ""))[:150]},
                  ip_address=_ip(request))
+

@@ -41,6 +41,7 @@ from tinhso.procedures.models import (
     Procedure,
     Rating,
 )
+from tinhso.procedures.selectors import procedure_by_code
 from tinhso.procedures.services import (
     ACTION_LABELS,
     Applicant,
@@ -58,6 +59,7 @@ from tinhso.procedures.services import (
     may_act,
 )
 from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 router = Router(tags=["dossiers"])
 
@@ -468,10 +470,14 @@ WRITE_ERRORS: dict[int, Any] = {400: ValidationErrorOut, 401: ErrorOut, 403: Err
 def submit(request: HttpRequest, payload: DossierIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
-    procedure = _find(Procedure, "procedure", errors, code=payload.procedure)
-    unit = _find(Unit, "unit", errors, code=payload.unit)
+    procedure = procedure_by_code(payload.procedure)
+    if procedure is None:
+        errors["procedure"] = [MISSING["procedure"](payload.procedure)]
+    unit = unit_by_code(payload.unit)
+    if unit is None:
+        errors["unit"] = [MISSING["unit"](payload.unit)]
     files = _decode_all("documents", payload.documents, errors, key="doc.{}")
-    if errors:
+    if errors or procedure is None or unit is None:
         raise ValidationError(errors)
     applicant = Applicant(payload.applicant.name, payload.applicant.phone,
                           payload.applicant.email)

@@ -7,7 +7,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tinhso.core.memo import TimedCache
 from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierEvent, Procedure, fold
+
+PROCEDURES: TimedCache[Procedure] = TimedCache("procedures by code").clear_on_change(Procedure)
+
+
+def procedure_by_code(code: str) -> Procedure | None:
+    """The procedure with this code, or None; kept a short while per process (core.memo), as
+    every submission asks it."""
+    return PROCEDURES.get(code, lambda: Procedure.objects.filter(code=code).first())
 
 
 def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_level: str = ""

@@ -7,9 +7,17 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tinhso.core.memo import TimedCache
 from tinhso.units.models import Level, Unit, valid_on_q
 
 MERGER_DAY = date(2025, 7, 1)
+UNITS: TimedCache[Unit] = TimedCache("units by code").clear_on_change(Unit)
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with this code, or None; kept a short while per process (core.memo), as every
+    submission asks it."""
+    return UNITS.get(code, lambda: Unit.objects.filter(code=code).first())
 
 
 def unit_get(code: str) -> Unit:
