@@ -24,6 +24,7 @@ from tinhso.accounts.permissions import require, scope_paths
 from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
+from tinhso.core.tasks import enqueue_with_transaction
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
 from tinhso.units.models import Unit
 
@@ -187,5 +188,5 @@ def round_remind(*, actor: Any, collection: CollectionRound) -> int:
     audit_record(actor=actor, action=AuditAction.ROUND_REMINDED, obj=collection,
                  unit=collection.owner_unit, details={"late_units": [r.unit.code for r in late]})
     if late:
-        transaction.on_commit(lambda: send_round_reminders.enqueue(collection.pk))
+        enqueue_with_transaction(send_round_reminders, collection.pk)
     return len(late)

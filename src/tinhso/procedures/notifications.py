@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django_tasks import task
+
+from tinhso.core.tasks import enqueue_with_transaction
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def send_notification(payload: dict[str, Any]) -> list[str]:
 
 
 def notify(*, dossier: Any, subject: str, body: str) -> None:
-    """Queue a message to the dossier's applicant, sent after the current transaction commits."""
+    """Queue a message to the applicant, sent only once the current transaction commits."""
     payload = {"dossier_code": dossier.code, "email": dossier.applicant_email or "",
                "phone": dossier.applicant_phone or "", "subject": subject, "body": body}
-    transaction.on_commit(lambda: send_notification.enqueue(payload))
+    enqueue_with_transaction(send_notification, payload)

@@ -34,6 +34,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django_tasks import task
 
+from tinhso.core.tasks import enqueue_with_transaction
 from tinhso.procedures.models import (
     OPEN_STATUSES,
     Channel,
@@ -200,7 +201,7 @@ def publish_after_commit(dossier: Dossier) -> None:
                 fresh.append(year)
     if fresh:
         unit_ids = [dossier.unit_id]
-        transaction.on_commit(lambda: publish_statistics.enqueue(unit_ids, fresh))
+        enqueue_with_transaction(publish_statistics, unit_ids, fresh)
 
 
 def publish_all(years: Iterable[int] | None = None) -> int:
