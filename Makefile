@@ -46,6 +46,7 @@ setup: $(VENV)/.installed $(VENDOR)/.installed | var
 	@bash scripts/install-browser.sh || true
 	$(TINHSO) collectstatic --noinput --verbosity 0
 	$(TINHSO) migrate --noinput --verbosity 0
+	$(TINHSO) createcachetable
 
 # -- running ---------------------------------------------------------------------------------
 

@@ -153,6 +153,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
+# The public dossier look-up (code + phone): after TINHSO_LOOKUP_FAILURE_LIMIT wrong pairs from
+# one address, that address waits TINHSO_LOOKUP_COOLOFF_MINUTES (core.throttle). The counters
+# are shared by all worker processes through the database cache ("throttle"; `tinhso
+# createcachetable`, which `make setup` runs, creates its table).
+TINHSO_LOOKUP_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOOKUP_FAILURE_LIMIT", "10"))
+TINHSO_LOOKUP_COOLOFF_MINUTES = int(os.environ.get("TINHSO_LOOKUP_COOLOFF_MINUTES", "15"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                 "LOCATION": "tinhso_throttle"},
+}
+
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
 # address, that pair is locked out for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

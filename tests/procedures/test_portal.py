@@ -197,6 +197,30 @@ def test_a_wrong_code_or_phone_gets_one_message_that_does_not_say_which(client, 
     assert MARITAL not in page
 
 
+def test_too_many_wrong_pairs_from_one_address_wait_there_and_not_elsewhere(
+        client, submit, settings):
+    settings.TINHSO_LOOKUP_FAILURE_LIMIT = 3
+    dossier = submit(MARITAL)
+    guesser = {"REMOTE_ADDR": "203.0.113.7"}
+    for guess in ("0905000001", "0905000002", "0905000003"):
+        wrong = client.post("/dossiers/lookup/", {"code": dossier.code, "phone": guess},
+                            **guesser)
+        assert wrong.status_code == 200 and "There is no dossier" in _page(wrong)
+    # The fourth try is refused even with the right phone number...
+    refused = client.post("/dossiers/lookup/", {"code": dossier.code, "phone": "0905123456"},
+                          **guesser)
+    assert refused.status_code == 429
+    assert "Too many look-ups" in _page(refused) and "15 minutes" in _page(refused)
+    assert 'data-testid="dossier-status"' not in _page(refused)
+    # ...from that address only; and the API counts the same failures.
+    other = client.post("/dossiers/lookup/", {"code": dossier.code, "phone": "0905123456"},
+                        REMOTE_ADDR="198.51.100.9")
+    assert 'data-testid="dossier-status"' in _page(other)
+    api = client.get("/api/v1/dossiers/lookup/", {"code": dossier.code, "phone": "0905123456"},
+                     **guesser)
+    assert api.status_code == 429 and "Too many look-ups" in api.json()["detail"]
+
+
 def test_only_the_applicant_sees_the_dossier_page_and_its_files(client, submit, desk):
     dossier = submit(BIRTH)
     document = dossier.files.get(document="to_khai")

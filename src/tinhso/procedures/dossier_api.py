@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -32,6 +33,7 @@ from tinhso.accounts.models import User, UserKind
 from tinhso.accounts.permissions import scope_paths
 from tinhso.api.auth import AUTH
 from tinhso.core.db import within_paths
+from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.procedures import formschema, workflow
 from tinhso.procedures.models import (
@@ -41,7 +43,7 @@ from tinhso.procedures.models import (
     Procedure,
     Rating,
 )
-from tinhso.procedures.selectors import procedure_by_code
+from tinhso.procedures.selectors import procedure_by_code, too_many_lookups
 from tinhso.procedures.services import (
     ACTION_LABELS,
     Applicant,
@@ -494,16 +496,21 @@ def submit(request: HttpRequest, payload: DossierIn) -> Any:
     return Status(201, dossier)
 
 
-@router.get("/lookup/", response={200: LookupOut, 404: ErrorOut, 422: ValidationErrorOut},
+@router.get("/lookup/", response={200: LookupOut, 404: ErrorOut, 422: ValidationErrorOut,
+                                  429: ErrorOut},
             summary="Look a dossier up with its code and the applicant's phone (public)",
             description="No sign-in needed: the dossier's code and the phone number given with "
-                        "it. A wrong pair is answered 404, whichever half is wrong.")
+                        "it. A wrong pair is answered 404, whichever half is wrong; after "
+                        "too many wrong pairs from one address, 429 for a while.")
 def lookup(request: HttpRequest, code: str, phone: str) -> Any:
+    if LOOKUP.blocked(request):
+        raise HttpError(429, too_many_lookups())
     dossier = (Dossier.objects.select_related("procedure", "unit")
                .prefetch_related("events").filter(code=code.strip()).first())
     given = canonical_phone(phone)
     if dossier is None or not given or not hmac.compare_digest(
             given.encode(), canonical_phone(dossier.applicant_phone).encode()):
+        LOOKUP.failed(request)
         raise Http404(_("No dossier matches this code and phone number."))
     return {
         "code": dossier.code, "status": dossier.status,

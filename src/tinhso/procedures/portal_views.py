@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import UserKind
 from tinhso.core.numbers import format_number
+from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.procedures import services
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
@@ -46,6 +47,7 @@ from tinhso.procedures.selectors import (
     dossier_history,
     dossier_lookup,
     lateness,
+    too_many_lookups,
 )
 from tinhso.units.models import Unit
 
@@ -194,7 +196,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     public history; never the form or the files."""
     code, phone = request.GET.get("code", "").strip(), ""
     errors: Errors = {}
-    dossier, not_found = None, ""
+    dossier, not_found, status = None, "", 200
     if request.method == "POST":
         code = request.POST.get("code", "").strip()
         phone = request.POST.get("phone", "").strip()
@@ -202,9 +204,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
             errors["code"] = [_("Give the dossier code (on your receipt).")]
         if not phone:
             errors["phone"] = [_("Give the phone number given with the dossier.")]
-        if not errors:
+        if not errors and LOOKUP.blocked(request):
+            not_found, status = too_many_lookups(), 429
+        elif not errors:
             dossier = dossier_lookup(code=code, phone=phone)
             if dossier is None:
+                LOOKUP.failed(request)
                 not_found = _("There is no dossier with this code and phone number. Check "
                               "both against your receipt.")
     return render(request, "procedures/portal/lookup.html", {
@@ -212,7 +217,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "dossier": dossier,
         "history": dossier_history(dossier) if dossier else [],
         "lateness": lateness(dossier) if dossier else "",
-    })
+    }, status=status)
+
 
 
 @login_required

@@ -38,6 +38,17 @@ def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_l
 # --- the applicant's side: dossiers by code and phone, one's own, their public history -------
 
 
+def too_many_lookups() -> str:
+    """Why an address that gave too many wrong pairs is refused (core.throttle.LOOKUP)."""
+    from django.utils.translation import gettext as _
+
+    from tinhso.core.throttle import LOOKUP
+
+    return _("Too many look-ups with a wrong code or phone number from your connection: try "
+             "again in %(minutes)s minutes, or ask the one-stop desk.") % {
+        "minutes": LOOKUP.minutes}
+
+
 def _same_phone(raw: str) -> str:
     """A phone number as compared at the lookup: without spaces, dots or dashes, and +84 read
     as the leading 0."""
