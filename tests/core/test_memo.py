@@ -73,3 +73,21 @@ def test_a_token_revoked_elsewhere_stops_within_the_time_limit(reference_units: 
     finally:
         TOKENS._clock = time.monotonic
 
+
+
+@pytest.mark.django_db
+def test_a_role_granted_between_two_api_requests_counts_at_once(reference_units: Any) -> None:
+    """The cached token's user is not handed out: the roles remembered during one request are
+    read again for the next."""
+    from tests.factories import grant, staff_user
+    from tinhso.accounts.permissions import may
+    from tinhso.accounts.selectors import user_for_token
+    from tinhso.accounts.services import api_token_create
+
+    unit = reference_units["56.STP"]
+    user = staff_user(unit=unit)
+    _, raw = api_token_create(actor=user, user=user, name="script")
+    user_for_token(raw)  # its first use, recorded
+    assert not may(user_for_token(raw), "audit.view", unit)
+    grant(user, "administrator", unit)
+    assert may(user_for_token(raw), "audit.view", unit)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -27,7 +29,9 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         TOKENS.clear()  # the next request reads the new time (once a minute at most)
-    return token.user
+    # A user of its own for this request: what permissions remember on it (the roles) must
+    # not outlive the request, and the cached token's user is shared.
+    return copy.copy(token.user)
 
 
 def staff_in_scope(paths: list[str] | None, search: str = "") -> QuerySet[User]:
