@@ -159,6 +159,9 @@ LOGOUT_REDIRECT_URL = "web:home"
 # createcachetable`, which `make setup` runs, creates its table).
 TINHSO_LOOKUP_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOOKUP_FAILURE_LIMIT", "10"))
 TINHSO_LOOKUP_COOLOFF_MINUTES = int(os.environ.get("TINHSO_LOOKUP_COOLOFF_MINUTES", "15"))
+# Token, procedure and agency lookups kept per process (core.memo): how many seconds a change
+# made in another process may take to be seen (0: no caching).
+TINHSO_LOOKUP_CACHE_SECONDS = float(os.environ.get("TINHSO_LOOKUP_CACHE_SECONDS", "30"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
