@@ -206,3 +206,16 @@ def test_the_daily_publish_catches_dossiers_that_turned_late_with_no_action(
     assert "indicator values written for 2026" in out.getvalue()
     assert stored.get(indicator__code="dossiers_open_overdue").value == 1
     assert stored.get(indicator__code="dossiers_in_progress").value == 1
+
+
+def test_the_daily_publish_counts_an_agency_whose_dossiers_are_all_from_last_year(
+        submit, reference_units):
+    """No dossier of this year, no aggregate row this year: its open dossier still counts."""
+    from django.utils import timezone
+
+    commune, year = reference_units["22366"], timezone.localdate().year
+    submit(MARITAL, at=datetime(year - 1, 12, 30, 9, 0, tzinfo=VN))
+    statistics.publish_all([year])
+    stored = IndicatorValue.objects.get(unit=commune, period=str(year),
+                                        indicator__code="dossiers_in_progress")
+    assert stored.value == 1

@@ -28,7 +28,7 @@ def user_for_token(raw: str) -> User | None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        TOKENS.clear()  # the next request reads the new time (once a minute at most)
+        TOKENS.forget(key)  # the next request reads the new time (once a minute at most)
     # A user of its own for this request: what permissions remember on it (the roles) must
     # not outlive the request, and the cached token's user is shared.
     return copy.copy(token.user)

@@ -69,6 +69,11 @@ class TimedCache(Generic[V]):
                                dispatch_uid=f"memo:{self.name}:{model._meta.label}:{id(signal)}")
         return self
 
+    def forget(self, key: Hashable) -> None:
+        """Drop one key: its next ``get`` loads it again."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self, *args: Any, **kwargs: Any) -> None:
         """Forget everything (also a signal receiver: it takes and ignores the arguments)."""
         with self._lock:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -204,7 +204,7 @@ def publish_after_commit(dossier: Dossier) -> None:
         enqueue_with_transaction(publish_statistics, unit_ids, fresh)
 
 
-def publish_all(years: Iterable[int] | None = None) -> int:
+def publish_all(years: Collection[int] | None = None) -> int:
     """Every agency and year with dossiers (after an import or a rebuild), or only ``years``
     (the daily refresh of the current year: dossiers turn late with no action)."""
     pairs = DossierStat.objects.values_list("unit_id", "month__year").distinct()
@@ -213,7 +213,13 @@ def publish_all(years: Iterable[int] | None = None) -> int:
     by_year: dict[int, set[int]] = defaultdict(set)
     for unit_id, year in pairs:
         by_year[year].add(unit_id)
-    return sum(publish(units, [year]) for year, units in by_year.items())
+    # An agency whose only dossiers this year are still open from earlier years has no
+    # aggregate row this year, but its open dossiers count in this year's figures.
+    this_year = timezone.localdate().year
+    if years is None or this_year in years:
+        by_year[this_year].update(Dossier.objects.filter(status__in=OPEN_STATUSES)
+                                  .values_list("unit_id", flat=True).distinct())
+    return sum(publish(units, [year]) for year, units in by_year.items() if units)
 
 
 # --- reading ---------------------------------------------------------------------------------
