@@ -11,7 +11,6 @@ is answered 404, as one that does not exist; acting on a visible dossier without
 
 import base64
 import binascii
-import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -35,15 +34,16 @@ from tinhso.api.auth import AUTH
 from tinhso.core.db import within_paths
 from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
-from tinhso.procedures import formschema, workflow
+from tinhso.procedures import workflow
 from tinhso.procedures.models import (
+    FINISHED_STATUSES,
     Channel,
     Dossier,
     DossierStatus,
     Procedure,
     Rating,
 )
-from tinhso.procedures.selectors import procedure_by_code, too_many_lookups
+from tinhso.procedures.selectors import dossier_lookup, procedure_by_code, too_many_lookups
 from tinhso.procedures.services import (
     ACTION_LABELS,
     Applicant,
@@ -331,7 +331,6 @@ STAFF_ACTIONS = {
     DossierAction.RETURN_RESULT: "dossiers.process",
     DossierAction.WITHDRAW: "dossiers.process",
 }
-RESOLVED = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
 
 # Field names of the services' errors -> the request body's names.
 _FIELDS = {"applicant_name": "applicant.name", "applicant_phone": "applicant.phone",
@@ -383,11 +382,6 @@ def _decode_all(prefix: str, documents: dict[str, DocumentIn], errors: dict[str,
     return files
 
 
-def canonical_phone(raw: str) -> str:
-    phone = formschema.normalise_phone(raw)
-    return "0" + phone[3:] if phone.startswith("+84") else phone
-
-
 def _rating(dossier: Dossier) -> Rating | None:
     try:
         return dossier.rating
@@ -424,7 +418,7 @@ def available_actions(user: Any, dossier: Dossier) -> list[str]:
     if _owns(user, dossier):
         if dossier.status == DossierStatus.SUPPLEMENT:
             actions.append(DossierAction.ANSWER_SUPPLEMENT.value)
-        if dossier.status in RESOLVED and _rating(dossier) is None:
+        if dossier.status in FINISHED_STATUSES and _rating(dossier) is None:
             actions.append(DossierAction.RATE.value)
     return actions
 
@@ -505,11 +499,8 @@ def submit(request: HttpRequest, payload: DossierIn) -> Any:
 def lookup(request: HttpRequest, code: str, phone: str) -> Any:
     if LOOKUP.blocked(request):
         raise HttpError(429, too_many_lookups())
-    dossier = (Dossier.objects.select_related("procedure", "unit")
-               .prefetch_related("events").filter(code=code.strip()).first())
-    given = canonical_phone(phone)
-    if dossier is None or not given or not hmac.compare_digest(
-            given.encode(), canonical_phone(dossier.applicant_phone).encode()):
+    dossier = dossier_lookup(code=code, phone=phone)
+    if dossier is None:
         LOOKUP.failed(request)
         raise Http404(_("No dossier matches this code and phone number."))
     return {

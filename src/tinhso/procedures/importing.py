@@ -47,6 +47,7 @@ from tinhso.core.workdays import WorkCalendar
 from tinhso.procedures import codes as dossier_codes
 from tinhso.procedures import formschema, stats
 from tinhso.procedures.models import (
+    FINISHED_STATUSES,
     Channel,
     Dossier,
     DossierSequence,
@@ -72,7 +73,6 @@ CHANNELS = {
     "in_person": Channel.IN_PERSON, "online": Channel.ONLINE, "postal": Channel.POSTAL,
     "truc_tiep": Channel.IN_PERSON, "truc_tuyen": Channel.ONLINE, "buu_chinh": Channel.POSTAL,
 }
-RESOLVED = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
 OPEN = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.SUPPLEMENT)
 # An unanswered supplement request may end the story: waiting, refused or withdrawn.
 MAY_END_WAITING = (DossierStatus.SUPPLEMENT, DossierStatus.REFUSED, DossierStatus.WITHDRAWN)
@@ -324,9 +324,10 @@ class RowChecker:
         if rated is not None and result_at is not None and rated < result_at:
             error("rated", _("before the result"))
         if status in STATUSES:
-            if status in RESOLVED and finished is None and "finished" not in _columns(errors):
+            if (status in FINISHED_STATUSES and finished is None
+                    and "finished" not in _columns(errors)):
                 error("finished", _("a %s dossier needs the time it was resolved") % status)
-            if status not in RESOLVED and finished is not None:
+            if status not in FINISHED_STATUSES and finished is not None:
                 error("finished", _("a %s dossier has no time resolved") % status)
             if status == DossierStatus.RETURNED and returned is None \
                     and "returned" not in _columns(errors):
@@ -386,7 +387,7 @@ class RowChecker:
             rated_at = rated or returned or finished
             if level not in LEVELS:
                 error("rating", _("'%s' is not a level from 1 to 5") % text)
-            elif status not in RESOLVED:
+            elif status not in FINISHED_STATUSES:
                 error("rating", _("only a resolved dossier is rated"))
             elif rated_at is not None:
                 rating = (level, rated_at)
@@ -407,7 +408,7 @@ class RowChecker:
                 left = -calendar.working_time_between(local_due, paused_at)
             remaining = int(left.total_seconds())
         on_time = None
-        if status in RESOLVED and finished is not None:
+        if status in FINISHED_STATUSES and finished is not None:
             # As for the platform's own dossiers (services._finish).
             on_time = finished <= due and len(periods) <= 1
         out.values = (code, procedure.pk, unit_id, channel, status, name, phone, received, due,

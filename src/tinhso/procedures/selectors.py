@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,7 +67,8 @@ def dossier_lookup(*, code: str, phone: str) -> Dossier | None:
         return None
     dossier = (Dossier.objects.select_related("procedure", "unit")
                .filter(code__iexact=code).first())
-    if dossier is None or _same_phone(dossier.applicant_phone) != wanted:
+    if dossier is None or not hmac.compare_digest(
+            _same_phone(dossier.applicant_phone).encode(), wanted.encode()):
         return None
     return dossier
 

@@ -36,6 +36,7 @@ from django_tasks import task
 
 from tinhso.core.tasks import enqueue_with_transaction
 from tinhso.procedures.models import (
+    FINISHED_STATUSES,
     OPEN_STATUSES,
     Channel,
     Dossier,
@@ -45,8 +46,6 @@ from tinhso.procedures.models import (
     Rating,
 )
 from tinhso.units.models import Unit
-
-RESOLVED = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
 
 # count indicator -> (aggregate column, only the online channel)
 COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
@@ -265,7 +264,7 @@ def trace(code: str, unit: Unit, year: int, now: datetime | None = None) -> Quer
     qs = Dossier.objects.filter(unit__path__startswith=unit.path).select_related(
         "procedure", "unit")
     received = Q(received_at__year=year)
-    resolved = Q(status__in=RESOLVED, finished_at__year=year)
+    resolved = Q(status__in=FINISHED_STATUSES, finished_at__year=year)
     end = period_end(year, now)
     filters = {
         "dossiers_received": received,

@@ -22,11 +22,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from tinhso.procedures.models import Dossier, DossierStat, DossierStatus, Rating
+from tinhso.procedures.models import FINISHED_STATUSES, Dossier, DossierStat, DossierStatus, Rating
 
 COUNTS = ("received", "resolved", "resolved_on_time", "refused", "withdrawn", "fee_payable",
           "paid_online", "digitised", "electronic_result", "rated", "satisfied")
-RESOLVED = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
 
 Key = tuple[int, int, date, str]  # unit id, procedure id, first day of the month, channel
 
@@ -72,7 +71,7 @@ def contribution(s: Snapshot) -> dict[Key, Counter[str]]:
     got["fee_payable"] += s.fee_payable
     got["paid_online"] += s.paid_online
     got["digitised"] += s.digitised
-    if s.status in RESOLVED and s.finished_at is not None:
+    if s.status in FINISHED_STATUSES and s.finished_at is not None:
         done = out[(*base, month_of(s.finished_at), s.channel)]
         done["resolved"] += 1
         done["resolved_on_time"] += bool(s.on_time)
@@ -151,7 +150,7 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
                              "fee_payable": Count("id", filter=Q(fee_payable=True)),
                              "paid_online": Count("id", filter=Q(paid_online=True)),
                              "digitised": Count("id", filter=Q(digitised=True))}),
-        (qs.filter(status__in=RESOLVED, finished_at__isnull=False), "finished_at", {
+        (qs.filter(status__in=FINISHED_STATUSES, finished_at__isnull=False), "finished_at", {
             "resolved": one,
             "resolved_on_time": Count("id", filter=Q(on_time=True)),
             "refused": Count("id", filter=Q(status=DossierStatus.REFUSED)),
