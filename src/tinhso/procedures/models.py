@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -299,3 +300,33 @@ class PendingPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}"
+
+
+class Notification(models.Model):
+    """A message to a dossier's applicant (thông báo), written in the transaction of the action
+    it tells about: it exists if and only if the action committed (an outbox). The task worker
+    delivers the waiting ones in batches through the enabled connectors
+    (``procedures.notifications``); a failed delivery is tried again, at most
+    ``MAX_ATTEMPTS`` times."""
+
+    MAX_ATTEMPTS = 5
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE,
+                                related_name="notifications")
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    channels = models.CharField(_("sent through"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="notification_waiting",
+                                condition=models.Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.subject}"

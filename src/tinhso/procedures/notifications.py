@@ -1,22 +1,39 @@
 """Telling applicants what happened to their dossier, through pluggable connectors.
 
-A connector has a name and ``send(message)``; e-mail is built in, SMS or Zalo connectors are
-registered the same way (:func:`register`) and switched on in ``settings.TINHSO_NOTIFY``.
-Services call :func:`notify` inside their transaction: the message is queued as a background
-task only after the commit (never for a rolled-back action) and sent by the task worker, so a
-slow mail server never holds up a request.
+Services call :func:`notify` inside their transaction. It writes a :class:`Notification` row,
+which commits or rolls back with the action it tells about (an outbox: no message for a
+rolled-back action, none lost between the commit and the sending). After the commit the task
+worker is woken (:func:`wake_delivery`: one ``deliver_notifications`` task waits at a time,
+however many messages are written meanwhile) and sends the waiting messages in batches, each
+batch through one connection per connector (one SMTP session for many e-mails), so a slow mail
+server never holds up a request and a busy desk does not queue one task per message. A failed
+delivery stays waiting and is tried again by the next delivery, at most
+``Notification.MAX_ATTEMPTS`` times; ``tinhso dossiers notify`` delivers by hand (after an
+outage of the worker).
+
+A connector has a name and ``send(message)``, and may offer ``batch()``, a context manager
+entered around each batch (e-mail opens its connection there). E-mail is built in; SMS or Zalo
+connectors are registered the same way (:func:`register`) and switched on in
+``settings.TINHSO_NOTIFY``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
-from tinhso.core.tasks import enqueue_with_transaction
+from tinhso.procedures.models import Dossier, Notification
+
+BATCH_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -39,10 +56,26 @@ class Connector(Protocol):
 class EmailConnector:
     name = "email"
 
+    def __init__(self) -> None:
+        self._connection: Any = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One connection to the mail server for a whole batch."""
+        connection = get_connection()
+        connection.open()
+        self._connection = connection
+        try:
+            yield
+        finally:
+            self._connection = None
+            connection.close()
+
     def send(self, message: Message) -> bool:
         if not message.email:
             return False
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.email])
+        EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
+                     [message.email], connection=self._connection).send()
         return True
 
 
@@ -61,15 +94,127 @@ def enabled() -> list[Connector]:
     return [CONNECTORS[name] for name in names if name in CONNECTORS]
 
 
+# --- writing ---------------------------------------------------------------------------------
+
+
+def notify(*, dossier: Dossier, subject: str, body: str) -> Notification:
+    """Write a message to the applicant; it is sent once the current transaction commits."""
+    notification = Notification.objects.create(
+        dossier=dossier, email=dossier.applicant_email or "", phone=dossier.applicant_phone or "",
+        subject=subject[:255], body=body)
+    # robust: the action has committed whatever happens here; a message left waiting is sent
+    # by the next delivery.
+    transaction.on_commit(wake_delivery, robust=True)
+    return notification
+
+
+def wake_delivery() -> None:
+    """Make sure a delivery will run after this (committed) message: with the database queue,
+    a ``deliver_notifications`` task not yet started will read it, so a second one is queued
+    only when none waits. (A task already running may have read its batch before this commit:
+    it is no longer waiting, so a new one is queued.)"""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = deliver_notifications.get_backend()
+    if isinstance(backend, DatabaseBackend) and DBTaskResult.objects.ready().filter(
+            backend_name=backend.alias, task_path=deliver_notifications.module_path).exists():
+        return
+    deliver_notifications.enqueue()
+
+
+# --- delivering ------------------------------------------------------------------------------
+
+
+@task()
+def deliver_notifications() -> int:
+    return deliver()
+
+
+def deliver() -> int:
+    """Send every waiting message, oldest first, in batches; returns how many were delivered.
+    Each batch is locked (another worker skips it) and its outcome saved in one transaction;
+    a message that failed is not tried twice in one run."""
+    connectors = enabled()
+    delivered = 0
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(Notification.objects
+                         .filter(sent_at__isnull=True, attempts__lt=Notification.MAX_ATTEMPTS)
+                         .exclude(pk__in=failed).select_related("dossier")
+                         .only("dossier__code", *(f.name for f in Notification._meta.fields))
+                         .select_for_update(skip_locked=True, of=("self",))
+                         .order_by("created_at", "id")[:BATCH_SIZE])
+            if not batch:
+                return delivered
+            now = timezone.now()
+            _send(batch, connectors, now)
+            _save(batch, now)
+        delivered += sum(1 for n in batch if n.sent_at)
+        failed.update(n.pk for n in batch if n.sent_at is None)
+
+
+def _save(batch: Sequence[Notification], now: datetime) -> None:
+    """The batch's outcome: one UPDATE per set of channels for the messages sent (all of them,
+    usually), row by row for the failed ones (rare)."""
+    sent: dict[str, list[int]] = {}
+    for notification in batch:
+        if notification.sent_at is not None:
+            sent.setdefault(notification.channels, []).append(notification.pk)
+    for channels, ids in sent.items():
+        Notification.objects.filter(pk__in=ids).update(sent_at=now, channels=channels, error="")
+    failed = [n for n in batch if n.sent_at is None]
+    if failed:
+        Notification.objects.bulk_update(failed, ["channels", "attempts", "error"])
+
+
+def _send(batch: Sequence[Notification], connectors: Sequence[Connector],
+          now: datetime) -> None:
+    try:
+        with ExitStack() as stack:
+            for connector in connectors:
+                opener = getattr(connector, "batch", None)
+                if opener is not None:
+                    stack.enter_context(opener())
+            for notification in batch:
+                _send_one(notification, connectors, now)
+    except Exception as exc:  # opening or closing a connection: the batch waits
+        for notification in batch:
+            if notification.sent_at is None:
+                _failed(notification, [f"{exc.__class__.__name__}: {exc}"])
+
+
+def _send_one(notification: Notification, connectors: Sequence[Connector],
+              now: datetime) -> None:
+    message = Message(dossier_code=notification.dossier.code, email=notification.email,
+                      phone=notification.phone, subject=notification.subject,
+                      body=notification.body)
+    done = {name for name in notification.channels.split(",") if name}
+    errors = []
+    for connector in connectors:
+        if connector.name in done:  # sent by an earlier attempt: not twice
+            continue
+        try:
+            if connector.send(message):
+                done.add(connector.name)
+        except Exception as exc:  # one connector failing leaves the others' work done
+            errors.append(f"{connector.name}: {exc.__class__.__name__}: {exc}")
+    notification.channels = ",".join(sorted(done))
+    if errors:
+        _failed(notification, errors)
+    else:
+        notification.sent_at, notification.error = now, ""
+
+
+def _failed(notification: Notification, errors: list[str]) -> None:
+    notification.attempts += 1
+    notification.error = "; ".join(errors)[:2000]
+
+
 @task()
 def send_notification(payload: dict[str, Any]) -> list[str]:
-    """Send one message through every enabled connector; returns the connectors that sent."""
+    """A message queued as a task of its own before the outbox existed: still sent, so an
+    upgrade loses none."""
     message = Message(**payload)
     return [c.name for c in enabled() if c.send(message)]
-
-
-def notify(*, dossier: Any, subject: str, body: str) -> None:
-    """Queue a message to the applicant, sent only once the current transaction commits."""
-    payload = {"dossier_code": dossier.code, "email": dossier.applicant_email or "",
-               "phone": dossier.applicant_phone or "", "subject": subject, "body": body}
-    enqueue_with_transaction(send_notification, payload)

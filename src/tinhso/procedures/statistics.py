@@ -5,8 +5,9 @@ of ``data/service_indicators.json`` (dossiers received, online, resolved, on tim
 as approved values with the platform as their source. The rates are formulas over those counts,
 so the indicators engine gives every unit's rate (a commune, a department, the province: sums'
 ratios, not averages of rates) and the scoring engine its 766 score. Publishing runs as a
-background task after each dossier action commits; :func:`publish` can be called directly (the
-import command and the demo do).
+background task after a dossier action commits, at most ``TINHSO_PUBLISH_DELAY_SECONDS`` later
+(the changes made meanwhile go together); :func:`publish` can be called directly (the import
+command and the demo do).
 
 Two counts are not in the aggregate: the dossiers still open at the period's end, and those of
 them already late (Decision 766: a dossier open at the period's end is on time if not yet past
@@ -25,10 +26,11 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -200,7 +202,17 @@ def publish_after_commit(dossier: Dossier) -> None:
                 fresh.append(year)
     if fresh:
         unit_ids = [dossier.unit_id]
-        enqueue_with_transaction(publish_statistics, unit_ids, fresh)
+        enqueue_with_transaction(_deferred(publish_statistics), unit_ids, fresh)
+
+
+def _deferred(job: Any) -> Any:
+    """The publication waits ``TINHSO_PUBLISH_DELAY_SECONDS`` when the queue can defer: the
+    changes made meanwhile (a busy desk, a rush of submissions) are published together, by
+    one task, instead of one publication per few dossiers."""
+    delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
+    if delay > 0 and job.get_backend().supports_defer:
+        return job.using(run_after=timezone.now() + timedelta(seconds=delay))
+    return job
 
 
 def publish_all(years: Collection[int] | None = None) -> int:

@@ -46,14 +46,31 @@ class Command(BaseCommand):
                             "action to record it")
         pub.add_argument("--year", type=int, action="append",
                          help="a year to publish (repeat for several; default: this year)")
+        sub.add_parser("notify",
+                       help="send the applicants' notifications still waiting (the task "
+                            "worker sends them after each action; this is for after an outage)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+        elif options["action"] == "notify":
+            self._notify()
         elif options["action"] == "publish":
             self._publish(options["year"] or [timezone.localdate().year])
         else:
             self._rebuild()
+
+    def _notify(self) -> None:
+        from tinhso.procedures.models import Notification
+        from tinhso.procedures.notifications import deliver
+
+        sent = deliver()
+        waiting = Notification.objects.filter(sent_at__isnull=True)
+        given_up = waiting.filter(attempts__gte=Notification.MAX_ATTEMPTS).count()
+        failing = waiting.count() - given_up
+        self.stdout.write(f"{sent:,} notifications sent; {failing:,} failed and will be tried "
+                          f"again, {given_up:,} given up after {Notification.MAX_ATTEMPTS} "
+                          "attempts.")
 
     def _publish(self, years: list[int]) -> None:
         from tinhso.procedures.statistics import publish_all

@@ -1,0 +1,182 @@
+"""Notifications to applicants: an outbox written with the action, delivered in batches after
+the commit by one waiting task, failures tried again without sending twice; the statistics
+publication deferred so that a busy desk's changes are published together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from tinhso.procedures import notifications
+from tinhso.procedures.models import Dossier, Notification, PendingPublication
+from tinhso.procedures.notifications import Message, deliver, notify
+
+pytestmark = pytest.mark.django_db
+
+
+class Recorder:
+    """A connector that records what it sent and how many batches it opened; ``fail`` makes
+    it raise for the listed dossier codes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[str] = []
+        self.batches = 0
+        self.fail: set[str] = set()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        self.batches += 1
+        yield
+
+    def send(self, message: Message) -> bool:
+        if message.dossier_code in self.fail:
+            raise ConnectionError("gateway unreachable")
+        self.sent.append(message.dossier_code)
+        return True
+
+
+@pytest.fixture
+def sms(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    recorder = Recorder("sms")
+    monkeypatch.setitem(notifications.CONNECTORS, "sms", recorder)  # type: ignore[arg-type]
+    settings.TINHSO_NOTIFY = ["email", "sms"]
+    return recorder
+
+
+@pytest.fixture
+def database_queue(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def waiting_deliveries() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(
+        task_path="tinhso.procedures.notifications.deliver_notifications").count()
+
+
+def test_a_rolled_back_action_writes_no_message_and_a_committed_one_is_sent_after_commit(
+        submit: Callable[..., Dossier], django_capture_on_commit_callbacks: Any) -> None:
+    dossier = submit()
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(dossier=dossier, subject="Hồ sơ đã tiếp nhận", body="...")
+        raise RuntimeError("the action failed")
+    assert not Notification.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(dossier=dossier, subject="Hồ sơ đã tiếp nhận", body="Nội dung")
+        assert not mail.outbox  # written, not sent, until the commit
+    message = Notification.objects.get()
+    assert message.sent_at is not None and message.channels == "email"
+    assert [(m.subject, m.to) for m in mail.outbox] == [("Hồ sơ đã tiếp nhận",
+                                                          ["an@example.vn"])]
+
+
+def test_with_the_database_queue_one_delivery_waits_however_many_messages_are_written(
+        submit: Callable[..., Dossier], database_queue: None, sms: Recorder,
+        django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        dossiers = [submit() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(dossier=dossiers[0], subject="Bổ sung", body="...")
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 4
+    assert waiting_deliveries() == 1 and not mail.outbox
+
+    assert deliver() == 4  # what the worker's task does
+    assert len(mail.outbox) == 4 and sorted(sms.sent) == sorted(
+        [d.code for d in dossiers] + [dossiers[0].code])
+    assert sms.batches == 1  # one connection for the whole batch
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert deliver() == 0 and len(mail.outbox) == 4  # nothing sent twice
+
+
+def test_a_delivery_already_running_does_not_count_as_waiting(
+        submit: Callable[..., Dossier], database_queue: None,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit()
+    task = DBTaskResult.objects.ready().get(task_path__endswith="deliver_notifications")
+    task.claim("worker-1")  # it may have read its batch before the next message commits
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(dossier=dossier, subject="Bổ sung", body="...")
+    assert waiting_deliveries() == 1
+
+
+def test_a_failed_message_is_tried_again_without_sending_twice_then_given_up(
+        submit: Callable[..., Dossier], sms: Recorder) -> None:
+    first, second = submit(), submit()
+    Notification.objects.update(sent_at=None, channels="")
+    mail.outbox.clear()
+    sms.fail = {first.code}
+
+    assert deliver() == 1
+    failed = Notification.objects.get(dossier=first)
+    assert failed.sent_at is None and failed.attempts == 1 and failed.channels == "email"
+    assert "sms: ConnectionError: gateway unreachable" in failed.error
+    assert sms.sent == [second.code] and len(mail.outbox) == 2
+
+    sms.fail = set()
+    assert deliver() == 1  # the next delivery: SMS only, the e-mail went the first time
+    assert sms.sent == [second.code, first.code] and len(mail.outbox) == 2
+    failed.refresh_from_db()
+    assert failed.sent_at is not None and failed.channels == "email,sms" and not failed.error
+
+    sms.fail = {first.code}
+    Notification.objects.filter(pk=failed.pk).update(sent_at=None, channels="email",
+                                                     attempts=Notification.MAX_ATTEMPTS - 1)
+    assert deliver() == 0
+    assert deliver() == 0 and sms.sent.count(first.code) == 1  # given up: not tried again
+
+
+def test_a_mail_server_down_leaves_the_batch_waiting(submit: Callable[..., Dossier],
+                                                     settings: Any) -> None:
+    submit()
+    Notification.objects.update(sent_at=None, channels="")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    assert deliver() == 0
+    message = Notification.objects.get()
+    assert message.sent_at is None and message.attempts == 1 and message.error
+
+
+def test_the_notify_command_delivers_and_reports(submit: Callable[..., Dossier],
+                                                 sms: Recorder, capsys: Any) -> None:
+    first, _second = submit(), submit()
+    Notification.objects.update(sent_at=None, channels="")
+    sms.fail = {first.code}
+    call_command("dossiers", "notify")
+    out = capsys.readouterr().out
+    assert "1 notifications sent; 1 failed and will be tried again, 0 given up" in out
+
+
+def test_the_statistics_publication_waits_for_the_changes_made_meanwhile(
+        submit: Callable[..., Dossier], database_queue: None, settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TINHSO_PUBLISH_DELAY_SECONDS = 10
+    before = timezone.now()
+    submit(), submit()  # the same agency and year: one publication for both
+    task = DBTaskResult.objects.get(task_path__endswith="publish_statistics")
+    assert before + timedelta(seconds=10) <= task.run_after <= timezone.now() + timedelta(
+        seconds=10)
+    assert not DBTaskResult.objects.ready().filter(pk=task.pk).exists()  # not before its time
+
+    DBTaskResult.objects.all().delete()
+    PendingPublication.objects.all().delete()
+    settings.TINHSO_PUBLISH_DELAY_SECONDS = 0
+    submit()
+    assert DBTaskResult.objects.ready().filter(task_path__endswith="publish_statistics"
+                                               ).count() == 1
