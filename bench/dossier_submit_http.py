@@ -16,9 +16,12 @@ clients reconnect (as a reverse proxy would).
 
 Afterwards it counts the queries of one submission in-process (CaptureQueriesContext), grouped
 by statement and table, and times one submission and one /healthz in-process; --profile adds
-a cProfile of in-process submissions. Without --worker the background tasks each submission
-queues (the applicant's notification, the agency's statistics publication) are counted but not
-run; with --worker `tinhso db_worker` runs beside the server, as `make run` does.
+a cProfile of in-process submissions. Each submission writes the applicant's notification
+(an outbox row) and asks for its agency's statistics publication; one delivery task waits
+however many notifications are written, and the publication waits
+TINHSO_PUBLISH_DELAY_SECONDS. Without --worker these are counted but not run; with --worker
+`tinhso db_worker` runs beside the server, as `make run` does, and the notifications it has
+delivered by the end of the submissions are counted.
 
 Needs a throwaway PostgreSQL database whose name contains "bench": it is dropped and created
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tinhso_bench). The server is stopped
@@ -424,13 +427,18 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 
 def tasks() -> dict[str, int]:
-    """Background tasks by status (notifications, statistics publication)."""
+    """Background tasks by status (notification deliveries, statistics publications), and
+    the notifications delivered and waiting."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT status, count(*) FROM django_tasks_database_dbtaskresult "
                        "GROUP BY status")
-        return {str(status).lower(): int(n) for status, n in cursor.fetchall()}
+        found = {str(status).lower(): int(n) for status, n in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FILTER (WHERE sent_at IS NOT NULL), "
+                       "count(*) FILTER (WHERE sent_at IS NULL) FROM procedures_notification")
+        found["notifications delivered"], found["notifications waiting"] = cursor.fetchone()
+        return found
 
 
 def cost_line(phase: Phase, cores: int) -> str:
@@ -523,9 +531,10 @@ def main() -> None:
         print(f"check: {stored} dossiers stored ({submit.statuses.get(201, 0)} acknowledged "
               f"while measured, the rest during warm-up), {distinct} distinct codes, "
               f"{numbered} numbers given (no gaps: {numbered == stored})")
-        print(f"background tasks after the submissions: {sum(queued.values())} for {stored} "
-              f"dossiers ({sum(queued.values()) / max(stored, 1):.1f} per submission), by "
-              f"status {queued}")
+        delivered, waiting = (queued.pop(f"notifications {k}") for k in ("delivered", "waiting"))
+        print(f"background tasks at the end of the submissions: {sum(queued.values())} for "
+              f"{stored} dossiers ({sum(queued.values()) / max(stored, 1):.2f} per submission), "
+              f"by status {queued}; notifications {delivered} delivered, {waiting} waiting")
 
         count, lines = queries_of_one_submission(bodies, tokens[0])
         print(f"queries of one submission (in-process, warm): {count}")

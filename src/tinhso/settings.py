@@ -233,6 +233,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tinhso@localhost")
 # How long the publication of an agency's dossier statistics into indicators waits after a
 # change, so that the changes made meanwhile are published together (0: at once).
 TINHSO_PUBLISH_DELAY_SECONDS = float(os.environ.get("TINHSO_PUBLISH_DELAY_SECONDS", "10"))
+# How long the delivery of the applicants' notifications waits after the first message written,
+# so that the messages written meanwhile go in the same batch (0: at once).
+TINHSO_NOTIFY_DELAY_SECONDS = float(os.environ.get("TINHSO_NOTIFY_DELAY_SECONDS", "1"))
 
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")

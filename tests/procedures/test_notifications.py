@@ -60,8 +60,8 @@ def database_queue(settings: Any) -> None:
 def waiting_deliveries() -> int:
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.ready().filter(
-        task_path="tinhso.procedures.notifications.deliver_notifications").count()
+    return DBTaskResult.objects.filter(
+        status="READY", task_path="tinhso.procedures.notifications.deliver_notifications").count()
 
 
 def test_a_rolled_back_action_writes_no_message_and_a_committed_one_is_sent_after_commit(
@@ -84,14 +84,22 @@ def test_a_rolled_back_action_writes_no_message_and_a_committed_one_is_sent_afte
 
 
 def test_with_the_database_queue_one_delivery_waits_however_many_messages_are_written(
-        submit: Callable[..., Dossier], database_queue: None, sms: Recorder,
+        submit: Callable[..., Dossier], database_queue: None, sms: Recorder, settings: Any,
         django_capture_on_commit_callbacks: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TINHSO_NOTIFY_DELAY_SECONDS = 1
+    before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         dossiers = [submit() for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         notify(dossier=dossiers[0], subject="Bổ sung", body="...")
     assert Notification.objects.filter(sent_at__isnull=True).count() == 4
     assert waiting_deliveries() == 1 and not mail.outbox
+    task = DBTaskResult.objects.get(task_path__endswith="deliver_notifications")
+    # it waits a second for the messages written meanwhile, to send them in one batch
+    assert before + timedelta(seconds=1) <= task.run_after <= timezone.now() + timedelta(
+        seconds=1)
 
     assert deliver() == 4  # what the worker's task does
     assert len(mail.outbox) == 4 and sorted(sms.sent) == sorted(
@@ -108,7 +116,7 @@ def test_a_delivery_already_running_does_not_count_as_waiting(
 
     with django_capture_on_commit_callbacks(execute=True):
         dossier = submit()
-    task = DBTaskResult.objects.ready().get(task_path__endswith="deliver_notifications")
+    task = DBTaskResult.objects.get(task_path__endswith="deliver_notifications")
     task.claim("worker-1")  # it may have read its batch before the next message commits
     with django_capture_on_commit_callbacks(execute=True):
         notify(dossier=dossier, subject="Bổ sung", body="...")

@@ -4,7 +4,8 @@ Services call :func:`notify` inside their transaction. It writes a :class:`Notif
 which commits or rolls back with the action it tells about (an outbox: no message for a
 rolled-back action, none lost between the commit and the sending). After the commit the task
 worker is woken (:func:`wake_delivery`: one ``deliver_notifications`` task waits at a time,
-however many messages are written meanwhile) and sends the waiting messages in batches, each
+however many messages are written meanwhile; it waits ``TINHSO_NOTIFY_DELAY_SECONDS`` for
+them) and sends the waiting messages in batches, each
 batch through one connection per connector (one SMTP session for many e-mails), so a slow mail
 server never holds up a request and a busy desk does not queue one task per message. A failed
 delivery stays waiting and is tried again by the next delivery, at most
@@ -22,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from tinhso.procedures.models import Dossier, Notification
 
@@ -117,10 +118,15 @@ def wake_delivery() -> None:
     from django_tasks_db.models import DBTaskResult
 
     backend = deliver_notifications.get_backend()
-    if isinstance(backend, DatabaseBackend) and DBTaskResult.objects.ready().filter(
-            backend_name=backend.alias, task_path=deliver_notifications.module_path).exists():
+    if isinstance(backend, DatabaseBackend) and DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, backend_name=backend.alias,
+            task_path=deliver_notifications.module_path).exists():
         return
-    deliver_notifications.enqueue()
+    delay = float(getattr(settings, "TINHSO_NOTIFY_DELAY_SECONDS", 0))
+    if delay > 0 and backend.supports_defer:
+        deliver_notifications.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+    else:
+        deliver_notifications.enqueue()
 
 
 # --- delivering ------------------------------------------------------------------------------
