@@ -343,3 +343,33 @@ def test_the_department_sees_a_dossier_assigned_to_it(client, submit, desk, refe
     client.force_login(desk["justice"])
     assert dossier.code in client.get(reverse("desk:queue")).content.decode()
     assert client.get(reverse("desk:detail", args=[dossier.code])).status_code == 200
+
+
+def test_the_dossier_page_shows_what_the_applicant_was_told_and_what_is_still_waiting(
+        client, submit, desk):
+    from tinhso.procedures.models import Notification
+    from tinhso.procedures.notifications import deliver
+
+    dossier = submit("Cấp Giấy xác nhận tình trạng hôn nhân", at=timezone.now())
+    client.force_login(desk["commune"])
+
+    def delivery_cell() -> str:
+        page = client.get(reverse("desk:detail", args=[dossier.code])).content.decode()
+        table = page.split('data-testid="notifications"', 1)[1].split("</table>", 1)[0]
+        assert f"Dossier {dossier.code} received" in table and "an@example.vn" in table
+        return " ".join(table.split())
+
+    assert "waiting to be sent" in delivery_cell()  # the test's transaction never commits
+    deliver()
+    sent = Notification.objects.get(dossier=dossier)
+    assert f"sent {_hm(sent.sent_at)} (email)" in delivery_cell()
+
+    Notification.objects.filter(pk=sent.pk).update(sent_at=None, attempts=2,
+                                                   error="sms: gateway unreachable")
+    assert ("failed 2 times, will be tried again: sms: gateway unreachable"
+            in delivery_cell())
+    Notification.objects.filter(pk=sent.pk).update(attempts=Notification.MAX_ATTEMPTS)
+    assert "given up after 5 attempts" in delivery_cell()
+    client.cookies["django_language"] = "vi"
+    page = client.get(reverse("desk:detail", args=[dossier.code])).content.decode()
+    assert "Thông báo gửi người nộp hồ sơ" in page and "đã dừng sau 5 lần thử" in page

@@ -365,6 +365,7 @@ def _render_detail(request: HttpRequest, dossier: Dossier,
         "events": [(e, services.ACTION_LABELS.get(e.action, e.action))
                    for e in dossier.events.all()],
         "apologies": dossier.apologies.all(), "actions": forms_shown,
+        "notifications": dossier.notifications.all(),
     }, status=status)
 
 
