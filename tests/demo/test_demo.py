@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
@@ -56,5 +57,15 @@ def test_published_data_without_demo_accounts(capsys):
     call_command("published")
     assert "created" in capsys.readouterr().out
     assert Goal.objects.filter(unit__code="56").count() == 2
-    assert IndicatorValue.objects.filter(unit__code="56").count() == 7
+    published = IndicatorValue.objects.filter(unit__code="56", is_illustrative=False)
+    assert published.count() == 7
+    # The services online, computed from the catalogue loaded: the shipped sample of 15
+    # procedures (13 offered online), so marked illustrative, for the current year only.
+    catalogue = {v.indicator.code: (int(v.value), v.period, v.is_illustrative)
+                 for v in IndicatorValue.objects.filter(
+                     unit__code="56", indicator__code__startswith="procedures_")}
+    year = str(timezone.localdate().year)
+    assert catalogue == {"procedures_total": (15, year, True),
+                         "procedures_online": (13, year, True),
+                         "procedures_published_in_full": (13, year, True)}
     assert not User.objects.exists()

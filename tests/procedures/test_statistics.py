@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.indicators.models import Indicator, IndicatorValue
 from tinhso.indicators.selectors import compute
 from tinhso.procedures import statistics
-from tinhso.procedures.models import Channel
+from tinhso.procedures.models import Channel, Procedure
 from tinhso.procedures.services import (
     Applicant,
     dossier_answer_supplement,
@@ -20,6 +21,7 @@ from tinhso.procedures.services import (
     dossier_receive,
     dossier_request_supplement,
 )
+from tinhso.units.models import Unit
 
 BIRTH = "Đăng ký khai sinh"  # the same working day
 MARITAL = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days
@@ -162,6 +164,12 @@ def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
                       ).status_code == 403
     home = client.get("/").content.decode()
     assert 'data-testid="home-online-rate"' in home
+    # The services online, from the catalogue (the sample's 13 of 15: illustrative).
+    assert 'home-services-online"><p class="big">86,67' in home
+    client.logout()
+    text = client.get("/services/statistics/?year=2026").content.decode()
+    assert 'stat-services-online"><p class="big">86,67' in text
+    assert 'data-testid="catalogue-note"' in text
 
 
 def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
@@ -219,3 +227,41 @@ def test_the_daily_publish_counts_an_agency_whose_dossiers_are_all_from_last_yea
     stored = IndicatorValue.objects.get(unit=commune, period=str(year),
                                         indicator__code="dossiers_in_progress")
     assert stored.value == 1
+
+
+def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_counts_them(
+        submit, catalogue, khanh_hoa, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit("Đăng ký khai sinh")
+    before = _figures(khanh_hoa, "22366")
+    assert before.rates["online_services_rate"] is None and before.score_766 is not None
+
+    counts = statistics.catalogue_counts()
+    by_code = {u.code: counts[u.pk] for u in Unit.objects.filter(pk__in=counts)}
+    # A commune implements the 12 commune-level procedures of the sample, 10 of them online
+    # (the two attestations are not); the Department of Justice its one; the province each
+    # of the 15 procedures once, not once per commune.
+    assert by_code["22366"] == {"procedures_total": 12, "procedures_online": 10,
+                                "procedures_published_in_full": 10}
+    assert by_code["56.STP"] == {"procedures_total": 1, "procedures_online": 1,
+                                 "procedures_published_in_full": 1}
+    assert by_code["56"] == {"procedures_total": 15, "procedures_online": 13,
+                             "procedures_published_in_full": 13}
+
+    statistics.publish_catalogue()
+    province, commune = _figures(khanh_hoa, "56"), _figures(khanh_hoa, "22366")
+    assert province.rates["online_services_rate"] == pytest.approx(1300 / 15)
+    assert commune.rates["online_services_rate"] == pytest.approx(1000 / 12)
+    assert commune.rates["procedures_published_rate"] == pytest.approx(1000 / 12)
+    # services online at or above the 80 % threshold: full points; published in full: a share
+    assert commune.score_766 == pytest.approx(before.score_766 + 8 + 10 * (1000 / 12) / 100)
+    stored = IndicatorValue.objects.get(indicator__code="procedures_online", unit__code="56")
+    assert stored.is_illustrative  # the shipped sample is not a province's catalogue
+
+    # A procedure taken offline, and a catalogue that is the province's own (not the sample).
+    Procedure.objects.filter(name="Đăng ký khai sinh").update(online_level="none")
+    Procedure.objects.update(source="Cổng Dịch vụ công quốc gia")
+    statistics.publish_all([timezone.localdate().year])  # the daily refresh includes it
+    assert _figures(khanh_hoa, "22366").rates["online_services_rate"] == pytest.approx(75.0)
+    stored.refresh_from_db()
+    assert stored.value == 12 and not stored.is_illustrative

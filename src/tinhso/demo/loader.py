@@ -158,6 +158,9 @@ def published_load(*, actor: Any) -> Counter[str]:
     # figures (56 % online in 2020) the programme's values give.
     programme = procedures_load()
     programme.update(load_programme(units))
+    from tinhso.procedures.statistics import publish_catalogue
+
+    publish_catalogue()  # the services online and published in full, from the catalogue
     programme.update(load_published_results(actor))
     from tinhso.core.calendar import announcements_load
 

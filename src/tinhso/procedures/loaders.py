@@ -21,6 +21,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA = DATA_DIR / "procedures_sample.csv"
 FORMS = DATA_DIR / "procedure_forms.json"
 SERVICE_INDICATORS = DATA_DIR / "service_indicators.json"
+SAMPLE_SOURCE = "procedures_sample.csv"  # the source of every procedure of the shipped sample
 
 
 def _forms(path: Path) -> dict[str, dict[str, Any]]:
@@ -55,7 +56,7 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS) -> Counter[str]
                 "field": row["field"], "level": row["level"], "agency": row["agency"],
                 "online_level": row["online_level"], "time_limit": row["time_limit"],
                 "time_rule": rule, "fee": row["fee_vnd"], "legal_basis": row["legal_basis"],
-                "source": "procedures_sample.csv (" + row["legal_basis"] + ")",
+                "source": f"{SAMPLE_SOURCE} ({row['legal_basis']})",
                 "required_documents": documents, "form_schema": spec.get("form", []),
                 "fee_payable": bool(spec.get("fee_payable", False)),
                 "receiving_unit_code": spec.get("receiving_unit_code", ""),

@@ -107,3 +107,11 @@ def lateness(dossier: Dossier, now: datetime | None = None) -> str:
             return "overdue" if (dossier.remaining_seconds or 0) < 0 else ""
         return "overdue" if dossier.due_at < (now or timezone.now()) else ""
     return "late" if dossier.on_time is False else ""
+
+
+def sample_procedures() -> int:
+    """How many procedures of the catalogue come from the shipped sample (figures computed from
+    such a catalogue are illustrative)."""
+    from tinhso.procedures.loaders import SAMPLE_SOURCE
+
+    return Procedure.objects.filter(source__startswith=SAMPLE_SOURCE).count()

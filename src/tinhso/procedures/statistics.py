@@ -44,7 +44,9 @@ from tinhso.procedures.models import (
     Dossier,
     DossierStat,
     DossierStatus,
+    OnlineLevel,
     PendingPublication,
+    Procedure,
     Rating,
 )
 from tinhso.units.models import Unit
@@ -65,8 +67,11 @@ COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
 # count indicator read from the dossiers open at the period's end (see above)
 OPEN_INDICATORS = ("dossiers_in_progress", "dossiers_open_overdue")
 ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)
+# count indicators read from the catalogue (see publish_catalogue)
+CATALOGUE_INDICATORS = ("procedures_total", "procedures_online", "procedures_published_in_full")
 RATE_INDICATORS = ("online_dossiers_rate", "on_time_rate", "online_payment_rate",
                    "digitisation_rate", "electronic_result_rate", "satisfaction_rate")
+CATALOGUE_RATES = ("online_services_rate", "procedures_published_rate")
 SOURCE = "tỉnh số: hồ sơ một cửa"
 
 
@@ -132,38 +137,108 @@ def publish(unit_ids: Iterable[int], years: Iterable[int], now: datetime | None 
     """Write the count indicators of these agencies and years from the aggregate and the open
     dossiers (as of ``now``); returns the values written. Zero counts are written too (a unit
     whose last dossier was withdrawn)."""
+    return sum(_write(ALL_COUNTS, year_counts(unit_ids, year, now), year)
+               for year in sorted(set(years)))
+
+
+def _write(codes: Iterable[str], counts: dict[int, dict[str, int]], year: int,
+           illustrative: bool = False) -> int:
+    """Store ``counts`` (unit id -> indicator code -> figure) as the year's approved values with
+    the platform as their source; returns the values written or changed."""
     from tinhso.indicators.blocks import values_changed
     from tinhso.indicators.models import Indicator, IndicatorValue
 
-    indicators = dict(Indicator.objects.filter(code__in=ALL_COUNTS)
-                      .values_list("code", "pk"))
+    indicators = dict(Indicator.objects.filter(code__in=list(codes)).values_list("code", "pk"))
     if not indicators:
         return 0
-    written = 0
-    for year in sorted(set(years)):
-        period = str(year)
-        counts = year_counts(unit_ids, year, now)
-        existing = {(v.indicator_id, v.unit_id): v for v in IndicatorValue.objects.filter(
-            indicator_id__in=indicators.values(), unit_id__in=counts, period=period)}
-        new, changed = [], []
-        for unit_id, figures in counts.items():
-            for code, pk in indicators.items():
-                value = Decimal(figures[code])
-                row = existing.get((pk, unit_id))
-                if row is None:
-                    new.append(IndicatorValue(indicator_id=pk, unit_id=unit_id, period=period,
-                                              period_start=date(year, 1, 1), value=value,
-                                              status="approved", source=SOURCE))
-                elif row.value != value or row.status != "approved":
-                    row.value, row.status, row.source = value, "approved", SOURCE
-                    changed.append(row)
-        IndicatorValue.objects.bulk_create(new, batch_size=1000)
-        IndicatorValue.objects.bulk_update(changed, ["value", "status", "source"],
-                                           batch_size=1000)
-        written += len(new) + len(changed)
-    if written:
+    period = str(year)
+    existing = {(v.indicator_id, v.unit_id): v for v in IndicatorValue.objects.filter(
+        indicator_id__in=indicators.values(), unit_id__in=counts, period=period)}
+    new, changed = [], []
+    for unit_id, figures in counts.items():
+        for code, pk in indicators.items():
+            value = Decimal(figures[code])
+            row = existing.get((pk, unit_id))
+            if row is None:
+                new.append(IndicatorValue(indicator_id=pk, unit_id=unit_id, period=period,
+                                          period_start=date(year, 1, 1), value=value,
+                                          status="approved", source=SOURCE,
+                                          is_illustrative=illustrative))
+            elif (row.value != value or row.status != "approved"
+                  or row.is_illustrative != illustrative):
+                row.value, row.status, row.source = value, "approved", SOURCE
+                row.is_illustrative = illustrative
+                changed.append(row)
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    IndicatorValue.objects.bulk_update(changed, ["value", "status", "source", "is_illustrative"],
+                                       batch_size=1000)
+    if new or changed:
         values_changed(indicators.values())
-    return written
+    return len(new) + len(changed)
+
+
+# --- the catalogue's figures -----------------------------------------------------------------
+
+
+def published_in_full(procedure: Procedure) -> bool:
+    """This platform's reading of "publicly disclosed in full" (Decision 766, transparency):
+    the catalogue names the time limit, the fee, the legal basis and the documents to bring,
+    and an online procedure also has its electronic form."""
+    return bool(procedure.time_limit.strip() and procedure.fee.strip()
+                and procedure.legal_basis.strip() and procedure.required_documents
+                and (procedure.online_level == OnlineLevel.NONE or procedure.form_schema))
+
+
+def _catalogue_figures(procedures: list[Procedure]) -> dict[str, int]:
+    return {"procedures_total": len(procedures),
+            "procedures_online": sum(p.online_level != OnlineLevel.NONE for p in procedures),
+            "procedures_published_in_full": sum(published_in_full(p) for p in procedures)}
+
+
+def catalogue_counts(now: datetime | None = None) -> dict[int, dict[str, int]]:
+    """unit id -> the procedures it implements, those offered online and those published in
+    full: each agency counts the procedures it receives dossiers of (:func:`services.receives`,
+    the submission's rule), the province each procedure once (its own value, not the sum of
+    its agencies', which would count a commune procedure once per commune)."""
+    from tinhso.procedures.services import receives
+
+    home = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT).first()
+    if home is None:
+        return {}
+    now = now or timezone.now()
+    procedures = list(Procedure.objects.order_by("pk"))
+    counts: dict[int, dict[str, int]] = {}
+    offered: dict[int, Procedure] = {}
+    agencies = Unit.objects.within(home).valid_on(timezone.localtime(now).date()).exclude(
+        pk=home.pk)
+    for unit in agencies:
+        mine = [p for p in procedures if receives(p, unit, now)]
+        if mine:
+            counts[unit.pk] = _catalogue_figures(mine)
+            offered.update((p.pk, p) for p in mine)
+    counts[home.pk] = _catalogue_figures(list(offered.values()))
+    return counts
+
+
+@transaction.atomic
+def publish_catalogue(now: datetime | None = None) -> int:
+    """Write the current year's procedure counts (the catalogue as it is now: it keeps no
+    history, so past years keep what was written then). A unit that no longer implements any
+    procedure gets zeros. The figures are illustrative while the catalogue holds procedures of
+    the shipped sample, which is not a province's whole catalogue."""
+    from tinhso.indicators.models import IndicatorValue
+    from tinhso.procedures.loaders import SAMPLE_SOURCE
+
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    counts = catalogue_counts(now)
+    zero = dict.fromkeys(CATALOGUE_INDICATORS, 0)
+    for unit_id in IndicatorValue.objects.filter(
+            indicator__code__in=CATALOGUE_INDICATORS, period=str(year)).values_list(
+            "unit_id", flat=True):
+        counts.setdefault(unit_id, zero)
+    sample = Procedure.objects.filter(source__startswith=SAMPLE_SOURCE).exists()
+    return _write(CATALOGUE_INDICATORS, counts, year, illustrative=sample)
 
 
 @task()
@@ -227,10 +302,12 @@ def publish_all(years: Collection[int] | None = None) -> int:
     # An agency whose only dossiers this year are still open from earlier years has no
     # aggregate row this year, but its open dossiers count in this year's figures.
     this_year = timezone.localdate().year
+    written = 0
     if years is None or this_year in years:
         by_year[this_year].update(Dossier.objects.filter(status__in=OPEN_STATUSES)
                                   .values_list("unit_id", flat=True).distinct())
-    return sum(publish(units, [year]) for year, units in by_year.items() if units)
+        written += publish_catalogue()
+    return written + sum(publish(units, [year]) for year, units in by_year.items() if units)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -253,7 +330,9 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     on = on or timezone.localdate()
     period = str(year)
     units = [root, *root.children.valid_on(on).order_by("level", "name")]
-    codes = [*ALL_COUNTS, *RATE_INDICATORS]
+    counted = (*ALL_COUNTS, *CATALOGUE_INDICATORS)
+    rated = (*RATE_INDICATORS, *CATALOGUE_RATES)
+    codes = [*counted, *rated]
     computed = compute(codes=codes, periods=[period], root=root)
     framework = load_framework("service-quality-766")
     inputs = {code: [computed.value(code, u, period) if code in computed.matrices else None
@@ -261,8 +340,8 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     scores = score(framework, [u.code for u in units], inputs)
     out = []
     for position, unit in enumerate(units):
-        counts = {c: computed.value(c, unit, period) for c in ALL_COUNTS}
-        rates = {c: computed.value(c, unit, period) for c in RATE_INDICATORS}
+        counts = {c: computed.value(c, unit, period) for c in counted}
+        rates = {c: computed.value(c, unit, period) for c in rated}
         has_any = bool(counts["dossiers_received"])
         out.append(UnitFigures(unit, counts, rates,
                                float(scores.points[position]) if has_any else None))

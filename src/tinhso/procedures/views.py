@@ -11,7 +11,7 @@ from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
 from tinhso.indicators.models import Indicator
 from tinhso.procedures.models import Dossier, OnlineLevel, Procedure
-from tinhso.procedures.selectors import procedure_search
+from tinhso.procedures.selectors import procedure_search, sample_procedures
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.models import Unit
 
@@ -67,6 +67,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                                                                 if r.counts["dossiers_received"]],
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "may_trace": may(request.user, "dossiers.view", unit),
+        "catalogue_sample": sample_procedures(),
         "illustrative": Dossier.objects.filter(unit__path__startswith=unit.path,
                                                received_at__year=year,
                                                is_illustrative=True).count(),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import headline_values, targets_with_progress
 from tinhso.procedures.models import Dossier
+from tinhso.procedures.selectors import sample_procedures
 from tinhso.procedures.statistics import service_figures
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
 from tinhso.units.models import Unit
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": list(headline_values(unit)) if unit else [],
         "targets": targets_with_progress(unit) if unit else [],
         "services": service_figures(unit, timezone.localdate().year)[0] if unit else None,
+        "catalogue_sample": sample_procedures(),
         "services_illustrative": Dossier.objects.filter(
             is_illustrative=True, received_at__year=timezone.localdate().year).count(),
     }
