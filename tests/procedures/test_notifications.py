@@ -188,3 +188,20 @@ def test_the_statistics_publication_waits_for_the_changes_made_meanwhile(
     submit()
     assert DBTaskResult.objects.ready().filter(task_path__endswith="publish_statistics"
                                                ).count() == 1
+
+
+def test_a_delivery_sends_what_waited_when_it_started_and_ends_while_messages_keep_coming(
+        submit: Callable[..., Dossier], sms: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = submit(), submit()
+    Notification.objects.update(sent_at=None, channels="")
+    send = sms.send
+
+    def send_and_write_another(message: Message) -> bool:
+        # a message written while the delivery runs (it gets its own wake-up, after commit)
+        Notification.objects.create(dossier=first, email="", subject="Bổ sung", body="...")
+        return send(message)
+
+    monkeypatch.setattr(sms, "send", send_and_write_another)
+    assert deliver() == 2
+    assert sorted(sms.sent) == sorted([first.code, second.code])
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 2  # the next run's

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
@@ -138,16 +139,20 @@ def deliver_notifications() -> int:
 
 
 def deliver() -> int:
-    """Send every waiting message, oldest first, in batches; returns how many were delivered.
-    Each batch is locked (another worker skips it) and its outcome saved in one transaction;
-    a message that failed is not tried twice in one run."""
+    """Send the messages waiting when the run starts, oldest first, in batches; returns how
+    many were delivered. Each batch is locked (another worker skips it) and its outcome saved
+    in one transaction; a message that failed is not tried twice in one run. A message
+    committed after the start has had its own wake-up (this run no longer waited), so a run
+    ends even while messages keep coming, and the worker's other tasks get their turn."""
     connectors = enabled()
     delivered = 0
     failed: set[int] = set()
-    while True:
+    ceiling = Notification.objects.aggregate(last=Max("pk"))["last"]
+    while ceiling is not None:
         with transaction.atomic():
             batch = list(Notification.objects
-                         .filter(sent_at__isnull=True, attempts__lt=Notification.MAX_ATTEMPTS)
+                         .filter(sent_at__isnull=True, attempts__lt=Notification.MAX_ATTEMPTS,
+                                 pk__lte=ceiling)
                          .exclude(pk__in=failed).select_related("dossier")
                          .only("dossier__code", *(f.name for f in Notification._meta.fields))
                          .select_for_update(skip_locked=True, of=("self",))
@@ -159,6 +164,7 @@ def deliver() -> int:
             _save(batch, now)
         delivered += sum(1 for n in batch if n.sent_at)
         failed.update(n.pk for n in batch if n.sent_at is None)
+    return delivered
 
 
 def _save(batch: Sequence[Notification], now: datetime) -> None:
