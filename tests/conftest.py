@@ -23,12 +23,15 @@ def _english_messages() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar() -> None:
-    """Each test builds the calendar from its own database (the process keeps it a minute)."""
+    """Each test builds the calendar from its own database (the process keeps it a minute),
+    and starts with nothing else a process keeps (lookups, the waiting delivery)."""
     from tinhso.core.calendar import forget_calendars
     from tinhso.core.memo import forget_all
+    from tinhso.procedures.notifications import forget_waiting
 
     forget_calendars()
     forget_all()
+    forget_waiting()
 
 
 @pytest.fixture(autouse=True)

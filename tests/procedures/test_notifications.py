@@ -110,10 +110,11 @@ def test_with_the_database_queue_one_delivery_waits_however_many_messages_are_wr
 
 
 def test_a_delivery_already_running_does_not_count_as_waiting(
-        submit: Callable[..., Dossier], database_queue: None,
+        submit: Callable[..., Dossier], database_queue: None, settings: Any,
         django_capture_on_commit_callbacks: Any) -> None:
     from django_tasks_db.models import DBTaskResult
 
+    settings.TINHSO_NOTIFY_DELAY_SECONDS = 0  # queued to run at once
     with django_capture_on_commit_callbacks(execute=True):
         dossier = submit()
     task = DBTaskResult.objects.get(task_path__endswith="deliver_notifications")
@@ -205,3 +206,43 @@ def test_a_delivery_sends_what_waited_when_it_started_and_ends_while_messages_ke
     assert deliver() == 2
     assert sorted(sms.sent) == sorted([first.code, second.code])
     assert Notification.objects.filter(sent_at__isnull=True).count() == 2  # the next run's
+
+
+def test_a_process_that_knows_a_delivery_waits_does_not_ask_again_until_it_may_start(
+        submit: Callable[..., Dossier], database_queue: None, settings: Any,
+        monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TINHSO_NOTIFY_DELAY_SECONDS = 1
+    dossier = submit()
+    notifications.forget_waiting()
+    DBTaskResult.objects.all().delete()
+    notifications.wake_delivery()  # one query, and the task (deferred by a second)
+    task = DBTaskResult.objects.get(task_path__endswith="deliver_notifications")
+    with django_assert_num_queries(0):  # it cannot start yet: nothing to ask
+        notifications.wake_delivery()
+    notifications.forget_waiting()  # another process: asks once, then knows
+    with django_assert_num_queries(1):
+        notifications.wake_delivery()
+    with django_assert_num_queries(0):
+        notifications.wake_delivery()
+
+    # Its time has come (less the clock margin) and the worker has claimed it: a message
+    # written now may come after its batch, so a new delivery is queued.
+    task.claim("worker-1")
+    later = task.run_after - notifications.CLOCK_MARGIN + timedelta(milliseconds=1)
+    monkeypatch.setattr(notifications.timezone, "now", lambda: later)
+    notify(dossier=dossier, subject="Bổ sung", body="...")
+    notifications.wake_delivery()
+    assert waiting_deliveries() == 1 and DBTaskResult.objects.count() == 2
+
+    # Queued to run at once (no delay), a waiting delivery may start any moment: always ask.
+    monkeypatch.undo()
+    settings.TINHSO_NOTIFY_DELAY_SECONDS = 0
+    notifications.forget_waiting()
+    DBTaskResult.objects.all().delete()
+    notifications.wake_delivery()
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            notifications.wake_delivery()
+    assert waiting_deliveries() == 1

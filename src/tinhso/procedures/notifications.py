@@ -110,22 +110,40 @@ def notify(*, dossier: Dossier, subject: str, body: str) -> Notification:
     return notification
 
 
+# backend alias -> the time before which a delivery task known to this process cannot start
+_WAITING_UNTIL: dict[str, datetime] = {}
+# how far the clocks of the web servers and the workers may disagree (NTP keeps them closer)
+CLOCK_MARGIN = timedelta(milliseconds=250)
+
+
 def wake_delivery() -> None:
     """Make sure a delivery will run after this (committed) message: with the database queue,
     a ``deliver_notifications`` task not yet started will read it, so a second one is queued
     only when none waits. (A task already running may have read its batch before this commit:
-    it is no longer waiting, so a new one is queued.)"""
+    it is no longer waiting, so a new one is queued.) A waiting task deferred until a time
+    cannot start before it, so until then (less ``CLOCK_MARGIN``) this process knows it
+    waits without asking the database: one query per process and delay, not per message."""
     from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = deliver_notifications.get_backend()
-    if isinstance(backend, DatabaseBackend) and DBTaskResult.objects.filter(
+    now = timezone.now()
+    if isinstance(backend, DatabaseBackend):
+        if now < _WAITING_UNTIL.get(backend.alias, now):
+            return
+        starts = (DBTaskResult.objects.filter(
             status=TaskResultStatus.READY, backend_name=backend.alias,
-            task_path=deliver_notifications.module_path).exists():
-        return
+            task_path=deliver_notifications.module_path)
+            .order_by("run_after").values_list("run_after", flat=True).first())
+        if starts is not None:
+            if starts < get_date_max():  # deferred (not "as soon as possible")
+                _WAITING_UNTIL[backend.alias] = starts - CLOCK_MARGIN
+            return
     delay = float(getattr(settings, "TINHSO_NOTIFY_DELAY_SECONDS", 0))
     if delay > 0 and backend.supports_defer:
-        deliver_notifications.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+        starts = now + timedelta(seconds=delay)
+        deliver_notifications.using(run_after=starts).enqueue()
+        _WAITING_UNTIL[backend.alias] = starts - CLOCK_MARGIN
     else:
         deliver_notifications.enqueue()
 
@@ -136,6 +154,11 @@ def wake_delivery() -> None:
 @task()
 def deliver_notifications() -> int:
     return deliver()
+
+
+def forget_waiting() -> None:
+    """Forget the delivery tasks this process knows to wait (the tests, between tests)."""
+    _WAITING_UNTIL.clear()
 
 
 def deliver() -> int:
