@@ -9,7 +9,7 @@ baseline, measured in the same run (these machines are shared and noisy: compare
 Goal of the issue: >= 200 submissions/s, p99 < 250 ms, no errors, on a 2-core machine.
 
 Each phase also reads the CPU time the server spent (gunicorn's workers, this database's
-PostgreSQL processes, and the task worker with --worker, from /proc): CPU milliseconds per
+PostgreSQL processes, and the task worker, from /proc): CPU milliseconds per
 request are steadier than requests per second on a shared machine, and say what two idle cores
 could serve at most. Sync gunicorn workers close the connection after each response; the
 clients reconnect (as a reverse proxy would).
@@ -19,9 +19,10 @@ by statement and table, and times one submission and one /healthz in-process; --
 a cProfile of in-process submissions. Each submission writes the applicant's notification
 (an outbox row) and asks for its agency's statistics publication; one delivery task waits
 however many notifications are written, and the publication waits
-TINHSO_PUBLISH_DELAY_SECONDS. Without --worker these are counted but not run; with --worker
-`tinhso db_worker` runs beside the server, as `make run` does, and the notifications it has
-delivered by the end of the submissions are counted.
+TINHSO_PUBLISH_DELAY_SECONDS. `tinhso db_worker` runs beside the server, as `make run` and a
+deployment do, on the same cores, and the notifications it has delivered by the end of the
+submissions are counted; --no-worker measures the server alone (the tasks are counted, not
+run: the delivery task then stays overdue, so each submission asks about it).
 
 Needs a throwaway PostgreSQL database whose name contains "bench": it is dropped and created
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tinhso_bench). The server is stopped
@@ -29,7 +30,7 @@ and the uploaded files removed at the end, whatever happens:
 
     .venv/bin/python bench/dossier_submit_http.py
     .venv/bin/python bench/dossier_submit_http.py --clients 50 --duration 20 --workers 5
-    .venv/bin/python bench/dossier_submit_http.py --worker          # with the task worker
+    .venv/bin/python bench/dossier_submit_http.py --no-worker       # the server alone
     .venv/bin/python bench/dossier_submit_http.py --profile --keep
 """
 
@@ -455,9 +456,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not measured")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1,
                         help="gunicorn worker processes (default 2 x cores + 1)")
-    parser.add_argument("--worker", action="store_true",
-                        help="run the background task worker beside the server, as `make run` "
-                             "does (it then competes for the same cores)")
+    parser.add_argument("--no-worker", dest="worker", action="store_false",
+                        help="without the background task worker that `make run` starts beside "
+                             "the server (by default it runs, on the same cores)")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile in-process submissions")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
