@@ -47,16 +47,15 @@ import csv
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from timing import timed  # bench/timing.py: this script's directory is on the path
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tinhso_bench_stats"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -96,13 +95,6 @@ DIRECT_SQL = """
 """
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def with_rates(counts: dict[int, dict[str, int]]) -> dict[int, dict[str, float | int | None]]:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import timed  # bench/timing.py: this script's directory is on the path
 
 from tinhso.scoring.engine import parse_framework, rank, score
 from tinhso.scoring.robustness import rank_intervals
@@ -107,15 +105,6 @@ def loop_rank(totals: list[float]) -> list[int]:
     return [1 + n - bisect.bisect_right(ascending, mine) for mine in keyed]
 
 
-def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
-    """Median of ``repeat`` runs after one warm-up run (steady state, for both sides)."""
-    fn()
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -131,20 +120,21 @@ def main() -> None:
     components = sum(len(i.components) for i in framework.indicators)
     print(f"{n} units x {components} components ({len(framework.inputs)} inputs)")
 
-    engine_s, result = timed(lambda: score(framework, units, inputs), repeat=21)
-    loop_s, loop_totals = timed(lambda: loop_score(framework, inputs, n), repeat=1)
+    engine_s, result = timed(lambda: score(framework, units, inputs), repeat=21, warm_up=True)
+    loop_s, loop_totals = timed(lambda: loop_score(framework, inputs, n), repeat=1, warm_up=True)
     assert np.allclose(result.total, loop_totals)  # type: ignore[union-attr,arg-type]
     print(f"(1) full recompute: engine {engine_s * 1000:.1f} ms, plain-Python loop "
           f"{loop_s * 1000:.0f} ms: {loop_s / engine_s:.0f}x faster (goals: < 100 ms, >= 20x)")
 
-    engine_r, ranks = timed(lambda: rank(result.total))  # type: ignore[union-attr]
-    loop_r, loop_ranks = timed(lambda: loop_rank(list(loop_totals)))  # type: ignore[arg-type]
+    engine_r, ranks = timed(lambda: rank(result.total), warm_up=True)  # type: ignore[union-attr]
+    loop_r, loop_ranks = timed(lambda: loop_rank(list(loop_totals)), warm_up=True)  # type: ignore[arg-type]
     assert list(ranks) == loop_ranks  # type: ignore[arg-type]
     print(f"(2) ranking: engine {engine_r * 1000:.2f} ms, plain-Python loop {loop_r * 1000:.1f} "
           f"ms: {loop_r / engine_r:.0f}x faster")
 
     values = result.indicators  # type: ignore[union-attr]
-    engine_p, _ = timed(lambda: rank_intervals(values, framework.weights, args.samples), repeat=3)
+    engine_p, _ = timed(lambda: rank_intervals(values, framework.weights, args.samples),
+                        repeat=3, warm_up=True)
     rows = values.tolist()
     weights = framework.weights.tolist()
     rng_loop = np.random.default_rng(0)
@@ -157,7 +147,7 @@ def main() -> None:
             loop_rank([sum(a * b for a, b in zip(w, row, strict=True)) / total_w
                        for row in rows])
 
-    loop_20, _ = timed(loop_perturb, repeat=1)
+    loop_20, _ = timed(loop_perturb, repeat=1, warm_up=True)
     loop_p = loop_20 / 20 * args.samples
     print(f"(3) {args.samples} weight perturbations with ranks: engine {engine_p:.2f} s "
           f"(goal < 2 s); plain-Python loop ~{loop_p:.1f} s (20 samples timed, scaled): "
@@ -166,3 +156,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
