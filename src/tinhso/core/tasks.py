@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 
 def enqueue_with_transaction(task: Any, *args: Any, **kwargs: Any) -> None:
@@ -22,3 +24,12 @@ def enqueue_with_transaction(task: Any, *args: Any, **kwargs: Any) -> None:
         task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
+
+
+def deferred(task: Any, seconds: float, now: datetime | None = None) -> Any:
+    """``task`` set to run ``seconds`` from now when its backend can defer (the database queue);
+    as it is otherwise (the immediate backend of the tests runs it at once). The changes made
+    meanwhile are then handled together, by one run."""
+    if seconds > 0 and task.get_backend().supports_defer:
+        return task.using(run_after=(now or timezone.now()) + timedelta(seconds=seconds))
+    return task

@@ -33,6 +33,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from tinhso.core.tasks import deferred
 from tinhso.procedures.models import Dossier, Notification
 
 BATCH_SIZE = 200
@@ -139,13 +140,11 @@ def wake_delivery() -> None:
             if starts < get_date_max():  # deferred (not "as soon as possible")
                 _WAITING_UNTIL[backend.alias] = starts - CLOCK_MARGIN
             return
-    delay = float(getattr(settings, "TINHSO_NOTIFY_DELAY_SECONDS", 0))
-    if delay > 0 and backend.supports_defer:
-        starts = now + timedelta(seconds=delay)
-        deliver_notifications.using(run_after=starts).enqueue()
-        _WAITING_UNTIL[backend.alias] = starts - CLOCK_MARGIN
-    else:
-        deliver_notifications.enqueue()
+    delivery = deferred(deliver_notifications,
+                        float(getattr(settings, "TINHSO_NOTIFY_DELAY_SECONDS", 0)), now)
+    delivery.enqueue()
+    if delivery.run_after is not None:
+        _WAITING_UNTIL[backend.alias] = delivery.run_after - CLOCK_MARGIN
 
 
 # --- delivering ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +36,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django_tasks import task
 
-from tinhso.core.tasks import enqueue_with_transaction
+from tinhso.core.tasks import deferred, enqueue_with_transaction
 from tinhso.procedures.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -227,7 +227,7 @@ def publish_catalogue(now: datetime | None = None) -> int:
     procedure gets zeros. The figures are illustrative while the catalogue holds procedures of
     the shipped sample, which is not a province's whole catalogue."""
     from tinhso.indicators.models import IndicatorValue
-    from tinhso.procedures.loaders import SAMPLE_SOURCE
+    from tinhso.procedures.selectors import sample_procedures
 
     now = now or timezone.now()
     year = timezone.localtime(now).year
@@ -237,8 +237,7 @@ def publish_catalogue(now: datetime | None = None) -> int:
             indicator__code__in=CATALOGUE_INDICATORS, period=str(year)).values_list(
             "unit_id", flat=True):
         counts.setdefault(unit_id, zero)
-    sample = Procedure.objects.filter(source__startswith=SAMPLE_SOURCE).exists()
-    return _write(CATALOGUE_INDICATORS, counts, year, illustrative=sample)
+    return _write(CATALOGUE_INDICATORS, counts, year, illustrative=sample_procedures() > 0)
 
 
 @task()
@@ -277,17 +276,9 @@ def publish_after_commit(dossier: Dossier) -> None:
                 fresh.append(year)
     if fresh:
         unit_ids = [dossier.unit_id]
-        enqueue_with_transaction(_deferred(publish_statistics), unit_ids, fresh)
-
-
-def _deferred(job: Any) -> Any:
-    """The publication waits ``TINHSO_PUBLISH_DELAY_SECONDS`` when the queue can defer: the
-    changes made meanwhile (a busy desk, a rush of submissions) are published together, by
-    one task, instead of one publication per few dossiers."""
-    delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
-    if delay > 0 and job.get_backend().supports_defer:
-        return job.using(run_after=timezone.now() + timedelta(seconds=delay))
-    return job
+        # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one publication
+        delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
+        enqueue_with_transaction(deferred(publish_statistics, delay), unit_ids, fresh)
 
 
 def publish_all(years: Collection[int] | None = None) -> int:
