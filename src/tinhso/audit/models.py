@@ -58,6 +58,20 @@ class AuditAction(models.TextChoices):
     DOSSIER_COMPLAINED = "dossier.complaint", _("Complaint sent")
     DOSSIERS_IMPORTED = "dossiers.imported", _("Dossiers imported")
     STATISTICS_PUBLISHED = "statistics.published", _("Service statistics published")
+    DOCUMENT_CREATED = "document.created", _("Programme document created")
+    DOCUMENT_UPDATED = "document.updated", _("Programme document changed")
+    TASK_GROUP_SAVED = "task_group.saved", _("Task group saved")
+    TASK_CREATED = "task.created", _("Task created")
+    TASK_UPDATED = "task.updated", _("Task changed")
+    TASK_CANCELLED = "task.cancelled", _("Task cancelled")
+    TASK_CLOSED = "task.closed", _("Task done")
+    TASK_OVERDUE = "task.overdue", _("Task turned overdue")
+    TASKS_IMPORTED = "tasks.imported", _("Tasks imported")
+    PROGRESS_REPORTED = "progress.reported", _("Progress reported")
+    PROGRESS_ACCEPTED = "progress.accepted", _("Progress report accepted")
+    PROGRESS_RETURNED = "progress.returned", _("Progress report returned")
+    PROGRAMME_REMINDED = "programme.reminded", _("Programme reminders sent")
+    REPORTING_SCHEDULE_SET = "schedule.set", _("Reporting schedule changed")
 
 
 class AuditEvent(models.Model):

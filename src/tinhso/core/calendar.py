@@ -48,7 +48,7 @@ def work_calendar(years: range) -> WorkCalendar:
 
 
 CALENDAR_TTL = 60.0  # seconds: another process sees an administrator's edit within a minute
-_calendars: dict[int, tuple[float, WorkCalendar]] = {}
+_calendars: dict[int | tuple[int, int], tuple[float, WorkCalendar]] = {}
 
 
 def cached_work_calendar(year: int) -> WorkCalendar:
@@ -60,6 +60,18 @@ def cached_work_calendar(year: int) -> WorkCalendar:
         return cached[1]
     calendar = work_calendar(range(year - 1, year + 4))
     _calendars[year] = (time_module.monotonic(), calendar)
+    return calendar
+
+
+def cached_work_calendar_span(first_year: int, last_year: int) -> WorkCalendar:
+    """The calendar of the years ``first_year`` to ``last_year`` (both included), kept like
+    :func:`cached_work_calendar` (a programme's deadlines span a decade)."""
+    key = (first_year, last_year)
+    cached = _calendars.get(key)
+    if cached is not None and time_module.monotonic() - cached[0] < CALENDAR_TTL:
+        return cached[1]
+    calendar = work_calendar(range(first_year, last_year + 1))
+    _calendars[key] = (time_module.monotonic(), calendar)
     return calendar
 
 

@@ -6,3 +6,6 @@ class ProgrammeConfig(AppConfig):
     name = "tinhso.programme"
     label = "programme"
     verbose_name = _("Programme")
+
+    def ready(self) -> None:
+        from tinhso.programme import permissions  # noqa: F401  (actions)
