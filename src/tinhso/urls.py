@@ -20,5 +20,6 @@ urlpatterns = [
     path("services/", include("tinhso.procedures.urls")),
     path("dossiers/", include("tinhso.procedures.portal_urls")),
     path("desk/", include("tinhso.procedures.desk_urls")),
+    path("programme/", include("tinhso.programme.urls")),
     path("", include("tinhso.web.urls")),
 ]

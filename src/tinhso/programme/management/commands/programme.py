@@ -1,0 +1,73 @@
+"""``tinhso programme``: import and export a plan's task appendix, and the daily reminders."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tinhso.accounts.permissions import SYSTEM
+from tinhso.core.dates import parse_date
+
+
+class Command(BaseCommand):
+    help = ("The programme's task appendix (import, export, template) and the daily reminders "
+            "(remind: run it daily from cron, beside the task worker's own daily run).")
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="import tasks (or progress) from an .xlsx or .csv "
+                                            "appendix: all rows or none")
+        imp.add_argument("file")
+        imp.add_argument("--document", required=True,
+                         help="the plan's number and symbol, e.g. 10633/KH-UBND")
+        imp.add_argument("--progress", action="store_true", default=None,
+                         help="show a progress bar on stderr (default: when it is a terminal)")
+        imp.add_argument("--no-progress", action="store_false", dest="progress")
+        exp = sub.add_parser("export", help="write a plan's tasks as an appendix (.xlsx or .csv)")
+        exp.add_argument("file")
+        exp.add_argument("--document", required=True)
+        tpl = sub.add_parser("template", help="write the empty appendix template (.xlsx)")
+        tpl.add_argument("file")
+        rem = sub.add_parser("remind", help="mark the tasks that turned overdue and remind lead "
+                                            "units of tasks due soon and reports not yet sent "
+                                            "(once each)")
+        rem.add_argument("--today", help="count as if today were this date (dd/mm/yyyy)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "remind":
+            self._remind(options.get("today"))
+        elif action == "import":
+            self._import(options)
+        elif action == "export":
+            self._export(options)
+        else:
+            self._template(options)
+
+    def _remind(self, raw: str | None) -> None:
+        from tinhso.programme.reminders import programme_remind
+
+        try:
+            today: date | None = parse_date(raw) if raw else None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        result = programme_remind(actor=SYSTEM, today=today)
+        self.stdout.write(str(result))
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from tinhso.programme.appendix import command_import
+
+        command_import(self, Path(options["file"]), options["document"], options["progress"])
+
+    def _export(self, options: dict[str, Any]) -> None:
+        from tinhso.programme.appendix import command_export
+
+        command_export(self, Path(options["file"]), options["document"])
+
+    def _template(self, options: dict[str, Any]) -> None:
+        from tinhso.programme.appendix import command_template
+
+        command_template(self, Path(options["file"]))

@@ -1,0 +1,6 @@
+"""The programme's pages: each view module keeps its own ``urlpatterns`` list."""
+
+from tinhso.programme import appendix_views, board_views, views
+
+app_name = "programme"
+urlpatterns = views.urlpatterns + board_views.urlpatterns + appendix_views.urlpatterns
