@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tinhso.procedures import notifications
 from tinhso.procedures.models import Dossier, Notification, PendingPublication
-from tinhso.procedures.notifications import Message, deliver, notify
+from tinhso.procedures.notifications import Message, deliver, notify, notify_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,28 @@ def test_a_rolled_back_action_writes_no_message_and_a_committed_one_is_sent_afte
     assert message.sent_at is not None and message.channels == "email"
     assert [(m.subject, m.to) for m in mail.outbox] == [("Hồ sơ đã tiếp nhận",
                                                           ["an@example.vn"])]
+
+
+def test_a_message_to_staff_goes_through_the_same_outbox_as_the_applicants(
+        submit: Callable[..., Dossier], django_capture_on_commit_callbacks: Any) -> None:
+    dossier = submit()  # its message to the applicant waits (no commit in a test)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff = notify_staff(email="baocao@stc.khanhhoa.gov.vn", subject="[tỉnh số] Nhắc",
+                             body="Nội dung", topic="programme.overdue:56.STC")
+        assert not mail.outbox
+    # one delivery after the commit sends both, each through the e-mail connector
+    assert sorted(m.to[0] for m in mail.outbox) == ["an@example.vn",
+                                                    "baocao@stc.khanhhoa.gov.vn"]
+    staff.refresh_from_db()
+    assert staff.dossier is None and staff.sent_at is not None and staff.channels == "email"
+    assert Notification.objects.get(dossier=dossier).sent_at is not None
+    assert "programme.overdue:56.STC" in str(staff)
+
+    with pytest.raises(ValueError):
+        notify_staff(email="a@example.vn", subject="s", body="b", topic="")
+    with pytest.raises(IntegrityError), transaction.atomic():  # about nothing: refused
+        Notification.objects.create(email="a@example.vn", subject="s", body="b")
 
 
 def test_with_the_database_queue_one_delivery_waits_however_many_messages_are_written(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -46,3 +47,16 @@ def staff_in_scope(paths: list[str] | None, search: str = "") -> QuerySet[User]:
         qs = qs.filter(Q(username__icontains=search) | Q(first_name__icontains=search)
                        | Q(last_name__icontains=search) | Q(unit__name__icontains=search))
     return qs.order_by("unit__path", "username")
+
+
+def role_holder_emails(role: str, unit_paths: Iterable[str]) -> dict[str, list[str]]:
+    """E-mail addresses of the active staff holding ``role`` at each of these units (at that
+    very unit, not below it), by unit path; units nobody holds it at are left out. One query."""
+    found: dict[str, set[str]] = {}
+    rows = (RoleAssignment.objects
+            .filter(role=role, unit__path__in=set(unit_paths), user__is_active=True,
+                    user__kind=UserKind.STAFF)
+            .exclude(user__email="").values_list("unit__path", "user__email"))
+    for path, email in rows:
+        found.setdefault(path, set()).add(email)
+    return {path: sorted(emails) for path, emails in found.items()}

@@ -303,16 +303,20 @@ class PendingPublication(models.Model):
 
 
 class Notification(models.Model):
-    """A message to a dossier's applicant (thông báo), written in the transaction of the action
-    it tells about: it exists if and only if the action committed (an outbox). The task worker
-    delivers the waiting ones in batches through the enabled connectors
-    (``procedures.notifications``); a failed delivery is tried again, at most
-    ``MAX_ATTEMPTS`` times."""
+    """A message written in the transaction of the action it tells about: it exists if and only
+    if the action committed (an outbox). Either to a dossier's applicant (thông báo; ``dossier``
+    set) or to a member of staff about a ``topic`` (e.g. ``programme.overdue:56.STC``, a
+    programme reminder; ``dossier`` empty). The task worker delivers the waiting ones in
+    batches through the enabled connectors (``procedures.notifications``); a failed delivery is
+    tried again, at most ``MAX_ATTEMPTS`` times."""
 
     MAX_ATTEMPTS = 5
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE,
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="notifications")
+    topic = models.CharField(_("about"), max_length=100, blank=True,
+                             help_text=_("What a message to staff is about; empty for a "
+                                         "message to a dossier's applicant."))
     email = models.CharField(_("e-mail"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
@@ -327,6 +331,11 @@ class Notification(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["created_at", "id"], name="notification_waiting",
                                 condition=models.Q(sent_at__isnull=True))]
+        constraints = [
+            # a message is about a dossier or about a topic, never about nothing
+            models.CheckConstraint(condition=models.Q(dossier__isnull=False) | ~models.Q(topic=""),
+                                   name="notification_about_something"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.dossier_id} {self.subject}"
+        return f"{self.dossier_id or self.topic} {self.subject}"

@@ -1,11 +1,13 @@
-"""Telling applicants what happened to their dossier, through pluggable connectors.
+"""Telling applicants what happened to their dossier, and staff what needs them, through
+pluggable connectors.
 
-Services call :func:`notify` inside their transaction. It writes a :class:`Notification` row,
-which commits or rolls back with the action it tells about (an outbox: no message for a
-rolled-back action, none lost between the commit and the sending). After the commit the task
-worker is woken (:func:`wake_delivery`: one ``deliver_notifications`` task waits at a time,
-however many messages are written meanwhile; it waits ``TINHSO_NOTIFY_DELAY_SECONDS`` for
-them) and sends the waiting messages in batches, each
+Services call :func:`notify` (an applicant, about a dossier) or :func:`notify_staff` (a member
+of staff, about a ``topic`` such as a programme task) inside their transaction. It writes a
+:class:`Notification` row, which commits or rolls back with the action it tells about (an
+outbox: no message for a rolled-back action, none lost between the commit and the sending).
+After the commit the task worker is woken (:func:`wake_delivery`: one ``deliver_notifications``
+task waits at a time, however many messages are written meanwhile; it waits
+``TINHSO_NOTIFY_DELAY_SECONDS`` for them) and sends the waiting messages in batches, each
 batch through one connection per connector (one SMTP session for many e-mails), so a slow mail
 server never holds up a request and a busy desk does not queue one task per message. A failed
 delivery stays waiting and is tried again by the next delivery, at most
@@ -41,11 +43,12 @@ BATCH_SIZE = 200
 
 @dataclass(frozen=True)
 class Message:
-    dossier_code: str
+    dossier_code: str  # "" for a message to staff
     email: str
     phone: str
     subject: str
     body: str
+    topic: str = ""  # what a message to staff is about, e.g. programme.overdue:56.STC
 
 
 class Connector(Protocol):
@@ -107,6 +110,18 @@ def notify(*, dossier: Dossier, subject: str, body: str) -> Notification:
         subject=subject[:255], body=body)
     # robust: the action has committed whatever happens here; a message left waiting is sent
     # by the next delivery.
+    transaction.on_commit(wake_delivery, robust=True)
+    return notification
+
+
+def notify_staff(*, email: str, subject: str, body: str, topic: str) -> Notification:
+    """Write a message to a member of staff about ``topic`` (what it concerns, e.g.
+    ``programme.overdue:56.STC``); like :func:`notify`, it is sent once the current
+    transaction commits, through the same batches, retries and connectors."""
+    if not topic:
+        raise ValueError("a message to staff names its topic")
+    notification = Notification.objects.create(
+        email=email, subject=subject[:255], body=body, topic=topic[:100])
     transaction.on_commit(wake_delivery, robust=True)
     return notification
 
@@ -221,9 +236,11 @@ def _send(batch: Sequence[Notification], connectors: Sequence[Connector],
 
 def _send_one(notification: Notification, connectors: Sequence[Connector],
               now: datetime) -> None:
-    message = Message(dossier_code=notification.dossier.code, email=notification.email,
-                      phone=notification.phone, subject=notification.subject,
-                      body=notification.body)
+    dossier = notification.dossier  # joined by the batch's query; None for a message to staff
+    message = Message(dossier_code=dossier.code if dossier is not None else "",
+                      email=notification.email, phone=notification.phone,
+                      subject=notification.subject, body=notification.body,
+                      topic=notification.topic)
     done = {name for name in notification.channels.split(",") if name}
     errors = []
     for connector in connectors:

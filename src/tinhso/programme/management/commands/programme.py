@@ -35,11 +35,13 @@ class Command(BaseCommand):
                                             "units of tasks due soon and reports not yet sent "
                                             "(once each)")
         rem.add_argument("--today", help="count as if today were this date (dd/mm/yyyy)")
+        rem.add_argument("--enqueue", action="store_true",
+                         help="queue the run for the task worker instead of running it here")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "remind":
-            self._remind(options.get("today"))
+            self._remind(options.get("today"), options.get("enqueue", False))
         elif action == "import":
             self._import(options)
         elif action == "export":
@@ -47,13 +49,17 @@ class Command(BaseCommand):
         else:
             self._template(options)
 
-    def _remind(self, raw: str | None) -> None:
-        from tinhso.programme.reminders import programme_remind
+    def _remind(self, raw: str | None, enqueue: bool) -> None:
+        from tinhso.programme.reminders import programme_remind, remind_programme
 
         try:
             today: date | None = parse_date(raw) if raw else None
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if enqueue:
+            queued = remind_programme.enqueue(today.isoformat() if today else None)
+            self.stdout.write(f"Reminders queued for the task worker (task {queued.id}).")
+            return
         result = programme_remind(actor=SYSTEM, today=today)
         self.stdout.write(str(result))
 
