@@ -1,0 +1,353 @@
+"""Reading an uploaded spreadsheet (.xlsx or .csv) safely, one row at a time.
+
+An .xlsx file is a zip: before openpyxl opens it, its directory is checked (size unpacked,
+compression ratio of each part, number of parts, a worksheet present, no DTD in any XML part),
+so a small file that unpacks to gigabytes is refused at once, without unpacking it. Rows are
+then streamed with openpyxl's read-only reader: the reader stops with a clear error after a
+row cap or a time budget, never holding more than the rows already handed out. A CSV file is
+UTF-8 (a byte-order mark is fine) with its delimiter (``,``, ``;`` or tab) guessed from the
+header line.
+
+Rows come as ``(row number, {header: cell})``, numbered as the spreadsheet shows them. Problems
+are ``ImportRejected`` with ``RowError`` s naming the row and column (``core.imports``).
+No domain import here: any app's file import can use it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tinhso.core.imports import ImportRejected, RowError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may cost. The defaults fit an appendix of some thousands of rows."""
+
+    max_bytes: int = 20 * MB  # the file as sent
+    max_uncompressed: int = 50 * MB  # every part of an .xlsx, unpacked
+    max_shared_strings: int = 25 * MB  # the table of texts openpyxl loads whole
+    max_ratio: int = 200  # unpacked / packed, for a part over RATIO_FLOOR
+    max_parts: int = 500
+    max_rows: int = 20_000  # rows with data, below the header
+    seconds: float = 120.0  # reading the rows
+
+
+RATIO_FLOOR = 1 * MB  # small parts compress as they like
+HEAD_BYTES = 4096  # how much of each XML part is looked at for a DTD
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE file: the old .xls, or an encrypted .xlsx
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def file_error(message: str, row: int = 0) -> ImportRejected:
+    return ImportRejected([RowError(row, _("file"), message)])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.0f}"
+
+
+# --- the zip ------------------------------------------------------------------------------
+
+
+def check_xlsx(content: bytes, limits: Limits = Limits()) -> None:
+    """Refuse an .xlsx that is not a plain workbook of a reasonable size, from the zip's
+    directory alone (sizes declared there bound what Python's zipfile will unpack)."""
+    if len(content) > limits.max_bytes:
+        raise file_error(_("the file is larger than %(max)s MB")
+                         % {"max": _megabytes(limits.max_bytes)})
+    if content.startswith(XLS_MAGIC):
+        raise file_error(_("this is an old .xls file or a password-protected workbook: "
+                           "save it as an Excel workbook (.xlsx) without a password"))
+    if not content.startswith(ZIP_MAGIC):
+        raise file_error(_("this is not an Excel workbook (.xlsx)"))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise file_error(_("the workbook is damaged: %s") % exc) from exc
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > limits.max_parts:
+            raise file_error(_("the workbook has %(n)d parts, more than %(max)d")
+                             % {"n": len(parts), "max": limits.max_parts})
+        total = sum(p.file_size for p in parts)
+        if total > limits.max_uncompressed:
+            raise file_error(_("the workbook unpacks to %(size)s MB, more than %(max)s MB")
+                             % {"size": _megabytes(total),
+                                "max": _megabytes(limits.max_uncompressed)})
+        for part in parts:
+            if part.flag_bits & 0x1:
+                raise file_error(_("the workbook is encrypted"))
+            if (part.file_size > RATIO_FLOOR
+                    and part.file_size > limits.max_ratio * max(part.compress_size, 1)):
+                raise file_error(_("%(part)s is compressed %(ratio)d times: this is not a "
+                                   "spreadsheet a person made")
+                                 % {"part": part.filename,
+                                    "ratio": part.file_size // max(part.compress_size, 1)})
+            if part.filename.lower().endswith("sharedstrings.xml") \
+                    and part.file_size > limits.max_shared_strings:
+                raise file_error(_("the workbook's texts take %(size)s MB, more than %(max)s MB")
+                                 % {"size": _megabytes(part.file_size),
+                                    "max": _megabytes(limits.max_shared_strings)})
+        names = {p.filename for p in parts}
+        if "xl/workbook.xml" not in names or not any(
+                n.startswith("xl/worksheets/") and n.endswith(".xml") for n in names):
+            raise file_error(_("the workbook has no worksheet"))
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels")):
+                try:
+                    with archive.open(part) as stream:
+                        head = stream.read(HEAD_BYTES).upper()
+                except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+                    raise file_error(_("the workbook is damaged: %s") % exc) from exc
+                except NotImplementedError as exc:  # a compression zipfile does not know
+                    raise file_error(_("the workbook cannot be read: %s") % exc) from exc
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise file_error(_("%(part)s declares a DTD, which a workbook never does")
+                                     % {"part": part.filename})
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A sheet's header (as written) and its rows, read as they are iterated (``close`` the
+    table when not reading them to the end)."""
+
+    headers: list[str]
+    header_row: int
+    rows: Generator[tuple[int, dict[str, Any]], None, None]
+    cleanup: Callable[[], None]
+
+    def close(self) -> None:
+        self.rows.close()
+        self.cleanup()
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _header_texts(cells: Sequence[Any]) -> list[str]:
+    return [" ".join(str(c).split()) if not _blank(c) else "" for c in cells]
+
+
+def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
+           is_header: Callable[[list[str]], bool] | None, header_search: int,
+           on_rows: Callable[[int], None] | None, cleanup: Callable[[], None]) -> Table:
+    """Find the header among the first non-blank rows (the first that ``is_header`` accepts,
+    else the first non-blank one), then stream the rows below it under the limits."""
+    start = time.monotonic()
+    seen: list[tuple[int, Sequence[Any]]] = []
+    header: tuple[int, list[str]] | None = None
+    try:
+        for number, cells in raw:
+            if all(_blank(c) for c in cells):
+                continue
+            seen.append((number, cells))
+            texts = _header_texts(cells)
+            if is_header is None or is_header(texts):
+                header = (number, texts)
+                break
+            if len(seen) >= header_search:
+                break
+    except ImportRejected:
+        cleanup()
+        raise
+    except Exception as exc:  # openpyxl and csv raise many kinds for a damaged file
+        cleanup()
+        raise file_error(_("the file cannot be read: %s") % exc) from exc
+    if header is None:
+        if not seen:
+            cleanup()
+            raise file_error(_("the file has no rows"), row=1)
+        header = (seen[0][0], _header_texts(seen[0][1]))
+        pending = seen[1:]  # rows read while looking for the header
+    else:
+        pending = []
+    header_row, headers = header
+    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if repeated:
+        cleanup()
+        raise ImportRejected([RowError(header_row, h, _("this column appears twice"))
+                              for h in repeated])
+    columns = [(i, h) for i, h in enumerate(headers) if h]
+
+    def rows() -> Generator[tuple[int, dict[str, Any]], None, None]:
+        count = 0
+        try:
+            for number, cells in itertools.chain(pending, raw):
+                if all(_blank(c) for c in cells):
+                    continue
+                count += 1
+                if count > limits.max_rows:
+                    raise file_error(_("the file has more than %(max)d rows: split it")
+                                     % {"max": limits.max_rows}, row=number)
+                if count % 200 == 0:
+                    if time.monotonic() - start > limits.seconds:
+                        raise file_error(_("reading the file took more than %(s)d seconds: "
+                                           "split it") % {"s": limits.seconds}, row=number)
+                    if on_rows is not None:
+                        on_rows(count)
+                yield number, {h: cells[i] if i < len(cells) else None for i, h in columns}
+            if on_rows is not None:
+                on_rows(count)
+        except ImportRejected:
+            raise
+        except Exception as exc:
+            raise file_error(_("the file cannot be read: %s") % exc) from exc
+        finally:
+            cleanup()
+
+    return Table(headers, header_row, rows(), cleanup)
+
+
+def _xlsx_rows(content: bytes, sheet: str | None) -> tuple[Iterator[tuple[int, Sequence[Any]]],
+                                                           Callable[[], None]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:
+        raise file_error(_("the file cannot be read: %s") % exc) from exc
+    if sheet is not None and sheet in workbook.sheetnames:
+        worksheet = workbook[sheet]
+    else:
+        worksheet = next((w for w in workbook.worksheets if hasattr(w, "iter_rows")), None)
+    if worksheet is None:
+        workbook.close()
+        raise file_error(_("the workbook has no worksheet"))
+    # The declared size may be wrong (some programs write 'A1'); read what is there.
+    worksheet.reset_dimensions()
+    cells = worksheet.iter_rows(values_only=True)
+    return ((n, row) for n, row in enumerate(cells, start=1)), workbook.close
+
+
+def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, Sequence[Any]]]:
+    if len(content) > limits.max_bytes:
+        raise file_error(_("the file is larger than %(max)s MB")
+                         % {"max": _megabytes(limits.max_bytes)})
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise file_error(_("the file is not UTF-8 text: save it as 'CSV UTF-8'")) from exc
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    delimiter = max(",;\t", key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return ((n, row) for n, row in enumerate(reader, start=1))
+
+
+def read_table(name: str, content: bytes, *, limits: Limits = Limits(),
+               is_header: Callable[[list[str]], bool] | None = None, header_search: int = 20,
+               sheet: str | None = None, on_rows: Callable[[int], None] | None = None
+               ) -> Table:
+    """Open an .xlsx (its first worksheet, or ``sheet``) or a .csv file and return its header
+    and an iterator over its rows. ``is_header`` picks the header row among the first
+    ``header_search`` non-blank rows (a title above the table is skipped); ``on_rows`` is
+    told how many rows were read, every 200 rows and at the end."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        check_xlsx(content, limits)
+        raw, cleanup = _xlsx_rows(content, sheet)
+    elif lower.endswith(".csv"):
+        raw, cleanup = _csv_rows(content, limits), (lambda: None)
+    else:
+        raise file_error(_("send an Excel workbook (.xlsx) or a CSV file (.csv)"))
+    return _table(iter(raw), limits, is_header, header_search, on_rows, cleanup)
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    """A header reduced to its letters and digits, without case or diacritics, so that
+    'Tiến độ (%)', 'tien do' and 'TIẾN ĐỘ' compare equal."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def fold(text: str) -> str:
+    """Text without case, diacritics (đ is d) or repeated spaces: for matching names."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as text: whole numbers without '.0', dates as dd/mm/yyyy, spaces trimmed."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "x" if cell else ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return f"{cell:%d/%m/%Y}" if cell.time() == datetime.min.time() \
+            else f"{cell:%d/%m/%Y %H:%M}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")
+    return str(cell).strip()
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+EXCEL_EPOCH = date(1899, 12, 30)
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def cell_date(cell: Any) -> date | None:
+    """A date from a date cell, an Excel day number or the text dd/mm/yyyy, d/m/yyyy,
+    dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd; None when blank. ValueError says what was wrong."""
+    if _blank(cell):
+        return None
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if 1 <= cell < 200_000 and float(cell).is_integer():
+            return EXCEL_EPOCH + timedelta(days=int(cell))
+        raise ValueError(_("'%s' is not a date: write it as dd/mm/yyyy") % cell_text(cell))
+    text = str(cell).strip()
+    text = text.split(" ")[0] if re.match(r"^\S+ 00:00(:00)?$", text) else text
+    match = _DMY.match(text)
+    parts: tuple[int, int, int] | None = None
+    if match:
+        parts = (int(match[3]), int(match[2]), int(match[1]))
+    elif (match := _YMD.match(text)):
+        parts = (int(match[1]), int(match[2]), int(match[3]))
+    if parts is not None and FIRST_YEAR <= parts[0] <= LAST_YEAR:
+        try:
+            return date(*parts)
+        except ValueError:
+            pass
+        raise ValueError(_("'%s' is not a day of the calendar") % text)
+    raise ValueError(_("'%s' is not a date: write it as dd/mm/yyyy") % text)
+
+
+def split_list(cell: Any) -> list[str]:
+    """A cell listing several items separated by ';' (or new lines), without blanks or
+    repeats, in the order written."""
+    items: list[str] = []
+    for item in re.split(r"[;\n]", cell_text(cell)):
+        item = " ".join(item.split())
+        if item and item not in items:
+            items.append(item)
+    return items

@@ -1,0 +1,294 @@
+"""Reading uploaded spreadsheets safely: zip bombs, huge sheets, CSV dialects, cells."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+import zlib
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from tinhso.core.imports import ImportRejected
+from tinhso.core.xlsx import (
+    Limits,
+    cell_date,
+    cell_text,
+    check_xlsx,
+    fold,
+    header_key,
+    read_table,
+    split_list,
+)
+
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
+              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def _deflated(head: bytes, chunk: bytes = b"", times: int = 0, tail: bytes = b""
+              ) -> tuple[bytes, int, int]:
+    """Raw deflate of head + chunk * times + tail without compressing chunk more than once:
+    after a full flush the compressor starts afresh, so each chunk's output is the same."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH) if times else b""
+    last = compressor.compress(tail) + compressor.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, crc)
+    return first + block * times + last, crc, len(head) + len(chunk) * times + len(tail)
+
+
+def _raw_zip(entries: list[tuple[str, tuple[bytes, int, int]]]) -> bytes:
+    """A zip written by hand (deflated entries whose data is already compressed)."""
+    out, central = io.BytesIO(), []
+    for name, (data, crc, size) in entries:
+        offset, encoded = out.tell(), name.encode()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data),
+                              size, len(encoded), 0) + encoded + data)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21,
+                                   crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset)
+                       + encoded)
+    directory, start = b"".join(central), out.tell()
+    out.write(directory)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries),
+                          len(directory), start, 0))
+    return out.getvalue()
+
+
+def _workbook_parts() -> dict[str, bytes]:
+    workbook = Workbook()
+    workbook.active.append(["a", "b"])
+    out = io.BytesIO()
+    workbook.save(out)
+    archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _with_sheet(sheet: tuple[bytes, int, int]) -> bytes:
+    parts = [(name, _deflated(data)) for name, data in _workbook_parts().items()
+             if name != "xl/worksheets/sheet1.xml"]
+    return _raw_zip([*parts, ("xl/worksheets/sheet1.xml", sheet)])
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _rows(name: str, content: bytes, **kwargs: object) -> list[tuple[int, dict]]:
+    return list(read_table(name, content, **kwargs).rows)  # type: ignore[arg-type]
+
+
+# --- zip bombs and huge files --------------------------------------------------------------
+
+
+def test_a_one_megabyte_workbook_unpacking_to_a_gigabyte_is_refused_at_once() -> None:
+    row = b'<row><c t="inlineStr"><is><t>' + b"x" * 32000 + b"</t></is></c></row>"
+    chunk = row * (1024 * 1024 // len(row))
+    bomb = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", chunk, 1000,
+                                 b"</sheetData></worksheet>"))
+    assert len(bomb) < 1.5 * 1024 * 1024
+    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) > 10**9
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportRejected) as caught:
+            read_table("bomb.xlsx", bomb)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 2
+    assert peak < 20 * 1024 * 1024
+    assert "unpacks to 978 MB, more than 50 MB" in caught.value.errors[0].message
+
+
+def test_a_part_compressed_beyond_reason_is_refused_even_under_the_size_cap() -> None:
+    chunk = b"<row><c><v>0</v></c></row>" * 40000  # 1 MB
+    sheet = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", chunk, 30,
+                                  b"</sheetData></worksheet>"))
+    with pytest.raises(ImportRejected) as caught:
+        check_xlsx(sheet)
+    assert "xl/worksheets/sheet1.xml is compressed" in caught.value.errors[0].message
+
+
+def _tall_sheet(rows: int, dimension: bool = True) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in _workbook_parts().items():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(SHEET_HEAD)
+            if dimension:
+                sheet.write(b'<dimension ref="A1:B%d"/>' % rows)
+            sheet.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>task</t></is>'
+                        b'</c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row>')
+            for r in range(2, rows + 1):
+                sheet.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Task %d</t></is></c>'
+                            b'<c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r))
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def tall() -> bytes:
+    return _tall_sheet(200_000)
+
+
+def test_a_200000_row_workbook_stops_at_the_row_cap_without_reading_the_rest(
+        tall: bytes) -> None:
+    started = time.perf_counter()
+    seen = 0
+    with pytest.raises(ImportRejected) as caught:
+        for _number, _row in read_table("tall.xlsx", tall).rows:
+            seen += 1
+    elapsed = time.perf_counter() - started
+    error = caught.value.errors[0]
+    assert seen == 20_000
+    assert error.row == 20_002  # the header is row 1
+    assert "more than 20000 rows" in error.message
+    assert elapsed < 30  # about 3 s here; reading the 200,000 rows takes ten times as long
+
+
+def test_memory_stays_flat_while_rows_stream(tall: bytes) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportRejected):
+            for _row in read_table("tall.xlsx", tall, limits=Limits(max_rows=3000)).rows:
+                pass
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024
+
+
+def test_the_time_budget_stops_a_slow_read() -> None:
+    content = _tall_sheet(1000)
+    with pytest.raises(ImportRejected) as caught:
+        _rows("slow.xlsx", content, limits=Limits(seconds=0))
+    assert "took more than 0 seconds" in caught.value.errors[0].message
+    assert caught.value.errors[0].row == 201
+
+
+def test_a_sheet_without_declared_size_is_read_in_full() -> None:
+    rows = _rows("plain.xlsx", _tall_sheet(50, dimension=False))
+    assert len(rows) == 49 and rows[-1] == (50, {"task": "Task 50", "n": 50})
+
+
+def test_files_that_are_not_workbooks_are_named_as_such() -> None:
+    cases = {
+        b"\xd0\xcf\x11\xe0" + b"\0" * 100: "old .xls",
+        b"hello": "not an Excel workbook",
+        b"PK\x03\x04broken": "damaged",
+    }
+    for content, words in cases.items():
+        with pytest.raises(ImportRejected) as caught:
+            read_table("x.xlsx", content)
+        assert words in caught.value.errors[0].message
+    with pytest.raises(ImportRejected) as caught:
+        read_table("x.pdf", b"%PDF")
+    assert ".xlsx" in caught.value.errors[0].message
+    with pytest.raises(ImportRejected) as caught:
+        read_table("big.csv", b"a" * 100, limits=Limits(max_bytes=50))
+    assert "larger than" in caught.value.errors[0].message
+
+
+def test_a_workbook_declaring_a_dtd_is_refused() -> None:
+    parts = _workbook_parts()
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaa">]>'
+                                     b"<sst/>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ImportRejected) as caught:
+        check_xlsx(out.getvalue())
+    assert "declares a DTD" in caught.value.errors[0].message
+
+
+def test_a_workbook_without_worksheet_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(ImportRejected) as caught:
+        check_xlsx(out.getvalue())
+    assert "no worksheet" in caught.value.errors[0].message
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_xlsx_rows_come_with_the_sheets_row_numbers_below_a_title() -> None:
+    content = _xlsx([["PHỤ LỤC NHIỆM VỤ"], [], ["Mã", "Ngày"], ["1", datetime(2026, 1, 5)],
+                     [None, None], ["2", "05/02/2026"]])
+    table = read_table("p.xlsx", content, is_header=lambda cells: "Mã" in cells)
+    assert table.header_row == 3
+    assert list(table.rows) == [(4, {"Mã": "1", "Ngày": datetime(2026, 1, 5)}),
+                                (6, {"Mã": "2", "Ngày": "05/02/2026"})]
+
+
+def test_without_the_header_the_first_row_is_taken() -> None:
+    table = read_table("p.csv", b"a,b\n1,2\n", is_header=lambda cells: "x" in cells)
+    assert table.headers == ["a", "b"] and list(table.rows) == [(2, {"a": "1", "b": "2"})]
+
+
+def test_csv_with_byte_order_mark_and_each_delimiter() -> None:
+    for delimiter in (",", ";", "\t"):
+        text = delimiter.join(["Mã nhóm", "Nhiệm vụ", "Hạn"]) + "\r\n" + delimiter.join(
+            ["1", '"Số hóa; hồ sơ, kết quả"', "31/12/2026"]) + "\r\n\r\n"
+        rows = _rows("p.csv", ("\ufeff" + text).encode("utf-8"))
+        assert rows == [(2, {"Mã nhóm": "1", "Nhiệm vụ": "Số hóa; hồ sơ, kết quả",
+                             "Hạn": "31/12/2026"})], delimiter
+
+
+def test_csv_not_in_utf8_is_refused_with_the_remedy() -> None:
+    with pytest.raises(ImportRejected) as caught:
+        read_table("p.csv", "Tên,Đơn\n".encode("cp1258"))  # Windows' Vietnamese
+    assert "CSV UTF-8" in caught.value.errors[0].message
+
+
+def test_repeated_headers_are_refused() -> None:
+    with pytest.raises(ImportRejected) as caught:
+        read_table("p.csv", b"a,b,a\n1,2,3\n")
+    assert [(e.row, e.column) for e in caught.value.errors] == [(1, "a")]
+
+
+def test_the_row_cap_counts_rows_with_data_only() -> None:
+    content = b"a\n" + b"1\n\n\n" * 3
+    assert len(_rows("p.csv", content, limits=Limits(max_rows=3))) == 3
+    with pytest.raises(ImportRejected) as caught:
+        _rows("p.csv", content + b"4\n", limits=Limits(max_rows=3))
+    assert caught.value.errors[0].row == 11
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def test_dates_in_vietnamese_forms_and_cells() -> None:
+    for raw in ("05/01/2026", "5/1/2026", "2026-01-05", "05-01-2026", "05.01.2026",
+                datetime(2026, 1, 5), date(2026, 1, 5), 46027, 46027.0, "05/01/2026 00:00"):
+        assert cell_date(raw) == date(2026, 1, 5), raw
+    assert cell_date(None) is None and cell_date("  ") is None
+    for raw in ("31/02/2026", "2026/01/05", "tháng 1", "1/5", 46027.5, "05/01/26"):
+        with pytest.raises(ValueError):
+            cell_date(raw)
+
+
+def test_cells_as_text_lists_and_keys() -> None:
+    assert cell_text(2.0) == "2" and cell_text(2.1) == "2.1" and cell_text(None) == ""
+    assert cell_text(datetime(2026, 1, 5)) == "05/01/2026" and cell_text(" a ") == "a"
+    assert cell_text(Decimal("1.50")) == "1.5"
+    assert split_list("56.STC; Sở Y tế;\n56.STC;") == ["56.STC", "Sở Y tế"]
+    assert header_key("Tiến độ (%)") == header_key("tien do") == "tiendo"
+    assert fold("  Sở  TÀI Chính ") == "so tai chinh" and fold("Đà Nẵng") == "da nang"
