@@ -268,3 +268,32 @@ def test_coordinator_edits_and_cancels_a_task(people: dict[str, Any], task: Any)
     assert client.post(cancel_url, {"reason": "Gộp vào 2.2"}).status_code == 302
     task.refresh_from_db()
     assert (task.cancelled_on, task.cancel_reason) == (timezone.localdate(), "Gộp vào 2.2")
+
+
+def test_the_task_page_shows_each_person_their_actions(people: dict[str, Any], task: Any,
+                                                       reference_units: Any) -> None:
+    url = reverse("programme:task", args=[task.pk])
+    lead = login(people["reporter"]).get(url).content.decode()
+    assert 'data-testid="report-form-56.STC"' in lead and 'name="percent"' in lead
+    assert 'data-testid="task-manage"' not in lead and 'data-testid="decisions"' not in lead
+
+    part = login(people["health"]).get(url).content.decode()
+    assert 'data-testid="report-form-56.SYT"' in part and 'name="percent"' not in part
+    assert 'data-testid="report-form-56.STC"' not in part
+
+    report_submit(actor=people["reporter"], task=task, period=period(task), percent=30,
+                  done_text="Đã số hóa 30 %")
+    report = ProgressReport.objects.get()
+    coordinator = login(people["coordinator"]).get(url).content.decode()
+    assert 'data-testid="report-form' not in coordinator
+    assert reverse("programme:report_accept", args=[report.pk]) in coordinator
+    assert reverse("programme:report_return", args=[report.pk]) in coordinator
+    assert reverse("programme:task_edit", args=[task.pk]) in coordinator
+    assert reverse("programme:task_cancel", args=[task.pk]) in coordinator
+
+    leader = staff_user(unit=reference_units["56"], username="lanhdao")
+    grant(leader, "leader", reference_units["56"])
+    reader = login(leader).get(url)
+    assert reader.status_code == 200
+    assert 'data-testid="task-title"' in reader.content.decode()
+    assert 'data-testid="task-actions"' not in reader.content.decode()

@@ -29,11 +29,13 @@ from tinhso.programme.models import (
     TaskGroup,
 )
 from tinhso.programme.selectors import Clock
-from tinhso.units.models import Unit
+from tinhso.units.models import Level, Unit
 
 DTI_FRAMEWORK = "dti-province-922"
 RECENT_PERIODS = 8
 TEXTAREA = {"rows": 3}
+LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DEPARTMENT: 1, Level.DISTRICT: 2,
+                               Level.COMMUNE: 3}
 
 
 class VnDateField(forms.Field):
@@ -82,8 +84,8 @@ def _limit_choices(field: forms.ModelChoiceField, units: list[Unit], blank: bool
 
 def units_within(unit: Unit) -> list[Unit]:
     """The units a plan of ``unit`` may assign tasks to: it and those below it, valid today."""
-    return list(Unit.objects.within(unit).valid_on(timezone.localdate())
-                .order_by("depth", "name"))
+    units = Unit.objects.within(unit).valid_on(timezone.localdate())
+    return sorted(units, key=lambda u: (u.depth, LEVEL_ORDER.get(u.level, 9), u.name))
 
 
 # --- progress reports ----------------------------------------------------------------------
