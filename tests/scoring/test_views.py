@@ -71,3 +71,14 @@ def test_the_unit_page_shows_how_solid_ranks_are(client, demo):
     assert rows[0]["low"] == rows[0]["high"] == 1  # Đà Nẵng leads whatever the weights
     assert rows[-1]["low"] == 6  # Khánh Hòa's illustrative values stay last of these six
     assert 'data-testid="robustness"' in response.content.decode()
+
+
+def test_the_gap_page_asks_the_programme_for_the_tasks_behind_each_step(client, demo):
+    response = client.get("/rankings/dti-province-922/2022/56/")
+    steps = response.context["gap"].plan.steps
+    page = response.content.decode()
+    assert steps
+    for step in steps:
+        assert (f'<div hx-get="/programme/serving/?codes={step.code}" hx-trigger="load" '
+                f'hx-swap="innerHTML">') in page
+        assert f'<a href="/programme/serving/?codes={step.code}">' in page  # without htmx

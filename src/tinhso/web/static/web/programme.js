@@ -1,0 +1,52 @@
+/* Charts of the programme's boards: reads the JSON the page embeds (json_script
+   "programme-charts") and draws each canvas marked data-chart with Chart.js. */
+(function () {
+  "use strict";
+  var locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
+  function percent(v) {
+    return v === null ? "–" : Number(v).toLocaleString(locale, { maximumFractionDigits: 1 }) + " %";
+  }
+  function groups(canvas, d) {
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: d.labels, datasets: [{ label: d.label, data: d.progress, backgroundColor: "#6ea8fe" }] },
+      options: {
+        indexAxis: "y", maintainAspectRatio: false,
+        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } } },
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) {
+          return percent(c.parsed.x) + " · " + d.weights[c.dataIndex];
+        } } } }
+      }
+    });
+  }
+  function units(canvas, d) {
+    var labels = d.labels.map(function (name, i) { return name + " · " + percent(d.progress[i]); });
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: labels, datasets: d.datasets.map(function (s) {
+        return { label: s.label, data: s.data, backgroundColor: s.colour };
+      }) },
+      options: {
+        indexAxis: "y", maintainAspectRatio: false,
+        scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.getElementById("programme-charts");
+    if (!el || typeof Chart === "undefined") { return; }
+    var data = JSON.parse(el.textContent);
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var wrap = document.createElement("div");
+      wrap.style.position = "relative";
+      wrap.style.height = (80 + 34 * Number(canvas.dataset.rows || 1)) + "px";
+      canvas.parentNode.insertBefore(wrap, canvas);
+      wrap.appendChild(canvas);
+      if (canvas.dataset.chart === "groups") {
+        groups(canvas, data.documents[Number(canvas.dataset.index)]);
+      } else if (canvas.dataset.chart === "units") {
+        units(canvas, data.units);
+      }
+    });
+  });
+})();
