@@ -184,7 +184,7 @@ def test_timeline_has_a_bar_per_task_by_top_group_and_the_today_line(
     assert sorted(bars) == sorted(t.pk for t in Task.objects.all()) and len(bars) == 10
     assert 'data-testid="today-line"' in page
     lanes = [int(g) for g in re.findall(r'data-group="(\d+)"', page)]
-    foundations, government, item = board["groups"]
+    foundations, government, _item = board["groups"]
     assert lanes == [foundations.pk, government.pk]  # the item 2.1 is in the lane of group 2
     lane_2 = page[page.index(f'data-group="{government.pk}"'):]
     assert f'data-bar="{board["overdue"].pk}"' in lane_2  # a task of 2.1
