@@ -252,11 +252,12 @@ def test_coordinator_edits_and_cancels_a_task(people: dict[str, Any], task: Any)
     assert "30/11/2026" in form
     values = {"title": "Số hóa hồ sơ thủ tục hành chính", "lead_unit": task.lead_unit_id,
               "support_units": [u.pk for u in task.support_units.all()],
-              "start_on": "05/01/2026", "due_on": "31/12/2026", "weight": "2",
+              "start_on": "05/01/2026", "due_on": "31/12/2026", "weight": "20",
               "dti_codes": ["chinh_quyen_so"]}
     assert client.post(edit_url, values).status_code == 302
     task.refresh_from_db()
-    assert (task.title, task.due_on, task.weight) == (values["title"], date(2026, 12, 31), 2)
+    assert (task.title, task.due_on, task.weight) == (values["title"], date(2026, 12, 31), 20)
+    assert 'name="weight" value="20"' in client.get(edit_url).content.decode()
     assert login(people["reporter"]).get(edit_url).status_code == 403
 
     cancel_url = reverse("programme:task_cancel", args=[task.pk])

@@ -241,7 +241,7 @@ def task_initial(task: Task) -> dict[str, Any]:
             "support_units": [u.pk for u in task.support_units.all()],
             "start_on": task.start_on, "due_on": task.due_on,
             "expected_output": task.expected_output, "assigned_by": task.assigned_by_id,
-            "weight": task.weight.normalize(), "dti_codes": list(task.dti_codes),
+            "weight": format(task.weight.normalize(), "f"), "dti_codes": list(task.dti_codes),
             "indicators": [i.pk for i in task.indicators.all()]}
 
 
