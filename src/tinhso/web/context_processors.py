@@ -7,26 +7,29 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.permissions import may_somewhere
+from tinhso.programme.selectors import may_read_programme
 
-# The areas of the platform; later issues fill those marked "planned".
+# The areas of the platform not built yet (a placeholder page each).
 AREAS = [
-    ("programme", _("Programme"), "web:area"),
     ("reports", _("Reports"), "web:area"),
 ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    items: list[dict[str, Any]] = [
-        {"key": key, "label": label, "url": reverse(url, args=[key])} for key, label, url in AREAS
-    ]
-    items.insert(0, {"key": "services", "label": _("Public services"),
-                     "url": reverse("procedures:catalogue")})
-    items.insert(2, {"key": "indicators", "label": _("Indicators"),
-                     "url": reverse("indicators:catalogue")})
-    items.insert(3, {"key": "rankings", "label": _("Rankings"),
-                     "url": reverse("scoring:index")})
-    items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     user = getattr(request, "user", None)
+    items: list[dict[str, Any]] = [
+        {"key": "services", "label": _("Public services"), "url": reverse("procedures:catalogue")},
+    ]
+    # The programme is the staff's: shown to them, and to visitors (who may log in as staff).
+    if not getattr(user, "is_authenticated", False) or may_read_programme(user):
+        items.append({"key": "programme", "label": _("Programme"),
+                      "url": reverse("programme:index")})
+    items.append({"key": "indicators", "label": _("Indicators"),
+                  "url": reverse("indicators:catalogue")})
+    items.append({"key": "rankings", "label": _("Rankings"), "url": reverse("scoring:index")})
+    items += [{"key": key, "label": label, "url": reverse(url, args=[key])}
+              for key, label, url in AREAS]
+    items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
     if getattr(user, "kind", None) in ("citizen", "business"):
         items.insert(1, {"key": "mine", "label": _("My dossiers"), "url": reverse("dossiers:mine")})
     items.insert(1, {"key": "lookup", "label": _("Look up a dossier"),
