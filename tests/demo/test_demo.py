@@ -9,7 +9,7 @@ from django.utils import timezone
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
 from tinhso.indicators.models import IndicatorValue
-from tinhso.programme.models import Goal
+from tinhso.programme.models import Goal, ProgressReport, Task, TaskEvent, TaskGroup
 from tinhso.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ def snapshot():
         "units": list(Unit.objects.values_list("code", "updated_at")),
         "values": list(IndicatorValue.objects.values_list("pk", "updated_at")),
         "users": list(User.objects.values_list("username", "password")),
-        "goals": Goal.objects.count(),
+        "goals": list(Goal.objects.values_list("pk", "indicator_id", "quote")),
+        "programme": [TaskGroup.objects.count(), Task.objects.count(),
+                      ProgressReport.objects.count(), TaskEvent.objects.count()],
         "events": AuditEvent.objects.count(),
     }
 

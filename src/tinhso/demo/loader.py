@@ -1,6 +1,6 @@
-"""``tinhso demo``: reference units, the programme's documents and goals, the published headline
-figures and illustrative accounts. Idempotent (a second run changes nothing) and atomic (a
-failure leaves the database as it was)."""
+"""``tinhso demo``: reference units, the programme's documents, goals and task groups, the
+published headline figures, and illustrative accounts, tasks and progress reports. Idempotent
+(a second run changes nothing) and atomic (a failure leaves the database as it was)."""
 
 from __future__ import annotations
 
@@ -34,24 +34,27 @@ def _json(name: str) -> dict[str, Any]:
 def load_programme(units: dict[str, Unit]) -> Counter[str]:
     data = _json("programme.json")
     counts: Counter[str] = Counter()
-    documents = {}
-    for row in data["documents"]:
+    documents: dict[str, Document] = {}
+    for row in data["documents"]:  # in order of issue: a document implements an earlier one
         values = {k: v for k, v in row.items() if k not in ("number", "unit")}
         values["issued_on"] = date.fromisoformat(values["issued_on"])
         values["unit"] = units[row["unit"]]
+        values["implements"] = documents[row["implements"]] if row.get("implements") else None
         documents[row["number"]], outcome = upsert(Document, {"number": row["number"]}, values)
         counts[outcome] += 1
-    for row in data["goals"]:
-        lookup = {"document": documents[row["document"]], "unit": units[row["unit"]],
-                  "year": row["year"]}
-        values = {k: row[k] for k in ("text", "text_en", "target_rank")}
-        counts[upsert(Goal, lookup, values)[1]] += 1
     indicators = {i.code: i for i in Indicator.objects.filter(
         code__in={row["indicator"] for row in data["values"] + data["targets"]})}
     for row in data["indicators"]:
         values = {k: v for k, v in row.items() if k != "code"}
         indicators[row["code"]], outcome = upsert(Indicator, {"code": row["code"]}, values)
         counts[outcome] += 1
+    for row in data["goals"]:  # measured by the indicator whose target (unit, year) is the goal
+        lookup = {"document": documents[row["document"]], "unit": units[row["unit"]],
+                  "year": row["year"]}
+        values = {k: row.get(k, "") for k in ("text", "text_en", "quote")}
+        values.update(target_rank=row["target_rank"], indicator=indicators[row["indicator"]]
+                      if row.get("indicator") else None)
+        counts[upsert(Goal, lookup, values)[1]] += 1
     for row in data["targets"]:
         lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
                   "year": row["year"]}
@@ -148,7 +151,7 @@ def _units() -> dict[str, Unit]:
 @transaction.atomic
 def published_load(*, actor: Any) -> Counter[str]:
     """What a production installation starts from: the reference units, the programme's
-    documents and goals and the published figures. No accounts."""
+    documents, goals and task groups and the published figures. No accounts, no tasks."""
     require(actor, "units.manage", None)
     counts = units_load_reference(actor=actor)
     units = _units()
@@ -158,6 +161,9 @@ def published_load(*, actor: Any) -> Counter[str]:
     # figures (56 % online in 2020) the programme's values give.
     programme = procedures_load()
     programme.update(load_programme(units))
+    from tinhso.demo.programme import load_task_groups
+
+    programme.update(load_task_groups(actor))  # the four groups of 16-NQ/TU and their items
     from tinhso.procedures.statistics import publish_catalogue
 
     publish_catalogue()  # the services online and published in full, from the catalogue
@@ -175,7 +181,8 @@ def published_load(*, actor: Any) -> Counter[str]:
 
 @transaction.atomic
 def demo_load(*, actor: Any) -> Counter[str]:
-    """The published data and the illustrative demonstration accounts."""
+    """The published data and the illustrative demonstration accounts, dossiers, scores, and
+    the programme's tasks with their progress reports."""
     counts = published_load(actor=actor)
     units = _units()
     accounts = load_accounts(units)
@@ -183,8 +190,14 @@ def demo_load(*, actor: Any) -> Counter[str]:
     from tinhso.demo.dossiers import load_illustrative_dossiers
 
     accounts["created"] += load_illustrative_dossiers()
+    from tinhso.demo.programme import load_illustrative_tasks
+
+    # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
+    tasks = load_illustrative_tasks(actor)
+    accounts.update(tasks)
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
-                     details={"accounts_created": accounts["created"]})
+                     details={"accounts_created": accounts["created"] - tasks["created"],
+                              "tasks_and_reports_created": tasks["created"]})
     counts.update(accounts)
     return counts
