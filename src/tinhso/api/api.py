@@ -143,6 +143,7 @@ from tinhso.indicators.api import router as indicators_router  # noqa: E402
 from tinhso.procedures.api import router as procedures_router  # noqa: E402
 from tinhso.procedures.dossier_api import router as dossiers_router  # noqa: E402
 from tinhso.procedures.statistics_api import router as statistics_router  # noqa: E402
+from tinhso.programme.api import router as programme_router  # noqa: E402
 from tinhso.scoring.api import router as scoring_router  # noqa: E402
 from tinhso.units.api import router as units_router  # noqa: E402
 
@@ -152,3 +153,4 @@ api.add_router("/scoring/", scoring_router)
 api.add_router("/procedures/", procedures_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/statistics/", statistics_router)
+api.add_router("/programme/", programme_router)
