@@ -128,3 +128,18 @@ def test_document_number_follows_decree_30(reference_units: Any) -> None:
                            issuer="UBND tỉnh Khánh Hòa", issued_on=date(2025, 9, 29),
                            unit=reference_units["56"])
     assert plan.number == "4636/KH-UBND"
+
+
+def test_a_task_code_stays_unique_in_its_group(task: Any, group: Any,
+                                               reference_units: Any) -> None:
+    from tinhso.programme.services import task_update
+
+    other = task_create(actor=SYSTEM, group=group, code="2.2", title="Khác",
+                        lead_unit=reference_units["56.STC"], start_on=date(2026, 1, 5),
+                        due_on=date(2026, 6, 30))
+    with pytest.raises(ValidationError) as exc:
+        task_update(actor=SYSTEM, task=other, code="2.1")
+    assert "code" in exc.value.message_dict
+    task_update(actor=SYSTEM, task=other, code="2.3")
+    other.refresh_from_db()
+    assert other.code == "2.3"

@@ -303,6 +303,11 @@ def task_update(*, actor: Any, task: Task, **changes: Any) -> Task:
                                lead_unit=task.lead_unit, start_on=task.start_on,
                                due_on=task.due_on, support_units=support,
                                dti_codes=task.dti_codes)
+    if ({"code", "group"} & set(changes)) and Task.objects.filter(
+            group=task.group, code=task.code).exclude(pk=task.pk).exists():
+        errors["code"] = [_("Task %(code)s is already in this group.") % {"code": task.code}]
+    if "group" in changes and task.group.document_id != document.pk:
+        errors["group"] = [_("The group belongs to another document.")]
     if errors:
         raise ValidationError(errors)
     task.save()
