@@ -101,7 +101,6 @@ def _chart_data(data: boards.Charts) -> dict[str, Any]:
     units = {
         "labels": [u.unit.name for u in data.units],
         "progress": [u.figures.progress for u in data.units],
-        "progress_label": _("Weighted progress (%)"),
         "datasets": [{"key": s, "label": str(TaskStatus(s).label), "colour": STATUS_COLOURS[s],
                       "data": [u.figures.counts[s] for u in data.units]}
                      for s in schedule.STATUSES],

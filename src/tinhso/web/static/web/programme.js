@@ -1,5 +1,6 @@
-/* Charts of the programme's boards: reads the JSON the page embeds (json_script
-   "programme-charts") and draws each canvas marked data-chart with Chart.js. */
+/* The programme's boards: the charts read the JSON the page embeds (json_script
+   "programme-charts") and draw each canvas marked data-chart with Chart.js; the timeline
+   starts scrolled to today on a phone. */
 (function () {
   "use strict";
   var locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
@@ -32,7 +33,16 @@
       }
     });
   }
+  function scrollToToday() {
+    // On a narrow screen the timeline scrolls sideways: start with today in view.
+    var gantt = document.querySelector(".gantt");
+    var today = gantt && gantt.querySelector(".gantt-today");
+    if (today && gantt.scrollWidth > gantt.clientWidth) {
+      gantt.scrollLeft = Math.max(0, today.offsetLeft - gantt.clientWidth * 0.6);
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    scrollToToday();
     var el = document.getElementById("programme-charts");
     if (!el || typeof Chart === "undefined") { return; }
     var data = JSON.parse(el.textContent);
