@@ -96,6 +96,7 @@ def _chart_data(data: boards.Charts) -> dict[str, Any]:
         "labels": [str(g) for g, _f in d.groups],
         "progress": [f.progress for _g, f in d.groups],
         "weights": [str(g.weight) for g, _f in d.groups],
+        "weight_label": _("weight"),
         "whole": d.whole.progress,
     } for d in data.documents]
     units = {

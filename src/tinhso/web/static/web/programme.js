@@ -7,21 +7,30 @@
   function percent(v) {
     return v === null ? "–" : Number(v).toLocaleString(locale, { maximumFractionDigits: 1 }) + " %";
   }
+  function shortLabels(canvas) {
+    // Long names cut on a narrow screen (the table under the chart has them whole).
+    var max = canvas.parentNode.clientWidth < 600 ? 20 : 60;
+    return { callback: function (value) {
+      var label = this.getLabelForValue(value);
+      return label.length > max ? label.slice(0, max - 1) + "…" : label;
+    } };
+  }
   function groups(canvas, d) {
     new Chart(canvas, {
       type: "bar",
       data: { labels: d.labels, datasets: [{ label: d.label, data: d.progress, backgroundColor: "#6ea8fe" }] },
       options: {
         indexAxis: "y", maintainAspectRatio: false,
-        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } } },
+        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } },
+                  y: { ticks: shortLabels(canvas) } },
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) {
-          return percent(c.parsed.x) + " · " + d.weights[c.dataIndex];
+          return percent(c.parsed.x) + " · " + d.weight_label + " " + d.weights[c.dataIndex];
         } } } }
       }
     });
   }
   function units(canvas, d) {
-    var labels = d.labels.map(function (name, i) { return name + " · " + percent(d.progress[i]); });
+    var labels = d.labels.map(function (name, i) { return percent(d.progress[i]) + " · " + name; });
     new Chart(canvas, {
       type: "bar",
       data: { labels: labels, datasets: d.datasets.map(function (s) {
@@ -29,7 +38,8 @@
       }) },
       options: {
         indexAxis: "y", maintainAspectRatio: false,
-        scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } }
+        scales: { x: { stacked: true, ticks: { precision: 0 } },
+                  y: { stacked: true, ticks: shortLabels(canvas) } }
       }
     });
   }
