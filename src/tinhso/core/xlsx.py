@@ -16,6 +16,7 @@ No domain import here: any app's file import can use it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -281,6 +282,7 @@ def header_key(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum())
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Text without case, diacritics (đ is d) or repeated spaces: for matching names."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

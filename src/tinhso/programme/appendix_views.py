@@ -97,10 +97,10 @@ def appendix_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     # {% url 'programme:appendix_export' pk %} is the .xlsx; add fmt='csv' for the .csv
-    path("documents/<int:pk>/appendix.xlsx", appendix_export, {"fmt": "xlsx"},
-         name="appendix_export"),
     path("documents/<int:pk>/appendix.csv", appendix_export, {"fmt": "csv"},
          name="appendix_export"),
+    path("documents/<int:pk>/appendix.xlsx", appendix_export, {"fmt": "xlsx"},
+         name="appendix_export"),  # listed last: reverse() with the pk alone gives this one
     path("appendix-template.xlsx", appendix_template_view, name="appendix_template"),
     path("documents/<int:pk>/import/", appendix_import, name="appendix_import"),
 ]
