@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.permissions import may, may_somewhere
 from tinhso.programme import page_selectors as pages
 from tinhso.programme import schedule, work_views
 from tinhso.programme.models import Area, Document, TaskGroup, TaskStatus
@@ -34,6 +35,7 @@ STATUS_ORDER = [schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS, sched
                 schedule.DONE_LATE, schedule.DONE_ON_TIME, schedule.CANCELLED]
 
 ROWS_SHOWN = 100
+OPEN_ALL = 150
 View = Callable[..., HttpResponseBase]
 
 
@@ -68,6 +70,8 @@ def _tree_context(request: HttpRequest, document: Document, clk: Clock,
         "tree": tree, "document": document, "areas": Area.choices,
         "statuses": [(s, TaskStatus(s).label) for s in STATUS_ORDER], "lead_units": units,
         "chosen": chosen, "focus": group, "today": clk.today,
+        "can_manage": may(request.user, "programme.manage", document.unit),
+        "open_all": tree.figures.tasks <= OPEN_ALL,  # a small programme shows every task
         # At most ROWS_SHOWN tasks a group unless one group is asked for (a phone-sized page).
         "rows_shown": "" if group else f":{ROWS_SHOWN}", "rows_limit": 0 if group else ROWS_SHOWN,
         "filter_query": urlencode({**query, **{k: v for k, v in chosen.items() if v}}),
@@ -82,7 +86,10 @@ def index(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("document", "")
     document = (by_pk.get(int(chosen)) if chosen.isdigit() else None) \
         or pages.main_document(chain)
-    context: dict[str, Any] = {"chain": chain, "document": document}
+    context: dict[str, Any] = {
+        "chain": chain, "document": document,
+        "can_review": may_somewhere(request.user, "programme.review"),
+        "can_create": may_somewhere(request.user, "programme.manage")}
     if document is not None:
         context.update(_tree_context(request, document, clk, {"document": str(document.pk)}))
     return render(request, "programme/index.html", context)
