@@ -35,7 +35,9 @@ from tinhso.programme.selectors import Clock, TaskRow, status_q, task_rows, visi
 from tinhso.units.models import Unit
 
 DONE = "done"  # the section of "my unit's tasks" holding both kinds of done
+URGENCY = (schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS, schedule.NOT_STARTED)
 LEAD, SUPPORT = "lead", "support"
+BEHIND = "behind"  # at risk: far behind an even pace
 
 
 def open_q(clk: Clock) -> Q:
@@ -81,9 +83,6 @@ class MineBoard:
     sections: list[tuple[str, list[MineRow]]]  # (status or DONE, rows); empty ones left out
     to_report: list[MineRow]
 
-    @property
-    def count(self) -> int:
-        return sum(len(rows) for _key, rows in self.sections)
 
 
 def mine_board(user: Any, clk: Clock) -> MineBoard:
@@ -97,9 +96,9 @@ def mine_board(user: Any, clk: Clock) -> MineBoard:
     due = schedule.report_due(period, clk.rule, clk.cal)
     rows = [MineRow(r, LEAD if r.task.lead_unit_id in unit_ids else SUPPORT)
             for r in task_rows(tasks, clk)]
+    sent = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
     reported = set(ProgressReport.objects.filter(
-        task__in=tasks.values("pk"), period=period.code, kind=ReportKind.LEAD,
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        task__in=tasks.values("pk"), period=period.code, kind=ReportKind.LEAD, status__in=sent,
     ).values_list("task_id", flat=True))
     by_key: dict[str, list[MineRow]] = {}
     for m in rows:
@@ -108,8 +107,7 @@ def mine_board(user: Any, clk: Clock) -> MineBoard:
         by_key.setdefault(key, []).append(m)
     by_key.get(schedule.OVERDUE, []).sort(key=lambda m: -m.row.late_days)
     by_key.get(DONE, []).sort(key=lambda m: m.row.task.done_on or date.min, reverse=True)
-    order = (schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS, schedule.NOT_STARTED,
-             DONE, schedule.CANCELLED)
+    order = (*URGENCY, DONE, schedule.CANCELLED)
     to_report = [m for m in rows if m.role == LEAD and m.row.status in schedule.OPEN_STATUSES
                  and m.row.task.start_on <= period.end and m.row.task.id not in reported]
     return MineBoard(units, period, due, clk.today > due,
@@ -137,8 +135,6 @@ class Lane:
 
 @dataclass
 class Timeline:
-    start: date
-    end: date  # the day after the axis ends
     today_at: float
     ticks: list[tuple[str, float, bool]]  # (label, percent, major)
     lanes: list[Lane]
@@ -146,6 +142,12 @@ class Timeline:
     @property
     def count(self) -> int:
         return sum(len(lane.bars) for lane in self.lanes)
+
+
+def _groups(document: Document | None) -> list[TaskGroup]:
+    groups = TaskGroup.objects.select_related("document").order_by(
+        "document__issued_on", "document_id", "position", "id")
+    return list(groups if document is None else groups.filter(document=document))
 
 
 def top_groups(groups: list[TaskGroup]) -> dict[int, TaskGroup]:
@@ -164,24 +166,17 @@ def top_groups(groups: list[TaskGroup]) -> dict[int, TaskGroup]:
 
 
 def _axis_ticks(start: date, end: date, pct: Any) -> list[tuple[str, float, bool]]:
-    ticks = [(str(y), pct(date(y, 1, 1)), True) for y in range(start.year, end.year + 1)
-             if date(y, 1, 1) < end]
-    if end.year - start.year <= 3:
-        ticks += [(f"Q{m // 3 + 1}", pct(date(y, m, 1)), False)
-                  for y in range(start.year, end.year + 1) for m in (4, 7, 10)
-                  if date(y, m, 1) < end]
-    return sorted(ticks, key=lambda t: t[1])
+    """A year's start (major), and each quarter's when the axis spans four years or less."""
+    months = (1, 4, 7, 10) if end.year - start.year <= 4 else (1,)
+    return [(str(y) if m == 1 else f"Q{m // 3 + 1}", pct(date(y, m, 1)), m == 1)
+            for y in range(start.year, end.year) for m in months]
 
 
 def timeline(user: Any, clk: Clock, *, document: Document | None = None, area: str = "",
              unit: Unit | None = None) -> Timeline:
     """Bars from start to due date per task, by top group, against today. Two queries (the
     groups, the tasks) however many tasks."""
-    groups = TaskGroup.objects.select_related("document").order_by(
-        "document__issued_on", "document_id", "position", "id")
-    if document is not None:
-        groups = groups.filter(document=document)
-    group_list = list(groups)
+    group_list = _groups(document)
     tops = top_groups(group_list)
     tasks = visible_tasks(user).order_by("start_on", "due_on", "id")
     if document is not None:
@@ -212,7 +207,7 @@ def timeline(user: Any, clk: Clock, *, document: Document | None = None, area: s
         if r.status == schedule.OVERDUE:
             bar.late_width = max(pct(clk.today) - bar.due_at, 0.0)
         lanes[tops[t.group_id].id].bars.append(bar)
-    return Timeline(start, end, pct(clk.today), _axis_ticks(start, end, pct),
+    return Timeline(pct(clk.today), _axis_ticks(start, end, pct),
                     [lane for lane in lanes.values() if lane.bars])
 
 
@@ -221,16 +216,12 @@ def timeline(user: Any, clk: Clock, *, document: Document | None = None, area: s
 
 @dataclass
 class Reason:
-    """Why an open task is at risk (``schedule.at_risk``): due soon, or behind an even
-    schedule by at least ``schedule.AT_RISK_BEHIND`` points."""
+    """Why a task is at risk (``schedule.at_risk``): due soon, or far behind an even pace."""
 
-    kind: str  # schedule.DUE_SOON or "behind"
+    kind: str  # schedule.DUE_SOON or BEHIND
     days_left: int = 0
     expected: float = 0.0
     behind: float = 0.0
-
-
-BEHIND = "behind"
 
 
 def risk_reasons(row: TaskRow, clk: Clock) -> list[Reason]:
@@ -293,8 +284,8 @@ def overdue_board(user: Any, clk: Clock) -> OverdueBoard:
     late.sort(key=lambda o: (-o.row.late_days, o.row.task.id))
     risky = [OverdueRow(r, list(r.task.support_units.all()), reasons=risk_reasons(r, clk))
              for r in rows if r.at_risk]
-    units = sorted(counts.values(), key=lambda c: (-c.overdue, -c.at_risk, c.unit.name))
-    return OverdueBoard(late, risky, units)
+    return OverdueBoard(late, risky, sorted(counts.values(),
+                                            key=lambda c: (-c.overdue, -c.at_risk, c.unit.name)))
 
 
 # --- charts ---------------------------------------------------------------------------------
@@ -334,13 +325,10 @@ class Charts:
 def charts(user: Any, clk: Clock, *, document: Document | None = None) -> Charts:
     """Per document, its top groups' rolled-up progress; per lead unit, its tasks by status and
     its weighted progress. Two queries (groups, tasks)."""
-    groups = TaskGroup.objects.select_related("document").order_by(
-        "document__issued_on", "document_id", "position", "id")
+    group_list = _groups(document)
     tasks = visible_tasks(user).order_by("id")
     if document is not None:
-        groups = groups.filter(document=document)
         tasks = tasks.filter(group__document=document)
-    group_list = list(groups)
     rows = task_rows(tasks, clk)
     by_document: dict[int, list[TaskGroup]] = {}
     for g in group_list:
@@ -392,9 +380,7 @@ class Serving:
         return sum(r.status == schedule.OVERDUE for r in self.rows)
 
 
-_ORDER = {s: i for i, s in enumerate((schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS,
-                                      schedule.NOT_STARTED, schedule.DONE_LATE,
-                                      schedule.DONE_ON_TIME))}
+_ORDER = {s: i for i, s in enumerate((*URGENCY, schedule.DONE_LATE, schedule.DONE_ON_TIME))}
 
 
 def serving_tasks(user: Any, codes: list[str], clk: Clock) -> list[Serving]:
