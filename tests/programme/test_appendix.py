@@ -171,11 +171,12 @@ def test_a_name_shared_by_two_units_must_be_written_as_a_code(plan: Any, group: 
 
 
 def test_missing_columns_are_named(plan: Any) -> None:
-    content = xlsx([{"Mã nhóm": "1"}], headers=["Mã nhóm", "Nhiệm vụ", "Ghi chú"])
+    content = xlsx([{"Mã nhóm": "1"}], headers=["STT", "Mã nhóm", "Nhiệm vụ", "Sản phẩm"],
+                   above=[["PHỤ LỤC: NHIỆM VỤ"], ["Kèm theo Kế hoạch số 10633/KH-UBND"]])
     found = problems(content, plan)
     assert {c for _r, c, _m in found} == {"Mã nhiệm vụ", "Cơ quan chủ trì", "Ngày bắt đầu",
                                          "Hạn hoàn thành"}
-    assert all(r == 1 and m == "this column is missing" for r, _c, m in found)
+    assert all(r == 3 and m == "this column is missing" for r, _c, m in found)
 
 
 def test_english_headers_and_a_csv_with_semicolons(plan: Any, group: Any) -> None:
@@ -230,12 +231,14 @@ def test_changed_rows_update_their_task_and_say_what_changed(task: Any) -> None:
     plan = task.group.document
     workbook = load_workbook(io.BytesIO(tasks_export(plan)))
     sheet = workbook.worksheets[0]
+    sheet["B2"] = "Chính quyền số"
     sheet["D2"] = "Số hóa toàn bộ hồ sơ"
     sheet["F2"] = "56.SYT; 56.SNV"
     out = io.BytesIO()
     workbook.save(out)
     result = run(out.getvalue(), plan)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    assert result.groups_renamed == 1 and TaskGroup.objects.get().title == "Chính quyền số"
     task.refresh_from_db()
     assert task.title == "Số hóa toàn bộ hồ sơ"
     assert sorted(u.code for u in task.support_units.all()) == ["56.SNV", "56.SYT"]
@@ -271,6 +274,10 @@ def test_progress_rows_file_reports_as_the_actor(task: Any, people: dict[str, An
         60, "2026Q3", ReportStatus.SUBMITTED, both)
     again = run(content, plan, both)
     assert (again.reports, again.reports_unchanged, again.changed) == (0, 1, False)
+    fresh = run(xlsx([row(code="2.3", period="2026Q4", percent=10, done="Khởi động")]), plan,
+                both)
+    assert (fresh.created, fresh.reports) == (1, 1)
+    assert ProgressReport.objects.get(task__code="2.3").percent == 10
     late = problems(xlsx([row(**{**cells, "period": "2027Q1", "done": "x"})]), plan, both)
     assert late[0][:2] == (2, "Kỳ báo cáo") and "has not begun" in late[0][2]
     waiting = problems(xlsx([row(**{**cells, "percent": 70})]), plan, both)
