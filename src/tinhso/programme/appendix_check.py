@@ -28,7 +28,8 @@ from tinhso.indicators.models import Indicator
 from tinhso.programme.appendix_read import ReadFile, ReportValues, Row
 from tinhso.programme.models import Document, ProgressReport, ReportKind, Task, TaskGroup
 from tinhso.programme.selectors import clock
-from tinhso.programme.services import _check_period, check_task_fields
+from tinhso.programme.services import check_period as _check_period
+from tinhso.programme.services import check_task_fields
 from tinhso.units.models import Unit
 
 Progress = Callable[[str, int, int], None]

@@ -22,7 +22,7 @@ from tinhso.programme.appendix_columns import (
     is_header,
     yes,
 )
-from tinhso.programme.services import _weight
+from tinhso.programme.services import weight_value as _weight
 
 MAX_LENGTH = {"group_code": 30, "group_title": 400, "code": 30, "title": 500,
               "expected_output": 500, "assigned_by": 60, "period": 10,
