@@ -331,3 +331,16 @@ def test_the_tree_of_5000_tasks_in_a_fixed_number_of_queries(
         assert focused.count("<tr data-task=") == 2 * total // len(items)
     for url in urls:
         assert counts[(48, url)] == counts[(5000, url)], url
+
+
+def test_large_ids_are_written_without_thousands_separators(
+        client: Any, people: dict[str, Any], programme: dict[str, Any],
+        reference_units: dict[str, Any]) -> None:
+    big = programme_task(programme["first"], reference_units["56.STC"], "1.9", id=123456,
+                         start_on=LONG_AGO, due_on=LATER)
+    report = report_submit(actor=people["reporter"], task=big, period=PERIOD, percent=5,
+                           done_text="Khởi động")
+    html = page(client, people["coordinator"], "/programme/")
+    assert 'data-task="123456"' in html and 'href="/programme/tasks/123456/"' in html
+    html = page(client, people["coordinator"], "/programme/tasks/123456/")
+    assert f'id="report-{report.pk}"' in html and "123.456" not in html
