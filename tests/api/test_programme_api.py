@@ -342,9 +342,10 @@ def test_nobody_decides_on_their_own_report(client, task, people, reference_unit
     report = post(client, f"tasks/{task.pk}/reports/", reporter,
                   {"period": period(clk), "percent": 30, "done_text": "Đã làm"}).json()
     response = post(client, f"reports/{report['id']}/accept/", reporter)
-    assert response.status_code == 403 and "another person" in response.json()["detail"]
+    assert response.status_code == 403 and response.json()["detail"]
     assert post(client, f"reports/{report['id']}/return/", reporter,
                 {"comment": "x"}).status_code == 403
+    assert get(client, f"reports/{report['id']}/", reporter).json()["status"] == "submitted"
 
 
 def test_a_supporting_unit_adds_its_part_and_the_coordinator_cannot_report(client, task,

@@ -47,9 +47,9 @@ from tinhso.programme.models import (
     Task,
     TaskGroup,
 )
+from tinhso.programme.page_selectors import programme_page_tree
 from tinhso.programme.selectors import (
     may_read_programme,
-    programme_tree,
     status_q,
     visible_tasks,
     with_status,
@@ -214,7 +214,7 @@ def document_file(request: HttpRequest, document_id: int) -> Any:
 def document_progress(request: HttpRequest, document_id: int) -> Any:
     user = _reader(request)
     document = _document(str(document_id))
-    tree = programme_tree(document, user, request_clock(request))
+    tree = programme_page_tree(document, user, request_clock(request))
     return {"document": document, **figures_out(tree.figures)}
 
 
@@ -233,7 +233,7 @@ def list_groups(request: HttpRequest, document: str) -> Any:
     if "\x00" in document:
         raise _invalid("document", "contains a NUL character")
     user = _reader(request)
-    tree = programme_tree(_document(document), user, request_clock(request))
+    tree = programme_page_tree(_document(document), user, request_clock(request))
     rows: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:

@@ -3,7 +3,8 @@
 
 Figures are never computed here: a task's status is the ``status`` that
 ``selectors.with_status`` annotated, its days late ``schedule.days_late`` on the request's
-clock, and a group's figures those of ``rollup.roll_up`` (through ``selectors.programme_tree``).
+clock, and a group's figures those of ``rollup.roll_up`` (through
+``page_selectors.programme_page_tree``).
 """
 
 from datetime import date, datetime

@@ -108,7 +108,7 @@ ROW_FIELDS = ("id", "group_id", "code", "title", "title_en", "lead_unit__name",
 def programme_page_tree(document: Document, user: Any, clk: Clock, *, area: str = "",
                         status: str = "", lead_unit: Unit | None = None,
                         group: TaskGroup | None = None) -> PageTree:
-    """``programme_tree`` with the page's filters applied in the query (area, status, lead
+    """The programme tree with the page's filters applied in the query (area, status, lead
     unit, one group and its subgroups; the figures then count the tasks shown) and each
     figure's terms named, so the page shows how it was computed. A fixed number of queries
     however many tasks there are."""

@@ -23,7 +23,7 @@ from tinhso.programme.models import (
     Task,
     TaskGroup,
 )
-from tinhso.programme.rollup import GroupFact, NodeFigures, TaskFact, roll_up
+from tinhso.programme.rollup import NodeFigures
 from tinhso.units.models import Unit
 
 FIRST_YEAR = 2019  # Resolution 52-NQ/TW; a programme's deadlines run to 2030 and beyond
@@ -197,33 +197,6 @@ def task_rows(tasks: QuerySet[Task], clk: Clock) -> list[TaskRow]:
             at_risk=schedule.at_risk(status, start_on=task.start_on, due_on=task.due_on,
                                      progress=task.progress, today=clk.today)))
     return rows
-
-
-def programme_tree(document: Document, user: Any, clk: Clock) -> ProgrammeTree:
-    """The document's groups and the tasks the user may read, with rolled-up figures, in a
-    fixed number of queries however many tasks there are."""
-    groups = list(TaskGroup.objects.filter(document=document).order_by("position", "id"))
-    rows = task_rows(visible_tasks(user).filter(group__document=document)
-                     .order_by("position", "id"), clk)
-    figures, whole = roll_up(
-        [GroupFact(g.id, g.parent_id, g.weight) for g in groups],
-        [TaskFact(r.task.id, r.task.group_id, r.task.weight, r.task.progress, r.status)
-         for r in rows])
-    nodes = {g.id: TreeNode(g, figures[g.id]) for g in groups}
-    roots: list[TreeNode] = []
-    for g in groups:
-        (nodes[g.parent_id].children if g.parent_id else roots).append(nodes[g.id])
-    for row in rows:
-        nodes[row.task.group_id].tasks.append(row)
-
-    def depth(node: TreeNode, level: int) -> None:
-        node.depth = level
-        for child in node.children:
-            depth(child, level + 1)
-
-    for root in roots:
-        depth(root, 0)
-    return ProgrammeTree(document, roots, whole, {g.id: g for g in groups})
 
 
 def report_is_pending(task: Task) -> bool:
