@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,6 +21,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from tinhso.api.auth import AUTH
+from tinhso.core.http import file_attachment
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.indicators.models import Indicator
 from tinhso.procedures.dossier_api import _decode
@@ -154,15 +155,6 @@ def _report(request: HttpRequest, report_id: int) -> ProgressReport:
     return report
 
 
-def _download(field: Any, name: str, content_type: str | None = None) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from the storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=content_type or "application/octet-stream")
-
-
 # --- documents -----------------------------------------------------------------------------
 
 
@@ -203,7 +195,7 @@ def document_file(request: HttpRequest, document_id: int) -> Any:
     if document is None or not document.file:
         raise Http404(_("Document %(ref)s has no file.") % {"ref": document_id})
     name = PurePath(document.file.name).name
-    return _download(document.file, name, UPLOAD_TYPES.get(PurePath(name).suffix.lower()))
+    return file_attachment(document.file, name, UPLOAD_TYPES.get(PurePath(name).suffix.lower()))
 
 
 @router.get("/documents/{document_id}/progress/", response={200: DocumentProgressOut,
@@ -395,4 +387,4 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> Any:
     if evidence is None:
         raise Http404(_("There is no evidence file %(id)s that you may see.")
                       % {"id": evidence_id})
-    return _download(evidence.file, evidence.name, evidence.content_type)
+    return file_attachment(evidence.file, evidence.name, evidence.content_type)

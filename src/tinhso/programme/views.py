@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +18,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may, may_somewhere
+from tinhso.core.http import file_attachment
 from tinhso.programme import page_selectors as pages
 from tinhso.programme import schedule, work_views
 from tinhso.programme.models import Area, Document, TaskGroup, TaskStatus
@@ -127,35 +127,24 @@ def task_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programme/task.html", context)
 
 
-def _attachment(field: FieldFile, name: str, content_type: str | None = None) -> FileResponse:
-    if not field:
-        raise Http404(_("There is no file."))
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file is missing from the storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=content_type or "application/octet-stream")
-
-
 @programme_reader
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     item = pages.evidence_for(pk, request.user)
     if item is None:
         raise Http404(_("There is no such file, or it is not yours to see."))
-    return _attachment(item.file, item.name, item.content_type)
+    return file_attachment(item.file, item.name, item.content_type)
 
 
 @programme_reader
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document, pk=pk)
-    return _attachment(document.file, document.file.name.rsplit("/", 1)[-1])
+    return file_attachment(document.file, document.file.name.rsplit("/", 1)[-1])
 
 
 @programme_reader
 def task_file(request: HttpRequest, pk: int) -> FileResponse:
     task = get_object_or_404(visible_tasks(request.user), pk=pk)
-    return _attachment(task.result_file, task.result_file.name.rsplit("/", 1)[-1])
+    return file_attachment(task.result_file, task.result_file.name.rsplit("/", 1)[-1])
 
 
 urlpatterns: list[URLPattern] = [
