@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from tinhso.accounts.permissions import may, scope_paths
+from tinhso.accounts.permissions import may, may_somewhere, scope_paths
 from tinhso.core.calendar import cached_work_calendar_span
 from tinhso.core.db import within_paths
 from tinhso.core.workdays import WorkCalendar
@@ -18,6 +18,7 @@ from tinhso.programme import schedule
 from tinhso.programme.models import (
     Document,
     Goal,
+    ProgressReport,
     ReportingSchedule,
     ReportStatus,
     Task,
@@ -137,8 +138,6 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
 
 
 def may_read_programme(user: Any) -> bool:
-    from tinhso.accounts.permissions import may_somewhere
-
     return may_somewhere(user, "programme.view")
 
 
@@ -201,3 +200,18 @@ def task_rows(tasks: QuerySet[Task], clk: Clock) -> list[TaskRow]:
 
 def report_is_pending(task: Task) -> bool:
     return task.reports.filter(status=ReportStatus.SUBMITTED).exists()
+
+
+def review_queue(user: Any) -> QuerySet[ProgressReport]:
+    """The submitted reports waiting for this coordinator, oldest first (also the menu's
+    count)."""
+    reports = (ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+               .select_related("task__group__document", "task__lead_unit", "unit",
+                               "submitted_by")
+               .annotate(evidence_count=Count("evidence")).order_by("submitted_at", "id"))
+    if not may_somewhere(user, "programme.review"):
+        return reports.none()
+    paths = scope_paths(user, "programme.review")
+    if paths is None:
+        return reports
+    return reports.filter(within_paths("task__group__document__unit__path", paths))

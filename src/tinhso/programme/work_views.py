@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may, may_somewhere, scope_paths
-from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
 from tinhso.programme import services
 from tinhso.programme.forms import (
@@ -39,25 +37,16 @@ from tinhso.programme.models import (
     TaskGroup,
     TaskStatus,
 )
-from tinhso.programme.selectors import clock, reporting_units, task_status, visible_tasks
+from tinhso.programme.selectors import (
+    clock,
+    reporting_units,
+    review_queue,
+    task_status,
+    visible_tasks,
+)
 from tinhso.units.models import Level, Unit
 
 # --- reads ---------------------------------------------------------------------------------
-
-
-def review_queue(user: Any) -> QuerySet[ProgressReport]:
-    """The submitted reports waiting for this coordinator, oldest first (also the menu's
-    count: ``review_queue(user).count()``)."""
-    reports = (ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
-               .select_related("task__group__document", "task__lead_unit", "unit",
-                               "submitted_by")
-               .annotate(evidence_count=Count("evidence")).order_by("submitted_at", "id"))
-    if not may_somewhere(user, "programme.review"):
-        return reports.none()
-    paths = scope_paths(user, "programme.review")
-    if paths is None:
-        return reports
-    return reports.filter(within_paths("task__group__document__unit__path", paths))
 
 
 def _task_or_404(request: HttpRequest, pk: int) -> Task:

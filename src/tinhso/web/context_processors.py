@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.permissions import may_somewhere
-from tinhso.programme.selectors import may_read_programme
+from tinhso.programme.selectors import may_read_programme, review_queue
 
 # The areas of the platform not built yet (a placeholder page each).
 AREAS = [
@@ -42,6 +42,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ):
         if may_somewhere(user, action):
             items.append({"key": key, "label": label, "url": reverse(url)})
+    if may_somewhere(user, "programme.report"):
+        items.append({"key": "my_tasks", "label": _("My unit's tasks"),
+                      "url": reverse("programme:mine")})
+    if may_somewhere(user, "programme.review"):
+        waiting = review_queue(user).count()
+        label = _("Progress reports to review")
+        items.append({"key": "programme_review", "url": reverse("programme:review"),
+                      "label": f"{label} ({waiting})" if waiting else label})
     if may_somewhere(user, "users.manage"):
         items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
     if may_somewhere(user, "audit.view"):
