@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.dates import parse_date
@@ -194,6 +194,14 @@ def dti_choices() -> list[tuple[str, str]]:
             for i in load_framework(DTI_FRAMEWORK).indicators]
 
 
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    """Indicators by their name (in the page's language) with the code after it."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.name_en if get_language() == "en" and obj.name_en else obj.name
+        return f"{name} ({obj.code})"
+
+
 class TaskForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30, required=False,
                            help_text=_("e.g. 2.1.3"))
@@ -205,7 +213,7 @@ class TaskForm(forms.Form):
         label=_("Supporting units"), queryset=Unit.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}))
     start_on = VnDateField(label=_("Start"), required=False)
-    due_on = VnDateField(label=_("Due"), required=False)
+    due_on = VnDateField(label=pgettext_lazy("task", "Due date"), required=False)
     expected_output = forms.CharField(label=_("Expected output"), max_length=500,
                                       required=False)
     assigned_by = forms.ModelChoiceField(
@@ -213,8 +221,8 @@ class TaskForm(forms.Form):
         help_text=_("Empty: the document the group belongs to."))
     weight = forms.CharField(label=_("Weight"), max_length=12, required=False, initial="1",
                              help_text=_("Its share in the group's progress (1 when empty)."))
-    indicators = forms.ModelMultipleChoiceField(
-        label=_("Linked indicators"), queryset=Indicator.objects.order_by("code"),
+    indicators = IndicatorChoiceField(
+        label=_("Linked indicators"), queryset=Indicator.objects.order_by("display_order", "code"),
         required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
     dti_codes = forms.MultipleChoiceField(label=_("DTI main indicators it serves"),
                                           required=False, widget=forms.CheckboxSelectMultiple)
@@ -248,7 +256,7 @@ def task_initial(task: Task) -> dict[str, Any]:
 class GroupForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30, required=False,
                            help_text=_("e.g. 2, or 2.1 for an item within group 2"))
-    title = forms.CharField(label=_("Title"), max_length=400, required=False)
+    title = forms.CharField(label=_("Group name"), max_length=400, required=False)
     parent = forms.ModelChoiceField(label=_("Within"), queryset=TaskGroup.objects.none(),
                                     required=False)
     area = forms.ChoiceField(label=_("Area"), required=False,

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.programme import schedule
 
@@ -161,7 +162,7 @@ class Task(models.Model):
     support_units = models.ManyToManyField("units.Unit", verbose_name=_("supporting units"),
                                            blank=True, related_name="supported_tasks")
     start_on = models.DateField(_("start"))
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("task", "due date"))
     expected_output = models.CharField(_("expected output"), max_length=500, blank=True)
     assigned_by = models.ForeignKey(Document, verbose_name=_("assigned by"), null=True,
                                     blank=True, on_delete=models.PROTECT,

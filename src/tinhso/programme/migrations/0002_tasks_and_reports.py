@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=500, verbose_name='task')),
                 ('title_en', models.CharField(blank=True, max_length=500, verbose_name='task in English')),
                 ('start_on', models.DateField(verbose_name='start')),
-                ('due_on', models.DateField(verbose_name='due')),
+                ('due_on', models.DateField(verbose_name='due date')),
                 ('expected_output', models.CharField(blank=True, max_length=500, verbose_name='expected output')),
                 ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=8, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
                 ('dti_codes', models.JSONField(blank=True, default=list, help_text="Codes of the DTI framework's main indicators the task serves, e.g. chinh_quyen_so.", verbose_name='DTI main indicators')),
