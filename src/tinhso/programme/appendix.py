@@ -10,7 +10,7 @@ the person importing. A row equal to the stored task (and report) changes nothin
 exported appendix imported again reports 0 created, 0 updated.
 
 The columns are ``appendix_columns``; export and template are ``appendix_files``; the command
-line (``tinhso programme import|export|template``) is ``appendix_cli``.
+line (``tinhso programme import|export|template``) is ``appendix_cli``, which uses this module.
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ from tinhso.audit.services import audit_record
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.xlsx import Limits
 from tinhso.programme.appendix_check import Checked, PlannedTask, Progress, check_appendix
-from tinhso.programme.appendix_cli import command_export, command_import, command_template
 from tinhso.programme.appendix_files import appendix_template, tasks_export
 from tinhso.programme.appendix_read import ReadFile, read_appendix
 from tinhso.programme.models import Document, Task, TaskEvent, TaskEventKind, TaskGroup
 from tinhso.programme.services import group_save, report_submit
 
-__all__ = ["ImportResult", "appendix_template", "command_export", "command_import",
-           "command_template", "tasks_export", "tasks_import"]
+__all__ = ["ImportResult", "appendix_template", "tasks_export", "tasks_import"]
 
 BATCH = 500
 SCALAR_FIELDS = ("title", "lead_unit", "start_on", "due_on", "expected_output", "assigned_by",

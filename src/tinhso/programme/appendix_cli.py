@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.imports import ImportRejected
 from tinhso.core.xlsx import Limits
+from tinhso.programme.appendix import appendix_template, tasks_export, tasks_import
 from tinhso.programme.models import Document, Task
 
 
@@ -71,8 +72,6 @@ def _document(number: str) -> Document:
 
 def command_import(cmd: BaseCommand, path: Path, document_number: str,
                    progress: bool | None) -> None:
-    from tinhso.programme.appendix import tasks_import
-
     document = _document(document_number)
     if not path.is_file():
         raise CommandError(_("%(file)s: no such file") % {"file": path})
@@ -97,8 +96,6 @@ def command_import(cmd: BaseCommand, path: Path, document_number: str,
 
 
 def command_export(cmd: BaseCommand, path: Path, document_number: str) -> None:
-    from tinhso.programme.appendix import tasks_export
-
     document = _document(document_number)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):
@@ -110,8 +107,6 @@ def command_export(cmd: BaseCommand, path: Path, document_number: str) -> None:
 
 
 def command_template(cmd: BaseCommand, path: Path) -> None:
-    from tinhso.programme.appendix import appendix_template
-
     if path.suffix.lower() != ".xlsx":
         raise CommandError(_("The template is an Excel workbook: write to a .xlsx file."))
     path.write_bytes(appendix_template())

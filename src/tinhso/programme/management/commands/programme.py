@@ -64,16 +64,16 @@ class Command(BaseCommand):
         self.stdout.write(str(result))
 
     def _import(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix import command_import
+        from tinhso.programme.appendix_cli import command_import
 
         command_import(self, Path(options["file"]), options["document"], options["progress"])
 
     def _export(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix import command_export
+        from tinhso.programme.appendix_cli import command_export
 
         command_export(self, Path(options["file"]), options["document"])
 
     def _template(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix import command_template
+        from tinhso.programme.appendix_cli import command_template
 
         command_template(self, Path(options["file"]))
