@@ -35,6 +35,16 @@ class Command(BaseCommand):
                                             "units of tasks due soon and reports not yet sent "
                                             "(once each)")
         rem.add_argument("--today", help="count as if today were this date (dd/mm/yyyy)")
+        sch = sub.add_parser("schedule", help="show the reporting schedule, or set it with the "
+                                              "options (the installation's periods of report)")
+        sch.add_argument("--period", choices=["month", "quarter", "half_year", "year"])
+        sch.add_argument("--close-day", type=int,
+                         help="0: periods close at the end of their last month; 1-28: on that "
+                              "day of it (Decree 09/2019: 14)")
+        sch.add_argument("--due-days", type=int,
+                         help="working days after the close that a report is due")
+        sch.add_argument("--due-soon-days", type=int,
+                         help="working days before its due date that a task is 'due soon'")
         rem.add_argument("--enqueue", action="store_true",
                          help="queue the run for the task worker instead of running it here")
 
@@ -42,6 +52,8 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "remind":
             self._remind(options.get("today"), options.get("enqueue", False))
+        elif action == "schedule":
+            self._schedule(options)
         elif action == "import":
             self._import(options)
         elif action == "export":
@@ -62,6 +74,35 @@ class Command(BaseCommand):
             return
         result = programme_remind(actor=SYSTEM, today=today)
         self.stdout.write(str(result))
+
+    def _schedule(self, options: dict[str, Any]) -> None:
+        from django.core.exceptions import ValidationError
+
+        from tinhso.programme.selectors import clock, reporting_schedule
+        from tinhso.programme.services import reporting_schedule_set
+
+        row = reporting_schedule()
+        wanted = {"period_type": options["period"], "close_day": options["close_day"],
+                  "due_working_days": options["due_days"],
+                  "due_soon_working_days": options["due_soon_days"]}
+        if any(v is not None for v in wanted.values()):
+            values = {k: getattr(row, k) if v is None else v for k, v in wanted.items()}
+            try:
+                row = reporting_schedule_set(actor=SYSTEM, **values)
+            except ValidationError as exc:
+                raise CommandError("; ".join(f"{k}: {' '.join(v)}"
+                                             for k, v in exc.message_dict.items())) from exc
+        clk = clock()
+        from tinhso.programme.schedule import period_to_report, report_due
+
+        period = period_to_report(clk.today, clk.rule)
+        self.stdout.write(
+            f"periods: {row.period_type}, closing "
+            f"{'at the end of the last month' if not row.close_day else f'on day {row.close_day}'}"
+            f"; report due {row.due_working_days} working days after; 'due soon' within "
+            f"{row.due_soon_working_days} working days.\n"
+            f"to report now: {period.code} ({period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}), "
+            f"due {report_due(period, clk.rule, clk.cal):%d/%m/%Y}")
 
     def _import(self, options: dict[str, Any]) -> None:
         from tinhso.programme.appendix_cli import command_import
