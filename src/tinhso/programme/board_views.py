@@ -130,7 +130,8 @@ def _next(request: HttpRequest) -> str:
 
 def serving(request: HttpRequest) -> HttpResponse:
     """The tasks serving DTI main indicators (``?codes=a,b``): a partial for htmx, a page
-    otherwise. Anonymous visitors (the gap page is public) get a note with a login link."""
+    otherwise. Visitors and citizens (the gap page is public) get a note instead; visitors a
+    login link with it."""
     try:
         codes = boards.parse_codes(request.GET.get("codes", ""))
     except ValueError as exc:
@@ -138,11 +139,12 @@ def serving(request: HttpRequest) -> HttpResponse:
                            " small letters, digits and _).")
                          % {"code": exc.args[0], "n": boards.MAX_CODES}) from exc
     anonymous = not request.user.is_authenticated
-    if not anonymous:
-        _may_read(request)
+    # the gap page is public: who may not read the programme gets a note, not an error
+    restricted = anonymous or not may_read_programme(request.user)
     context = {
-        "codes": codes, "anonymous": anonymous, "next": _next(request),
-        "serving": [] if anonymous else boards.serving_tasks(request.user, codes, clock()),
+        "codes": codes, "anonymous": anonymous, "restricted": restricted,
+        "next": _next(request),
+        "serving": [] if restricted else boards.serving_tasks(request.user, codes, clock()),
     }
     partial = request.headers.get("HX-Request") == "true"
     template = "programme/_serving.html" if partial else "programme/_board_serving_page.html"
