@@ -297,8 +297,17 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, image, Word, Excel; at most 10 MB)"),
                            required=False)
 
-    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[Unit], editing: Document | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing is not None:  # the number, the unit and the file stay as recorded
+            for name in ("number", "unit", "file"):
+                del self.fields[name]
+            for name in ("implements", "supersedes"):
+                other = self.fields[name]
+                assert isinstance(other, forms.ModelChoiceField)
+                other.queryset = Document.objects.exclude(pk=editing.pk).order_by("-issued_on")
+            return
         unit = self.fields["unit"]
         assert isinstance(unit, forms.ModelChoiceField)
         _limit_choices(unit, units, blank=False)
