@@ -53,3 +53,20 @@ def test_every_status_has_a_query(group: Any, reference_units: Any) -> None:
     assert matched == 1
     with pytest.raises(ValueError):
         status_q("late-ish", clk)
+
+
+def test_open_is_the_union_of_the_open_statuses(group: Any, reference_units: Any) -> None:
+    from functools import reduce
+    from operator import or_
+
+    from tinhso.programme.selectors import open_q
+
+    unit = reference_units["56.STC"]
+    programme_task(group, unit, code="a", due_on=date(2026, 11, 2))
+    programme_task(group, unit, code="b", due_on=date(2027, 6, 30), progress=10)
+    programme_task(group, unit, code="c", done_on=date(2026, 3, 1), progress=100)
+    programme_task(group, unit, code="d", cancelled_on=date(2026, 3, 1), cancel_reason="x")
+    clk = clock(date(2026, 12, 1))
+    union = reduce(or_, (status_q(s, clk) for s in schedule.OPEN_STATUSES))
+    assert set(Task.objects.filter(open_q()).values_list("code", flat=True)) == {"a", "b"}
+    assert set(Task.objects.filter(union).values_list("code", flat=True)) == {"a", "b"}

@@ -51,6 +51,7 @@ from tinhso.programme.models import (
 from tinhso.programme.page_selectors import programme_page_tree
 from tinhso.programme.selectors import (
     may_read_programme,
+    serving_dti,
     status_q,
     visible_tasks,
     with_status,
@@ -284,8 +285,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
                           % {"code": filters.indicator})
         qs = qs.filter(indicators=indicator)
     if filters.dti:
-        # The codes are letters, digits and underscores: the quoted code is one list element.
-        qs = qs.filter(dti_codes__icontains=f'"{filters.dti}"')
+        qs = serving_dti(qs, [filters.dti])
     return qs.order_by("due_on", "id")
 
 

@@ -13,12 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from tinhso.accounts.permissions import scope_paths
 from tinhso.programme import schedule
@@ -31,17 +28,21 @@ from tinhso.programme.models import (
     TaskGroup,
 )
 from tinhso.programme.rollup import GroupFact, NodeFigures, TaskFact, roll_up
-from tinhso.programme.selectors import Clock, TaskRow, status_q, task_rows, visible_tasks
+from tinhso.programme.selectors import (
+    Clock,
+    TaskRow,
+    open_q,
+    serving_dti,
+    status_q,
+    task_rows,
+    visible_tasks,
+)
 from tinhso.units.models import Unit
 
 DONE = "done"  # the section of "my unit's tasks" holding both kinds of done
 URGENCY = (schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS, schedule.NOT_STARTED)
 LEAD, SUPPORT = "lead", "support"
 BEHIND = "behind"  # at risk: far behind an even pace
-
-
-def open_q(clk: Clock) -> Q:
-    return reduce(or_, (status_q(s, clk) for s in schedule.OPEN_STATUSES))
 
 
 def _fact(row: TaskRow, group_id: int) -> TaskFact:
@@ -264,7 +265,7 @@ def overdue_board(user: Any, clk: Clock) -> OverdueBoard:
     report; at-risk tasks with their reasons; per lead unit the overdue, at-risk and open
     counts. Four queries however many tasks."""
     last = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
-    tasks = (visible_tasks(user).filter(open_q(clk))
+    tasks = (visible_tasks(user).filter(open_q())
              .annotate(last_report_id=Subquery(last.values("pk")[:1]))
              .prefetch_related("support_units").order_by("due_on", "id"))
     rows = task_rows(tasks, clk)
@@ -385,13 +386,11 @@ _ORDER = {s: i for i, s in enumerate((*URGENCY, schedule.DONE_LATE, schedule.DON
 
 def serving_tasks(user: Any, codes: list[str], clk: Clock) -> list[Serving]:
     """For each code, the tasks the user may read that list it among their DTI main indicators
-    (cancelled ones left out), most late first. One query: the JSON list is matched as text
-    (``"code"``, the same on SQLite and PostgreSQL), then exactly in Python."""
+    (cancelled ones left out), most late first. One query (``selectors.serving_dti``), then
+    each code's list."""
     if not codes:
         return []
-    text = reduce(or_, (Q(dti_text__contains=f'"{code}"') for code in codes))
-    tasks = (visible_tasks(user).exclude(status_q(schedule.CANCELLED, clk))
-             .annotate(dti_text=Cast("dti_codes", TextField())).filter(text))
+    tasks = serving_dti(visible_tasks(user).exclude(status_q(schedule.CANCELLED, clk)), codes)
     rows = sorted(task_rows(tasks, clk),
                   key=lambda r: (_ORDER.get(r.status, 9), -r.late_days, r.task.due_on, r.task.id))
     return [Serving(code, [r for r in rows if code in (r.task.dti_codes or [])])

@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -55,7 +53,7 @@ from tinhso.programme.models import (
     TaskEventKind,
     TaskReminder,
 )
-from tinhso.programme.selectors import Clock, clock, status_q
+from tinhso.programme.selectors import Clock, clock, open_q, status_q
 from tinhso.units.models import Unit
 
 
@@ -131,7 +129,7 @@ def _reports_not_sent(clk: Clock, period: schedule.ReportPeriod) -> QuerySet[Tas
     sent = ProgressReport.objects.filter(
         task=OuterRef("pk"), period=period.code, kind=ReportKind.LEAD,
         status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
-    is_open = reduce(or_, (status_q(s, clk) for s in schedule.OPEN_STATUSES))
+    is_open = open_q()
     return Task.objects.filter(is_open, start_on__lte=period.end).exclude(Exists(sent))
 
 

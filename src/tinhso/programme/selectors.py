@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tinhso.accounts.permissions import may, may_somewhere, scope_paths
@@ -81,7 +82,9 @@ def task_status(task: Task, clk: Clock) -> str:
 
 # --- status as a query ---------------------------------------------------------------------
 
-_OPEN = Q(cancelled_on__isnull=True, done_on__isnull=True)
+def open_q(prefix: str = "") -> Q:
+    """Neither done nor cancelled: the union of ``schedule.OPEN_STATUSES`` (tested)."""
+    return Q(**{f"{prefix}cancelled_on__isnull": True, f"{prefix}done_on__isnull": True})
 
 
 def status_q(status: str, clk: Clock, prefix: str = "") -> Q:
@@ -92,7 +95,7 @@ def status_q(status: str, clk: Clock, prefix: str = "") -> Q:
     def q(**kwargs: Any) -> Q:
         return Q(**{f"{p}{k}": v for k, v in kwargs.items()})
 
-    open_ = q(cancelled_on__isnull=True, done_on__isnull=True)
+    open_ = open_q(p)
     if status == schedule.CANCELLED:
         return q(cancelled_on__isnull=False)
     if status == schedule.DONE_ON_TIME:
@@ -119,6 +122,18 @@ def with_status(tasks: QuerySet[Task], clk: Clock) -> QuerySet[Task]:
 
 
 # --- who sees what -------------------------------------------------------------------------
+
+
+def serving_dti(tasks: QuerySet[Task], codes: list[str]) -> QuerySet[Task]:
+    """The tasks listing any of ``codes`` among their DTI main indicators. The JSON list is
+    matched as text (``"code"``, the same on SQLite and PostgreSQL); codes are letters, digits
+    and underscores, so a quoted code is one whole element of the list."""
+    if not codes:
+        return tasks.none()
+    text = Q(dti_text__contains=f'"{codes[0]}"')
+    for code in codes[1:]:
+        text |= Q(dti_text__contains=f'"{code}"')
+    return tasks.annotate(dti_text=Cast("dti_codes", TextField())).filter(text)
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
