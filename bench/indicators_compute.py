@@ -19,13 +19,14 @@ PostgreSQL only (the fill uses generate_series). Needs a throwaway database whos
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import time
 from datetime import date
 
-from timing import timed  # bench/timing.py: this script's directory is on the path
+from timing import (  # bench/timing.py: this script's directory is on the path
+    drop_postgres,
+    fresh_postgres,
+    timed,
+)
 
 
 def main() -> None:
@@ -38,14 +39,7 @@ def main() -> None:
     parser.add_argument("--database", default="tinhso_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    if "bench" not in args.database:
-        sys.exit("the database name must contain 'bench': it is dropped and created")
-    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-    psql = ["psql", base + "/postgres", "-q", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {args.database}"], check=True)
-    os.environ["DATABASE_URL"] = f"{base}/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    fresh_postgres(args.database)
     try:
         run(args)
     finally:
@@ -53,8 +47,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"],
-                           check=False)
+            drop_postgres(args.database)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -24,14 +24,16 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import subprocess
-import sys
 import tempfile
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-from timing import timed  # bench/timing.py: this script's directory is on the path
+from timing import (  # bench/timing.py: this script's directory is on the path
+    drop_postgres,
+    fresh_postgres,
+    timed,
+)
 
 PEAK_GOAL_MB = 100
 
@@ -49,22 +51,14 @@ def main() -> None:
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
             run(args)
         return
-    if "bench" not in args.database:
-        sys.exit("the database name must contain 'bench': it is dropped and created")
-    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-    psql = ["psql", base + "/postgres", "-q", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {args.database}"], check=True)
-    os.environ["DATABASE_URL"] = f"{base}/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+    fresh_postgres(args.database)
     try:
         run(args)
     finally:
         from django.db import connections
 
         connections.close_all()
-        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"],
-                       check=False)
+        drop_postgres(args.database)
 
 
 def build_appendix(tasks: int, units: list[str]) -> bytes:
@@ -140,12 +134,12 @@ def run(args: argparse.Namespace) -> None:
     base_s, rows = timed(baseline, args.repeat, warm_up=True)
     import_s, result = timed(dry, args.repeat, warm_up=True)
     print(f"(a) openpyxl read-only, parse only   {base_s:8.2f} s  ({rows} rows)")
-    print(f"(b) import, all tasks created        {import_s:8.2f} s  "
+    print(f"(b) import, all created, rolled back {import_s:8.2f} s  "
           f"{args.tasks / import_s:7.0f} rows/s  ratio {import_s / base_s:5.1f}x  ({result})")
     tasks_import(actor=SYSTEM, document=plan, name="bench.xlsx", content=content)
     assert Task.objects.filter(group__document=plan).count() == args.tasks
     again_s, again = timed(dry, args.repeat)
-    print(f"(c) import again, all unchanged      {again_s:8.2f} s  "
+    print(f"(c) import again, all unchanged     {again_s:8.2f} s  "
           f"{args.tasks / again_s:7.0f} rows/s  ratio {again_s / base_s:5.1f}x  ({again})")
     export_s, exported = timed(lambda: tasks_export(plan), args.repeat)
     print(f"    export                           {export_s:8.2f} s  "

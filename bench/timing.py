@@ -1,8 +1,11 @@
-"""Shared by the benchmarks: the median time of repeated runs."""
+"""Shared by the benchmarks: the median time of repeated runs, and a fresh PostgreSQL database."""
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,3 +22,26 @@ def timed(fn: Callable[[], Any], repeat: int = 5, warm_up: bool = False) -> tupl
         result = fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def fresh_postgres(database: str) -> None:
+    """Drop and create ``database`` (its name must contain 'bench') on ``BENCH_PG`` (the local
+    server by default) and point Django at it."""
+    if "bench" not in database:
+        sys.exit("the database name must contain 'bench': it is dropped and created")
+    drop_postgres(database, check=True)
+    subprocess.run([*_psql(), f"CREATE DATABASE {database}"], check=True)
+    os.environ["DATABASE_URL"] = f"{_base()}/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+
+
+def drop_postgres(database: str, check: bool = False) -> None:
+    subprocess.run([*_psql(), f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], check=check)
+
+
+def _base() -> str:
+    return os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def _psql() -> list[str]:
+    return ["psql", _base() + "/postgres", "-q", "-c"]
