@@ -34,6 +34,14 @@ def headline_values(unit: Unit) -> QuerySet[IndicatorValue]:
     )
 
 
+def stored_values(unit: Unit, indicators: Iterable[Indicator], periods: Iterable[str]
+                  ) -> dict[tuple[int, str], IndicatorValue]:
+    """The stored values of these indicators at a unit for these periods, by (indicator id,
+    period): their source and illustrative mark (one query)."""
+    return {(v.indicator_id, v.period): v for v in IndicatorValue.objects.filter(
+        unit=unit, indicator__in=list(indicators), period__in=set(periods))}
+
+
 def catalogue() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("owner_unit", "weight_indicator")
 

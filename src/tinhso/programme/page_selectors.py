@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tinhso.indicators.models import Indicator, IndicatorValue
-from tinhso.indicators.selectors import compute, next_target
+from tinhso.indicators.models import Indicator
+from tinhso.indicators.selectors import compute, next_target, stored_values
 from tinhso.programme.models import (
     Document,
     Goal,
@@ -287,8 +287,7 @@ def linked_values(task: Task) -> list[LatestValue]:
         series = computed.series(indicator.code, unit)
         if series:
             latest[indicator.pk] = series[-1]
-    stored = {(v.indicator_id, v.period): v for v in IndicatorValue.objects.filter(
-        unit=unit, indicator__in=indicators, period__in={p for p, _v in latest.values()})}
+    stored = stored_values(unit, indicators, [p for p, _v in latest.values()])
     lines = []
     for indicator in indicators:
         if indicator.pk not in latest:
