@@ -1,4 +1,9 @@
-"""Which dossier actions are possible in which status, and where they lead. Pure Python.
+"""The dossier workflow as one registry: each action's name, label, the statuses it may start
+from and where it leads, who acts (staff holding a permission on the dossier's unit, or the
+applicant's own account) and whether it needs a reason. Pure Python: no Django.
+
+The services check an action against it, the desk and the API offer what it allows, and the
+public history names events with its labels.
 
 received ─assign─> processing ─approve─> approved ─return─> returned
    │                 │   ▲
@@ -9,21 +14,57 @@ received, processing, supplement ─withdraw─> withdrawn
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 RECEIVED, PROCESSING, SUPPLEMENT = "received", "processing", "supplement"
 APPROVED, RETURNED, REFUSED, WITHDRAWN = "approved", "returned", "refused", "withdrawn"
 OPEN = (RECEIVED, PROCESSING, SUPPLEMENT)
+FINISHED = (APPROVED, RETURNED, REFUSED)
+STAFF, APPLICANT = "staff", "applicant"
 
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    # action: (statuses it may start from, status it leads to; None = unchanged)
-    "assign": ((RECEIVED, PROCESSING), PROCESSING),
-    "request_supplement": ((RECEIVED, PROCESSING), SUPPLEMENT),
-    "answer_supplement": ((SUPPLEMENT,), PROCESSING),
-    "resume": ((SUPPLEMENT,), PROCESSING),
-    "approve": ((RECEIVED, PROCESSING), APPROVED),
-    "refuse": ((RECEIVED, PROCESSING, SUPPLEMENT), REFUSED),
-    "return_result": ((APPROVED,), RETURNED),
-    "withdraw": ((RECEIVED, PROCESSING, SUPPLEMENT), WITHDRAWN),
-    "apologise": ((RECEIVED, PROCESSING, SUPPLEMENT, APPROVED), None),
+
+def _(message: str) -> str:
+    """Marks a label for translation; the caller translates it (no Django here)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str  # a message id: translate with gettext where it is shown
+    sources: tuple[str, ...]  # the statuses it may start from
+    target: str | None  # the status it leads to; None: unchanged
+    by: str  # STAFF or APPLICANT
+    permission: str | None = None  # what staff need on the dossier's unit
+    needs_reason: bool = False
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("assign", _("Assigned"), (RECEIVED, PROCESSING), PROCESSING, STAFF,
+           "dossiers.process"),
+    Action("request_supplement", _("Supplement requested"), (RECEIVED, PROCESSING), SUPPLEMENT,
+           STAFF, "dossiers.process", needs_reason=True),
+    Action("answer_supplement", _("Supplement answered"), (SUPPLEMENT,), PROCESSING, APPLICANT),
+    Action("resume", _("Processing resumed"), (SUPPLEMENT,), PROCESSING, STAFF,
+           "dossiers.process"),
+    Action("approve", _("Approved"), (RECEIVED, PROCESSING), APPROVED, STAFF, "dossiers.decide"),
+    Action("refuse", _("Refused"), OPEN, REFUSED, STAFF, "dossiers.decide", needs_reason=True),
+    Action("return_result", _("Result returned"), (APPROVED,), RETURNED, STAFF,
+           "dossiers.process"),
+    Action("withdraw", _("Withdrawn"), OPEN, WITHDRAWN, STAFF, "dossiers.process",
+           needs_reason=True),
+    Action("apologise", _("Apology letter issued"), (*OPEN, APPROVED), None, STAFF,
+           "dossiers.process", needs_reason=True),
+    Action("rate", _("Rated"), FINISHED, None, APPLICANT),
+    Action("complain", _("Complaint sent"), (*OPEN, *FINISHED, WITHDRAWN), None, APPLICANT,
+           needs_reason=True),
+)}
+
+# Events that are not actions on an existing dossier: how it arrived.
+EVENT_LABELS: dict[str, str] = {
+    "submit": _("Submitted online"),
+    "receive": _("Received"),
+    **{name: action.label for name, action in ACTIONS.items()},
 }
 
 
@@ -34,15 +75,22 @@ class TransitionError(ValueError):
         self.status = status
 
 
-def next_status(action: str, status: str) -> str:
-    """The status after ``action``; TransitionError when it is not possible now."""
-    if action not in TRANSITIONS:
-        raise KeyError(f"unknown dossier action {action!r}")
-    sources, target = TRANSITIONS[action]
-    if status not in sources:
-        raise TransitionError(action, status)
-    return target or status
+def action(name: str) -> Action:
+    """The registered action; KeyError for an unknown name."""
+    if name not in ACTIONS:
+        raise KeyError(f"unknown dossier action {name!r}")
+    return ACTIONS[name]
 
 
-def possible_actions(status: str) -> list[str]:
-    return [action for action, (sources, _t) in TRANSITIONS.items() if status in sources]
+def next_status(name: str, status: str) -> str:
+    """The status after ``name``; TransitionError when it is not possible now."""
+    spec = action(name)
+    if status not in spec.sources:
+        raise TransitionError(name, status)
+    return spec.target or status
+
+
+def possible_actions(status: str, by: str | None = None) -> list[str]:
+    """The actions the status allows (of staff or of the applicant when ``by`` says)."""
+    return [a.name for a in ACTIONS.values()
+            if status in a.sources and (by is None or a.by == by)]

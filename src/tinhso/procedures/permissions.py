@@ -1,0 +1,17 @@
+"""What the public-services wing lets staff do, registered with ``accounts.permissions``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from tinhso.accounts.models import Role
+from tinhso.accounts.permissions import register_action
+
+register_action("dossiers.receive", {Role.OFFICER},
+                gettext_lazy("receive dossiers at the one-stop desk"))
+register_action("dossiers.process", {Role.OFFICER, Role.APPROVER},
+                gettext_lazy("process dossiers"))
+register_action("dossiers.decide", {Role.OFFICER, Role.APPROVER},
+                gettext_lazy("approve or refuse dossiers"))
+register_action("dossiers.view", {Role.OFFICER, Role.APPROVER, Role.COORDINATOR, Role.LEADER},
+                gettext_lazy("see dossiers"))
