@@ -13,7 +13,7 @@ VENDOR := src/tinhso/web/static/vendor
 
 help:
 	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   lint (ruff) and the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make test   lint (ruff, import contracts), types (mypy) and the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make setup  environment, dependencies, assets and migrations only"
 
 # -- installation ----------------------------------------------------------------------------
@@ -66,8 +66,11 @@ run: setup
 
 # -- checks ----------------------------------------------------------------------------------
 
+# ruff, then the layer contracts of pyproject.toml's [tool.importlinter] (core imports no domain
+# app, no domain app imports the API, the pure modules import no Django).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src
