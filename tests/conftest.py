@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests mirror src/tinhso/; factories live in tests/factories.py."""
+"""Shared fixtures. Tests mirror src/tinhso/; factories live in tests/factories/."""
 
 from __future__ import annotations
 
