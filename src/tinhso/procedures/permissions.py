@@ -15,3 +15,7 @@ register_action("dossiers.decide", {Role.OFFICER, Role.APPROVER},
                 gettext_lazy("approve or refuse dossiers"))
 register_action("dossiers.view", {Role.OFFICER, Role.APPROVER, Role.COORDINATOR, Role.LEADER},
                 gettext_lazy("see dossiers"))
+# The dossier import (procedures.importing), asked at the province: see dossiers_import.
+IMPORT_DOSSIERS = "dossiers.import"
+register_action(IMPORT_DOSSIERS, {Role.COORDINATOR},
+                gettext_lazy("import dossiers from another one-stop system"))
