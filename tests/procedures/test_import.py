@@ -12,16 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tests.factories import pdf_upload
+from tests.factories import grant, pdf_upload, staff_user
 from tests.helpers import run_command
 from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.audit.models import AuditAction, AuditEvent
-from tinhso.procedures import stats
+from tinhso.audit.models import AuditEvent
+from tinhso.procedures import aggregate, audit_events
 from tinhso.procedures.importing import (
     COLUMNS,
     DossiersRejected,
@@ -47,7 +48,7 @@ pytestmark = pytest.mark.django_db
 
 H = timedelta(hours=1)
 OCTOBER = TUESDAY_9AM - timedelta(days=35)  # Tuesday 13/10/2026, 09:00
-STAT_FIELDS = ("unit_id", "procedure_id", "month", "channel", *stats.COUNTS)
+STAT_FIELDS = ("unit_id", "procedure_id", "month", "channel", *aggregate.COUNTS)
 KEPT = ("status", "channel", "received_at", "due_at", "finished_at", "returned_at",
         "withdrawn_at", "paused_at", "remaining_seconds", "supplement_count", "on_time",
         "fee_payable", "paid_online", "digitised", "applicant_name", "applicant_phone")
@@ -68,9 +69,9 @@ def _stat_rows() -> list[tuple[Any, ...]]:
 
 def _per_unit_month() -> dict[tuple[int, Any], Counter[str]]:
     out: dict[tuple[int, Any], Counter[str]] = {}
-    for row in DossierStat.objects.values("unit_id", "month", *stats.COUNTS):
+    for row in DossierStat.objects.values("unit_id", "month", *aggregate.COUNTS):
         out.setdefault((row["unit_id"], row["month"]), Counter()).update(
-            {c: row[c] for c in stats.COUNTS})
+            {c: row[c] for c in aggregate.COUNTS})
     return out
 
 
@@ -146,7 +147,7 @@ def good_row(code: str, **overrides: str) -> dict[str, str]:
 
 
 def _imports() -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=AuditAction.DOSSIERS_IMPORTED))
+    return list(AuditEvent.objects.filter(action=audit_events.DOSSIERS_IMPORTED))
 
 
 # --- the same figures as natively --------------------------------------------------------------
@@ -217,7 +218,7 @@ def test_importing_a_csv_gives_the_same_figures_as_entering_the_same_dossiers_na
     _native_dossiers(submit, desk, applicant_user, catalogue, reference_units)
     dossiers = list(Dossier.objects.select_related("procedure", "unit").order_by("id"))
     native_rows, native_per_month = _stat_rows(), _per_unit_month()
-    native_totals = stats.totals(DossierStat.objects.all())
+    native_totals = aggregate.totals(DossierStat.objects.all())
     assert native_totals["resolved"] == 9 and native_totals["withdrawn"] == 1
     assert native_totals["rated"] == 2 and len({m for _u, m in native_per_month}) == 2
     native = {d.code: _fields(d) for d in dossiers}
@@ -229,14 +230,14 @@ def test_importing_a_csv_gives_the_same_figures_as_entering_the_same_dossiers_na
     out = run_command("dossiers", "import", str(path))
 
     assert f"{len(dossiers)} dossiers imported (2 with a rating)" in out
-    assert stats.totals(DossierStat.objects.all()) == native_totals
+    assert aggregate.totals(DossierStat.objects.all()) == native_totals
     assert _per_unit_month() == native_per_month
     assert _stat_rows() == native_rows
     imported = {d.code: _fields(d) for d in Dossier.objects.all()}
     assert imported == native
     assert set(Dossier.objects.values_list("source", flat=True)) == {"import:motcua_2026.csv"}
     # The aggregate the import built is the one a full rebuild gives.
-    stats.rebuild()
+    aggregate.rebuild()
     assert _stat_rows() == native_rows
     (event,) = _imports()
     assert event.actor is None and event.actor_repr == "system"
@@ -344,7 +345,7 @@ def test_skip_bad_imports_the_good_rows_and_writes_the_rejects_with_their_lines(
     assert "2 dossiers imported (1 with a rating) from 8 rows, 6 rejected" in out
     assert sorted(Dossier.objects.values_list("code", flat=True)) == ["A-1", "A-7"]
     assert Dossier.objects.get(code="A-7").channel == Channel.IN_PERSON
-    assert stats.totals(DossierStat.objects.all())["received"] == 2
+    assert aggregate.totals(DossierStat.objects.all())["received"] == 2
     rejects = Path(f"{path}.rejects.csv")
     with rejects.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -365,7 +366,7 @@ def test_skip_bad_imports_the_good_rows_and_writes_the_rejects_with_their_lines(
     write_csv(rejects, fixed, ("line", "errors", *COLUMNS))
     out = run_command("dossiers", "import", str(rejects), "--skip-bad")
     assert "6 dossiers imported" in out and "none rejected" in out
-    assert stats.totals(DossierStat.objects.all())["received"] == 8
+    assert aggregate.totals(DossierStat.objects.all())["received"] == 8
 
 
 def test_importing_the_same_file_again_refuses_the_codes_already_there(catalogue, tmp_path):
@@ -398,7 +399,7 @@ def test_a_large_batch_split_progress_and_rows_with_few_columns(catalogue, tmp_p
                  stdout=io.StringIO(), stderr=err)
     assert "rows/s" in err.getvalue() and "\r" in err.getvalue()
     assert Dossier.objects.filter(status="processing", finished_at=None).count() == 23
-    assert stats.totals(DossierStat.objects.all())["received"] == 23
+    assert aggregate.totals(DossierStat.objects.all())["received"] == 23
 
 
 def test_stats_rebuild_prints_the_rows(catalogue, tmp_path):
@@ -430,3 +431,58 @@ def test_times_without_an_offset_are_vietnams():
     for bad in ("2026-11-17", "31/02/2026 09:00", "17-11-2026 09:00", "yesterday"):
         with pytest.raises(ValueError):
             parse_moment(bad)
+
+
+# --- who may import ------------------------------------------------------------------------------
+
+
+def test_a_coordinator_of_the_province_imports_and_is_the_events_actor(
+        catalogue, reference_units, tmp_path):
+    coordinator = staff_user(unit=reference_units["56"], username="dieuphoi")
+    grant(coordinator, "coordinator", reference_units["56"])
+    path = write_csv(tmp_path / "ho_so.csv", [good_row("P-1")])
+    out = run_command("dossiers", "import", str(path), "--as-user", "dieuphoi")
+    assert "1 dossiers imported" in out
+    (event,) = _imports()
+    assert event.actor == coordinator and event.unit.code == "56"
+
+
+def test_an_actor_without_the_right_at_the_province_is_refused_before_reading(
+        catalogue, reference_units, tmp_path):
+    """The officer, and even the coordinator, of the very agency the file names: the import
+    writes at the province's level (its statistics, the code counters), so it is asked there."""
+    path = write_csv(tmp_path / "ho_so.csv", [good_row("P-1")])
+    officer = staff_user(unit=reference_units["22366"], username="motcua")
+    grant(officer, "officer", reference_units["22366"])
+    local = staff_user(unit=reference_units["22366"], username="dieuphoi.phuong")
+    grant(local, "coordinator", reference_units["22366"])
+    for actor in (officer, local, None):
+        with pytest.raises(PermissionDenied, match="import dossiers from another one-stop"):
+            dossiers_import(path, actor=actor, skip_bad=True)
+    assert not Dossier.objects.exists() and not _imports()
+    assert not Path(f"{path}.rejects.csv").exists()  # nothing opened, nothing read
+    with pytest.raises(CommandError, match=r"refused, nothing was imported: You may not "
+                                           r"import dossiers"):
+        call_command("dossiers", "import", str(path), "--as-user", "motcua")
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        call_command("dossiers", "import", str(path), "--as-user", "nobody")
+    assert not Dossier.objects.exists()
+
+
+# --- the rules as the platform's and the installation's time zone ------------------------------
+
+
+def test_a_dossier_paused_after_its_due_time_keeps_a_negative_working_time(catalogue, tmp_path):
+    path = write_csv(tmp_path / "x.csv", [good_row(
+        "R-1", received="2026-10-13T09:00", due="2026-10-13T10:00", finished="",
+        status="supplement", supplement_periods="2026-10-13T11:00/")])
+    dossiers_import(path, actor=SYSTEM)
+    dossier = Dossier.objects.get(code="R-1")
+    assert dossier.paused_at == parse_moment("2026-10-13T11:00")
+    assert dossier.remaining_seconds == -3600 and dossier.on_time is None
+
+
+def test_times_without_an_offset_are_in_the_installations_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    moment = parse_moment("17/11/2026 09:00")
+    assert (moment.hour, moment.utcoffset()) == (9, timedelta(hours=1))

@@ -3,19 +3,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.procedures import stats
-from tinhso.procedures.importing import (
-    BATCH_SIZE,
-    MAX_ERRORS,
-    DossiersRejected,
-    Progress,
-    dossiers_import,
-)
+from tinhso.core.imports import Progress
+from tinhso.procedures import aggregate
+from tinhso.procedures.importing import BATCH_SIZE, MAX_ERRORS, DossiersRejected, dossiers_import
 from tinhso.procedures.models import DossierStat
+from tinhso.procedures.publication import publish_all
 
 
 class Command(BaseCommand):
@@ -37,6 +35,9 @@ class Command(BaseCommand):
                          help="show the progress line on stderr (default: when stderr is a "
                               "terminal)")
         imp.add_argument("--no-progress", action="store_false", dest="progress")
+        imp.add_argument("--as-user", metavar="USERNAME",
+                         help="import as this user, who needs the right to import dossiers at "
+                              "the province (default: system)")
         sub.add_parser("stats-rebuild",
                        help="recompute the statistics aggregate from every dossier and "
                             "publish the count indicators")
@@ -73,8 +74,6 @@ class Command(BaseCommand):
                           "attempts.")
 
     def _publish(self, years: list[int]) -> None:
-        from tinhso.procedures.statistics import publish_all
-
         written = publish_all(years)
         shown = ", ".join(str(y) for y in sorted(years))
         self.stdout.write(f"{written:,} indicator values written for {shown}.")
@@ -82,6 +81,14 @@ class Command(BaseCommand):
     def _write_err(self, text: str) -> None:
         self.stderr.write(text, ending="")
         self.stderr.flush()
+
+    def _actor(self, username: str | None) -> Any:
+        if not username:
+            return SYSTEM
+        actor = get_user_model()._default_manager.filter(username=username).first()
+        if actor is None:
+            raise CommandError(f"There is no user '{username}'.")
+        return actor
 
     def _import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
@@ -92,10 +99,13 @@ class Command(BaseCommand):
         show = options["progress"]
         if show is None:
             show = self.stderr.isatty()
+        actor = self._actor(options["as_user"])
         progress = Progress(self._write_err, path.stat().st_size) if show else None
         try:
-            result = dossiers_import(path, actor=SYSTEM, skip_bad=options["skip_bad"],
+            result = dossiers_import(path, actor=actor, skip_bad=options["skip_bad"],
                                      batch_size=options["batch_size"], progress=progress)
+        except PermissionDenied as exc:
+            raise CommandError(f"{path.name}: refused, nothing was imported: {exc}") from exc
         except DossiersRejected as exc:
             if progress is not None and progress.shown:
                 self._write_err("\n")
@@ -120,11 +130,9 @@ class Command(BaseCommand):
             "values published.")
 
     def _rebuild(self) -> None:
-        from tinhso.procedures import statistics
-
-        rows = stats.rebuild()
-        totals = stats.totals(DossierStat.objects.all())
-        published = statistics.publish_all()
+        rows = aggregate.rebuild()
+        totals = aggregate.totals(DossierStat.objects.all())
+        published = publish_all()
         self.stdout.write(f"Rebuilt the dossier statistics: {rows:,} aggregate rows "
                           f"(agency x procedure x month x channel), {published:,} indicator "
                           "values published.")

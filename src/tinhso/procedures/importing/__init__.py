@@ -1,0 +1,51 @@
+"""Dossiers kept by another one-stop system, imported from a CSV of the national
+synchronisation fields (``tinhso dossiers import``; columns in docs/operations/dossier-import.md).
+
+The file is streamed: rows are read with the csv module, checked and written in batches (COPY
+on PostgreSQL, ``bulk_create`` elsewhere), so memory stays bounded whatever the file's length.
+Codes already seen in the file are kept in a temporary table of the database, not in memory.
+
+Two modes:
+
+- all or nothing (the default): any bad row and nothing is written; the first
+  :data:`MAX_ERRORS` problems are reported (``DossiersRejected``), each with its line and
+  column;
+- ``skip_bad``: the good rows are imported, every bad row is written with its line number and
+  its problems to ``FILE.rejects.csv`` (which can be corrected and imported again: its ``line``
+  and ``errors`` columns are ignored).
+
+Imported dossiers get ``source = "import:<file name>"``. "On time" and the working time left
+to a dossier waiting for a supplement are the platform's own rules (``procedures.rules``); the
+due time is taken as the source system gives it (it already counts the paused time). After
+loading, in the same transaction, the statistics aggregate of the agencies touched is rebuilt,
+their count indicators are published, dossier-code counters are moved past imported codes of
+the platform's own format, and one audit event records the counts. The actor needs
+``dossiers.import`` at the province.
+
+The modules: ``columns`` (the file's layout and value parsers), ``checks`` and ``times`` (one
+row's checks), ``writer`` (the writes), ``run`` (one import).
+"""
+
+from tinhso.procedures.importing.columns import (
+    ANNOTATIONS,
+    COLUMNS,
+    OPTIONAL,
+    REQUIRED,
+    parse_flag,
+    parse_moment,
+    parse_periods,
+    source_for,
+)
+from tinhso.procedures.importing.run import (
+    BATCH_SIZE,
+    MAX_ERRORS,
+    DossiersRejected,
+    ImportResult,
+    dossiers_import,
+)
+
+__all__ = [
+    "ANNOTATIONS", "BATCH_SIZE", "COLUMNS", "MAX_ERRORS", "OPTIONAL", "REQUIRED",
+    "DossiersRejected", "ImportResult", "dossiers_import", "parse_flag", "parse_moment",
+    "parse_periods", "source_for",
+]

@@ -1,0 +1,166 @@
+"""The writing of the good rows: COPY on PostgreSQL (``bulk_create`` elsewhere), their ratings,
+what they touched (agencies, years, the platform's own codes), the codes already seen in the
+file (a temporary table: memory stays bounded) and the dossier-code counters moved past
+imported codes."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from tinhso.procedures.importing.checks import FIELDS, Checked
+from tinhso.procedures.models import Dossier, DossierSequence, Rating
+
+_NATIVE_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{1,9})$")
+
+
+class SeenCodes:
+    """The codes of the file seen so far, in a temporary table of the database (memory stays
+    bounded), and the check of each batch's codes against it and against the dossiers."""
+
+    SEEN = "tinhso_import_seen_codes"
+    BATCH = "tinhso_import_batch_codes"
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            for table in (self.SEEN, self.BATCH):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {table} "
+                               "(code varchar(60) PRIMARY KEY, line integer NOT NULL)")
+
+    def check(self, pairs: list[tuple[str, int]]) -> tuple[dict[str, int], set[str]]:
+        """For (code, line) pairs of distinct codes: {code: first line} of the codes seen
+        earlier in the file, and the other codes already in the database. Records them."""
+        dossiers = connection.ops.quote_name(Dossier._meta.db_table)
+        with connection.cursor() as cursor:
+            self._load_batch(cursor, pairs)
+            cursor.execute(f"INSERT INTO {self.SEEN} (code, line) SELECT code, line "
+                           f"FROM {self.BATCH} WHERE true ON CONFLICT (code) DO NOTHING "
+                           "RETURNING code")
+            new = {row[0] for row in cursor.fetchall()}
+            earlier: dict[str, int] = {}
+            again = [code for code, _line in pairs if code not in new]
+            for start in range(0, len(again), 500):
+                chunk = again[start:start + 500]
+                cursor.execute(f"SELECT code, line FROM {self.SEEN} WHERE code IN "
+                               f"({', '.join(['%s'] * len(chunk))})", chunk)
+                earlier.update(cursor.fetchall())
+            cursor.execute(f"SELECT code FROM {dossiers} WHERE code IN "
+                           f"(SELECT code FROM {self.BATCH})")
+            existing = {row[0] for row in cursor.fetchall()} - earlier.keys()
+        return earlier, existing
+
+    def _load_batch(self, cursor: Any, pairs: list[tuple[str, int]]) -> None:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {self.BATCH}")
+            with cursor.cursor.copy(f"COPY {self.BATCH} (code, line) FROM STDIN") as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
+        else:
+            cursor.execute(f"DELETE FROM {self.BATCH}")
+            cursor.executemany(f"INSERT INTO {self.BATCH} (code, line) VALUES (%s, %s)", pairs)
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            for table in (self.SEEN, self.BATCH):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def advance_sequences(highest: dict[tuple[str, date], int]) -> None:
+    """Move the dossier-code counters past imported codes in the platform's own format, so
+    that the platform never gives a code an imported dossier already has."""
+    if not highest:
+        return
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    sql = (f"INSERT INTO {table} (agency_code, day, last) VALUES (%s, %s, %s) "
+           f"ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN "
+           f"excluded.last > {table}.last THEN excluded.last ELSE {table}.last END")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(a, d, n) for (a, d), n in sorted(highest.items())])
+
+
+@dataclass
+class Written:
+    dossiers: int
+    ratings: int
+
+
+class DossierWriter:
+    """Writes the good rows of each batch, and keeps what they touched: the agencies, the
+    years (of their times received, resolved, withdrawn and rated) and, per agency and day,
+    the highest number of the codes in the platform's own format."""
+
+    def __init__(self, source: str, agency_codes: set[str]):
+        self.source, self.agency_codes = source, agency_codes
+        self.units: set[int] = set()
+        self.years: set[int] = set()
+        self.highest: dict[tuple[str, date], int] = defaultdict(int)
+        self.copy_sql: str | None = None
+        self.copy_tail: tuple[Any, ...] = ()
+
+    def write(self, good: list[Checked]) -> Written:
+        rows = [row.values for row in good if row.values is not None]
+        rated = [row for row in good if row.rating is not None]
+        self._note(rows, rated)
+        if connection.vendor == "postgresql":
+            self._copy(rows)
+            ids = dict(Dossier.objects.filter(code__in=[row.code for row in rated])
+                       .values_list("code", "pk")) if rated else {}
+        else:
+            dossiers = [Dossier(**dict(zip(FIELDS, values, strict=True)), source=self.source)
+                        for values in rows]
+            Dossier.objects.bulk_create(dossiers, batch_size=1000)
+            ids = {d.code: d.pk for d in dossiers}
+        ratings = [Rating(dossier_id=ids[row.code], level=row.rating[0], at=row.rating[1])
+                   for row in rated if row.rating is not None]
+        Rating.objects.bulk_create(ratings, batch_size=1000)
+        return Written(len(rows), len(ratings))
+
+    def _note(self, rows: list[tuple[Any, ...]], rated: list[Checked]) -> None:
+        local = timezone.get_default_timezone()
+        for values in rows:
+            self.units.add(values[2])
+            for moment in (values[7], values[9], values[11]):  # received, finished, withdrawn
+                if moment is not None:
+                    self.years.add(timezone.localtime(moment, local).year)
+            self._note_code(values[0])
+        for row in rated:
+            if row.rating is not None:
+                self.years.add(timezone.localtime(row.rating[1], local).year)
+
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: the rows through COPY (the other columns as a new dossier has them)."""
+        if self.copy_sql is None:
+            template = Dossier(source=self.source)
+            meta = Dossier._meta
+            by_attname = {f.attname: f for f in meta.concrete_fields}
+            others = [f for f in meta.concrete_fields
+                      if f.attname not in FIELDS and not f.primary_key]
+            columns = [str(by_attname[name].column) for name in FIELDS]
+            columns += [str(f.column) for f in others]
+            self.copy_sql = (f"COPY {connection.ops.quote_name(meta.db_table)} "
+                             f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+                             "FROM STDIN")
+            self.copy_tail = tuple(f.get_db_prep_save(f.pre_save(template, add=True),
+                                                      connection) for f in others)
+        tail = self.copy_tail
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            for values in rows:
+                copy.write_row(values + tail)
+
+    def _note_code(self, code: str) -> None:
+        match = _NATIVE_CODE.match(code)
+        if match is None or match["agency"] not in self.agency_codes:
+            return
+        try:
+            day = datetime.strptime(match["day"], "%y%m%d").date()
+        except ValueError:
+            return
+        key = (match["agency"], day)
+        self.highest[key] = max(self.highest[key], int(match["number"]))
