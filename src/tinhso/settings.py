@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tinhso.accounts",
     "tinhso.audit",
     "tinhso.units",
+    "tinhso.calendars",
     "tinhso.programme",
     "tinhso.procedures",
     "tinhso.indicators",

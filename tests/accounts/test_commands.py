@@ -4,9 +4,10 @@ import pytest
 from django.core.management import CommandError
 
 from tests.helpers import run_command as run
+from tinhso.accounts import audit_events
 from tinhso.accounts.models import User
 from tinhso.accounts.selectors import user_for_token
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_create_a_staff_user_with_a_role_and_a_token(reference_units):
     assert "unit_reporter@56.STC" in run("users", "list")
     token = run("tokens", "create", "ketoan", "script").strip()
     assert user_for_token(token) == user
-    event = AuditEvent.objects.get(action=AuditAction.USER_CREATED)
+    event = AuditEvent.objects.get(action=audit_events.USER_CREATED)
     assert event.actor is None and event.actor_repr == "system"
     prefix = token[:12]
     run("tokens", "revoke", prefix)

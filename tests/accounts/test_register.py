@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from tinhso.accounts import audit_events
 from tinhso.accounts.models import User, UserKind
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_a_citizen_opens_an_account_and_is_signed_in(client):
     assert user.kind == UserKind.CITIZEN and user.unit is None
     assert user.get_full_name() == "Trần Thị Bình"
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert AuditEvent.objects.filter(action=AuditAction.USER_CREATED, actor=user).exists()
+    assert AuditEvent.objects.filter(action=audit_events.USER_CREATED, actor=user).exists()
 
 
 def test_a_business_gives_its_name_and_a_valid_tax_code(client):

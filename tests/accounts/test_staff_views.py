@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import grant, staff_user
+from tinhso.accounts import audit_events
 from tinhso.accounts.models import User
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_grant_and_revoke_a_role(client, reference_units, province_admin):
     assert response.status_code == 302 and not member.role_assignments.exists()
     actions = set(AuditEvent.objects.filter(object_id=str(member.pk))
                   .values_list("action", flat=True))
-    assert actions == {AuditAction.ROLE_GRANTED, AuditAction.ROLE_REVOKED}
+    assert actions == {audit_events.ROLE_GRANTED, audit_events.ROLE_REVOKED}
     response = client.post("/staff/canbo/", {"role": "approver", "unit": "58"})
     assert response.status_code == 403
 

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD, staff_user
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.accounts import audit_events
+from tinhso.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,13 @@ def test_login_and_logout(client, reference_units):
     user = staff_user(unit=reference_units["56"], username="canbo")
     response = login(client, "canbo")
     assert response.status_code == 302 and response["Location"] == "/"
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_SUCCEEDED, actor=user).exists()
+    assert AuditEvent.objects.filter(action=audit_events.LOGIN_SUCCEEDED, actor=user).exists()
     page = client.get("/")
     assert user.display_name in page.content.decode()
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=user).exists()
+    assert AuditEvent.objects.filter(action=audit_events.LOGOUT, actor=user).exists()
 
 
 def test_a_wrong_password_says_so_and_is_recorded(client, reference_units):
@@ -32,7 +33,7 @@ def test_a_wrong_password_says_so_and_is_recorded(client, reference_units):
     response = login(client, "canbo", "sai-mat-khau")
     assert response.status_code == 200
     assert 'data-testid="login-error"' in response.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED,
+    assert AuditEvent.objects.filter(action=audit_events.LOGIN_FAILED,
                                      details__username="canbo").exists()
 
 
@@ -66,5 +67,5 @@ def test_failed_logins_behind_a_proxy_are_throttled_per_client(client, reference
     assert login(client, "canbo", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
     # Another client behind the same proxy is not locked out.
     assert login(client, "canbo", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
-    event = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).first()
+    event = AuditEvent.objects.filter(action=audit_events.LOGIN_FAILED).first()
     assert event.ip_address == "203.0.113.9" and event.actor_repr == "anonymous"

@@ -4,7 +4,8 @@ import pytest
 
 from tests.factories import grant, staff_user
 from tinhso.accounts.services import api_token_create
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.units import audit_events
 from tinhso.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_token_writes_are_authorised_and_audited(client, reference_units):
     response = client.patch("/api/v1/units/56/", {"name_en": "Khanh Hoa"},
                             content_type="application/json", **auth)
     assert response.status_code == 200 and response.json()["name_en"] == "Khanh Hoa"
-    assert AuditEvent.objects.filter(action=AuditAction.UNIT_UPDATED, actor=admin).exists()
+    assert AuditEvent.objects.filter(action=audit_events.UNIT_UPDATED, actor=admin).exists()
     response = client.patch("/api/v1/units/58/", {"name_en": "Ninh Thuan"},
                             content_type="application/json", **auth)
     assert response.status_code == 403

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 
 from tests.factories import grant, staff_user
 from tests.helpers import run_command
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.calendars import audit_events
 from tinhso.core.calendar import announcements_load, calendar_day_set, work_calendar
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_administrators_edit_the_calendar_and_it_is_audited(reference_units, adm
     calendar_day_set(actor=admin_user, day=date(2026, 12, 31), kind="day_off",
                      name="Nghỉ bù (thử)")
     assert not work_calendar(range(2026, 2027)).is_working_day(date(2026, 12, 31))
-    assert AuditEvent.objects.filter(action=AuditAction.CALENDAR_CHANGED).exists()
+    assert AuditEvent.objects.filter(action=audit_events.CALENDAR_CHANGED).exists()
     clerk = staff_user(unit=reference_units["56"])
     grant(clerk, "officer", reference_units["56"])
     with pytest.raises(PermissionDenied):

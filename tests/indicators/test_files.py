@@ -6,8 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import IndicatorFactory, grant, staff_user
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 from tinhso.core.imports import ImportRejected
+from tinhso.indicators import audit_events
 from tinhso.indicators.files import template_workbook, values_import
 from tinhso.indicators.models import IndicatorValue, ValueStatus
 
@@ -54,8 +55,8 @@ def test_template_round_trip(reporter, reference_units, catalogue):
     stored = IndicatorValue.objects.get(indicator__code="smes_supported")
     assert stored.value == 120 and stored.status == ValueStatus.SUBMITTED
     assert stored.period_start.year == 2026
-    assert AuditEvent.objects.filter(action=AuditAction.VALUE_SUBMITTED).count() == 2
-    assert AuditEvent.objects.filter(action=AuditAction.VALUES_IMPORTED).count() == 1
+    assert AuditEvent.objects.filter(action=audit_events.VALUE_SUBMITTED).count() == 2
+    assert AuditEvent.objects.filter(action=audit_events.VALUES_IMPORTED).count() == 1
 
 
 def test_a_bad_file_lists_every_problem_and_writes_nothing(reporter, reference_units, catalogue):

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import IndicatorFactory
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.indicators import audit_events
 from tinhso.indicators.models import IndicatorValue, ValueStatus
 from tinhso.indicators.rounds import completeness, round_open, round_remind, rounds_to_report
 
@@ -56,7 +57,7 @@ def test_reminders_go_to_the_reporters_of_late_units(setup, django_capture_on_co
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["baocao@stc.khanhhoa.gov.vn"]
     assert "Báo cáo năm 2026" in mail.outbox[0].subject
-    assert AuditEvent.objects.filter(action=AuditAction.ROUND_REMINDED).exists()
+    assert AuditEvent.objects.filter(action=audit_events.ROUND_REMINDED).exists()
 
 
 def test_opening_a_round_is_validated_and_permitted(setup):

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import IndicatorFactory
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.indicators import audit_events
 from tinhso.indicators.models import Aggregation, IndicatorValue, ValueStatus
 from tinhso.indicators.services import (
     evidence_add,
@@ -34,7 +35,7 @@ def test_a_coordinator_defines_indicators_and_formulas(people, reference_units):
                             measure="percent", formula="online / received * 100",
                             aggregation=Aggregation.FORMULA, owner_unit=reference_units["56"])
     assert rate.is_formula
-    assert AuditEvent.objects.filter(action=AuditAction.INDICATOR_CREATED).count() == 3
+    assert AuditEvent.objects.filter(action=audit_events.INDICATOR_CREATED).count() == 3
 
 
 def test_a_bad_formula_is_rejected_with_the_reason(people):

@@ -17,8 +17,9 @@ from openpyxl import Workbook, load_workbook
 
 from tests.factories import IndicatorFactory, UnitFactory, grant, programme_document, staff_user
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 from tinhso.core.imports import ImportRejected
+from tinhso.programme import audit_events
 from tinhso.programme.appendix import appendix_template, tasks_export, tasks_import
 from tinhso.programme.appendix_columns import COLUMNS
 from tinhso.programme.models import (
@@ -117,7 +118,7 @@ def test_a_good_file_creates_groups_and_tasks_with_units_indicators_and_dates(
     assert (other.start_on, other.due_on) == (date(2026, 2, 1), date(2026, 11, 30))
     assert other.assigned_by == plan and other.lead_unit.code == "56.SYT"
     assert TaskEvent.objects.filter(kind=TaskEventKind.CREATED).count() == 2
-    event = AuditEvent.objects.get(action=AuditAction.TASKS_IMPORTED)
+    event = AuditEvent.objects.get(action=audit_events.TASKS_IMPORTED)
     assert event.details["created"] == 2 and event.details["file"] == "phu-luc.xlsx"
     assert event.object_id == str(plan.pk)
 
@@ -314,7 +315,7 @@ def test_check_only_writes_nothing(plan: Any, group: Any) -> None:
     result = run(xlsx([row()]), plan, dry_run=True)
     assert result.created == 1 and result.dry_run
     assert not Task.objects.exists() and not AuditEvent.objects.filter(
-        action=AuditAction.TASKS_IMPORTED).exists()
+        action=audit_events.TASKS_IMPORTED).exists()
 
 
 def test_queries_per_file_not_per_row(plan: Any, group: Any,

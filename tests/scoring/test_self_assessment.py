@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.scoring import audit_events
 from tinhso.scoring.engine import load_framework
 from tinhso.scoring.models import AnswerStatus, ScoreInput
 from tinhso.scoring.selectors import ranking_from_inputs
@@ -40,8 +41,8 @@ def test_answers_with_evidence_verified_then_scored_and_ranked(people, reference
     points = dict(zip([x.code for x in result.units], result.scores.points, strict=True))
     assert points["56.STC"] == pytest.approx(200 * 10 / 20)  # one of the two 10-point parts
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {AuditAction.ANSWER_SUBMITTED, AuditAction.ANSWER_VERIFIED,
-            AuditAction.ANSWER_RETURNED} <= actions
+    assert {audit_events.ANSWER_SUBMITTED, audit_events.ANSWER_VERIFIED,
+            audit_events.ANSWER_RETURNED} <= actions
     other.refresh_from_db()
     assert other.status == AnswerStatus.RETURNED
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.units import audit_events
 from tinhso.units.loaders import load_provinces, units_load_reference
 from tinhso.units.models import Level, Unit
 
@@ -68,7 +69,7 @@ def test_loading_twice_changes_nothing_and_is_audited_once(reference_units):
     counts = units_load_reference(actor=SYSTEM)
     assert counts["created"] == 0 and counts["updated"] == 0
     assert {u.code: u.updated_at for u in Unit.objects.all()} == before
-    assert AuditEvent.objects.filter(action=AuditAction.UNITS_IMPORTED).count() == 1
+    assert AuditEvent.objects.filter(action=audit_events.UNITS_IMPORTED).count() == 1
 
 
 def test_paths_give_each_unit_its_ancestors(reference_units):

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import UnitFactory, grant, staff_user
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
+from tinhso.units import audit_events
 from tinhso.units.models import Level, Unit
 from tinhso.units.services import unit_create, unit_update
 
@@ -18,7 +19,7 @@ def test_an_administrator_creates_a_unit_below_their_unit_and_it_is_audited(prov
     unit = unit_create(actor=province_admin, code="56.TEST", name="Ban thử nghiệm",
                        level=Level.DEPARTMENT, parent=khanh_hoa)
     assert unit.path == "/VN/56/56.TEST/"
-    event = AuditEvent.objects.get(action=AuditAction.UNIT_CREATED)
+    event = AuditEvent.objects.get(action=audit_events.UNIT_CREATED)
     assert event.actor == province_admin and event.unit == unit
     assert event.details["code"] == "56.TEST" and event.details["parent"] == "56"
 
@@ -42,13 +43,13 @@ def test_other_roles_may_not_change_units(khanh_hoa):
 
 def test_update_records_before_and_after(admin_user, khanh_hoa):
     unit_update(actor=admin_user, unit=khanh_hoa, name_en="Khanh Hoa")
-    event = AuditEvent.objects.get(action=AuditAction.UNIT_UPDATED)
+    event = AuditEvent.objects.get(action=audit_events.UNIT_UPDATED)
     assert event.details["changes"] == {"name_en": {"from": "", "to": "Khanh Hoa"}}
 
 
 def test_an_update_that_changes_nothing_writes_nothing(admin_user, khanh_hoa):
     unit_update(actor=admin_user, unit=khanh_hoa, name=khanh_hoa.name)
-    assert not AuditEvent.objects.filter(action=AuditAction.UNIT_UPDATED).exists()
+    assert not AuditEvent.objects.filter(action=audit_events.UNIT_UPDATED).exists()
 
 
 def test_moving_a_unit_moves_its_subtree(admin_user):

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts import audit_events
 from tinhso.accounts.models import ApiToken, Role, RoleAssignment, User, UserKind, hash_token
 from tinhso.accounts.permissions import forget_scopes, require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.units.models import Unit
 
@@ -43,7 +43,7 @@ def staff_user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action=AuditAction.USER_CREATED, obj=user, unit=unit,
+    audit_record(actor=actor, action=audit_events.USER_CREATED, obj=user, unit=unit,
                  details=_user_details(user))
     for role in roles or []:
         role_grant(actor=actor, user=user, role=role, unit=unit)
@@ -62,7 +62,7 @@ def public_user_register(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=user, action=AuditAction.USER_CREATED, obj=user,
+    audit_record(actor=user, action=audit_events.USER_CREATED, obj=user,
                  details=_user_details(user))
     return user
 
@@ -85,8 +85,8 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     if diff:
         user.full_clean(exclude=["password"])
         user.save()
-        action = (AuditAction.USER_DEACTIVATED if diff.get("is_active", {}).get("to") is False
-                  else AuditAction.USER_UPDATED)
+        action = (audit_events.USER_DEACTIVATED if diff.get("is_active", {}).get("to") is False
+                  else audit_events.USER_UPDATED)
         audit_record(actor=actor, action=action, obj=user, unit=user.unit,
                      details={"changes": diff})
     return user
@@ -100,7 +100,7 @@ def user_set_password(*, actor: Any, user: User, password: str, validate: bool =
         validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action=AuditAction.USER_PASSWORD_SET, obj=user, unit=user.unit)
+    audit_record(actor=actor, action=audit_events.USER_PASSWORD_SET, obj=user, unit=user.unit)
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -122,7 +122,7 @@ def role_grant(*, actor: Any, user: User, role: str, unit: Unit) -> RoleAssignme
         defaults={"granted_by": actor if getattr(actor, "pk", None) else None},
     )
     if created:
-        audit_record(actor=actor, action=AuditAction.ROLE_GRANTED, obj=user, unit=unit,
+        audit_record(actor=actor, action=audit_events.ROLE_GRANTED, obj=user, unit=unit,
                      details={"role": role, "unit": unit.code})
         forget_scopes(user)
     return assignment
@@ -133,7 +133,7 @@ def role_revoke(*, actor: Any, user: User, role: str, unit: Unit) -> bool:
     require(actor, "users.manage", unit)
     deleted, _details = RoleAssignment.objects.filter(user=user, role=role, unit=unit).delete()
     if deleted:
-        audit_record(actor=actor, action=AuditAction.ROLE_REVOKED, obj=user, unit=unit,
+        audit_record(actor=actor, action=audit_events.ROLE_REVOKED, obj=user, unit=unit,
                      details={"role": role, "unit": unit.code})
         forget_scopes(user)
     return bool(deleted)
@@ -150,7 +150,7 @@ def api_token_create(
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), expires_at=expires_at
     )
-    audit_record(actor=actor, action=AuditAction.TOKEN_CREATED, obj=user, unit=user.unit,
+    audit_record(actor=actor, action=audit_events.TOKEN_CREATED, obj=user, unit=user.unit,
                  details={"token": token.prefix, "name": name})
     return token, raw
 
@@ -162,5 +162,5 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action=AuditAction.TOKEN_REVOKED, obj=token.user,
+        audit_record(actor=actor, action=audit_events.TOKEN_REVOKED, obj=token.user,
                      unit=token.user.unit, details={"token": token.prefix})

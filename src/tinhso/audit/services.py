@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db import models
 
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.events import is_registered
+from tinhso.audit.models import AuditEvent
 
 
 def _actor_repr(actor: Any) -> str:
@@ -18,7 +19,7 @@ def _actor_repr(actor: Any) -> str:
 def audit_record(
     *,
     actor: Any,
-    action: AuditAction,
+    action: str,
     obj: models.Model | None = None,
     unit: Any = None,
     details: dict[str, Any] | None = None,
@@ -28,8 +29,12 @@ def audit_record(
     """Write one event. Call it inside the service's transaction, so both land or neither.
 
     ``actor`` None is the system (command line, start-up); ``actor_label`` names an actor that
-    is neither a user nor the system, such as an anonymous visitor.
+    is neither a user nor the system, such as an anonymous visitor. ``action`` must be a
+    registered event (``tinhso/<app>/audit_events.py``); anything else is a ValueError.
     """
+    if not is_registered(action):
+        raise ValueError(f"unregistered audit event {action!r}; register it in its app's "
+                         "audit_events module")
     actor_obj = actor if getattr(actor, "pk", None) is not None else None
     return AuditEvent.objects.create(
         actor=actor_obj,

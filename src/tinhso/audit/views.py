@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may_somewhere, scope_paths
-from tinhso.audit.models import AuditAction
+from tinhso.audit.events import is_registered, registered_events
 from tinhso.audit.selectors import audit_events
 
 
@@ -18,12 +18,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if not may_somewhere(request.user, "audit.view"):
         raise PermissionDenied(_("Only administrators may read the audit log."))
     action = request.GET.get("action", "")
-    if action and action not in AuditAction.values:
+    if action and not is_registered(action):
         action = ""
     actor = request.GET.get("actor", "").strip()
     events = audit_events(action=action, actor=actor,
                           unit_paths=scope_paths(request.user, "audit.view"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {
-        "page": page, "actions": AuditAction.choices, "action": action, "actor": actor,
+        "page": page, "actions": [(e, e.label) for e in registered_events()],
+        "action": action, "actor": actor,
     })

@@ -13,8 +13,8 @@ import holidays
 from django.db import transaction
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
+from tinhso.calendars import audit_events
 from tinhso.core.models import CalendarDay, DayKind, WorkingHours
 from tinhso.core.workdays import DEFAULT_HOURS, WorkCalendar
 
@@ -85,7 +85,7 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, name: str, source: str
     require(actor, "calendar.manage", None)
     row, _created = CalendarDay.objects.update_or_create(
         day=day, defaults={"kind": kind, "name": name, "source": source})
-    audit_record(actor=actor, action=AuditAction.CALENDAR_CHANGED, obj=row,
+    audit_record(actor=actor, action=audit_events.CALENDAR_CHANGED, obj=row,
                  details={"day": day.isoformat(), "kind": kind, "name": name})
     forget_calendars()
     return row

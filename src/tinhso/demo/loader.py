@@ -15,9 +15,9 @@ from django.db import transaction
 
 from tinhso.accounts.models import RoleAssignment, User, UserKind
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
+from tinhso.demo import audit_events
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
 from tinhso.programme.models import Document, Goal
 from tinhso.units.loaders import units_load_reference
@@ -172,7 +172,7 @@ def published_load(*, actor: Any) -> Counter[str]:
 
     programme["updated"] += announcements_load(actor=actor)
     if programme["created"] or programme["updated"]:
-        audit_record(actor=actor, action=AuditAction.PUBLISHED_LOADED, unit=units["VN"],
+        audit_record(actor=actor, action=audit_events.PUBLISHED_LOADED, unit=units["VN"],
                      details={"created": programme["created"],
                               "updated": programme["updated"]})
     counts.update(programme)
@@ -196,7 +196,7 @@ def demo_load(*, actor: Any) -> Counter[str]:
     tasks = load_illustrative_tasks(actor)
     accounts.update(tasks)
     if accounts["created"] or accounts["updated"]:
-        audit_record(actor=actor, action=AuditAction.DEMO_LOADED, unit=units["VN"],
+        audit_record(actor=actor, action=audit_events.DEMO_LOADED, unit=units["VN"],
                      details={"accounts_created": accounts["created"] - tasks["created"],
                               "tasks_and_reports_created": tasks["created"]})
     counts.update(accounts)

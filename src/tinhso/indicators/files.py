@@ -22,10 +22,11 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tinhso.accounts.permissions import may
-from tinhso.audit.models import AuditAction, AuditEvent
+from tinhso.audit.models import AuditEvent
 from tinhso.audit.services import audit_record
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.periods import parse_period
+from tinhso.indicators import audit_events
 from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
 from tinhso.indicators.services import value_check
@@ -223,7 +224,7 @@ def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False
     pks = {(v.indicator_id, v.unit_id, v.period): v.pk for v in IndicatorValue.objects.filter(
         indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
         period__in={k[2] for k in keys}).only("id", "indicator_id", "unit_id", "period")}
-    action = AuditAction.VALUE_SUBMITTED if submit else AuditAction.VALUE_SAVED
+    action = audit_events.VALUE_SUBMITTED if submit else audit_events.VALUE_SAVED
     AuditEvent.objects.bulk_create([
         AuditEvent(actor=author, actor_repr=getattr(actor, "username", "system"), action=action,
                    object_type="indicators.indicatorvalue",
@@ -235,7 +236,7 @@ def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False
         for v, row, before in events
     ])
     result = ImportResult(len(to_create), len(to_update), unchanged, blank)
-    audit_record(actor=actor, action=AuditAction.VALUES_IMPORTED,
+    audit_record(actor=actor, action=audit_events.VALUES_IMPORTED,
                  unit=getattr(actor, "unit", None),
                  details={"file": name, "created": result.created, "updated": result.updated,
                           "unchanged": result.unchanged})

@@ -21,10 +21,10 @@ from django_tasks import task
 
 from tinhso.accounts.models import RoleAssignment
 from tinhso.accounts.permissions import require, scope_paths
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
 from tinhso.core.tasks import enqueue_with_transaction
+from tinhso.indicators import audit_events
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
 from tinhso.units.models import Unit
 
@@ -64,7 +64,7 @@ def round_open(*, actor: Any, title: str, period: str, deadline: date,
         created_by=actor if getattr(actor, "pk", None) else None)
     collection.indicators.set(indicators)
     collection.units.set(units)
-    audit_record(actor=actor, action=AuditAction.ROUND_OPENED, obj=collection, unit=owner_unit,
+    audit_record(actor=actor, action=audit_events.ROUND_OPENED, obj=collection, unit=owner_unit,
                  details={"period": period, "deadline": deadline.isoformat(),
                           "indicators": [i.code for i in indicators],
                           "units": [u.code for u in units]})
@@ -185,7 +185,7 @@ def round_remind(*, actor: Any, collection: CollectionRound) -> int:
     """Queue reminders to the late units (sent after commit by the task worker)."""
     require(actor, "indicators.define", collection.owner_unit)
     late = completeness(collection).late
-    audit_record(actor=actor, action=AuditAction.ROUND_REMINDED, obj=collection,
+    audit_record(actor=actor, action=audit_events.ROUND_REMINDED, obj=collection,
                  unit=collection.owner_unit, details={"late_units": [r.unit.code for r in late]})
     if late:
         enqueue_with_transaction(send_round_reminders, collection.pk)

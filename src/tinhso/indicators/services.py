@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
 from tinhso.core.uploads import UPLOAD_TYPES as EVIDENCE_TYPES
 from tinhso.core.uploads import check_upload as check_evidence_file
+from tinhso.indicators import audit_events
 from tinhso.indicators.formula import FormulaError, check_catalogue
 from tinhso.indicators.models import (
     Evidence,
@@ -75,7 +75,7 @@ def indicator_create(*, actor: Any, code: str, name: str, measure: str, **fields
     indicator.full_clean()
     _check_formulas(indicator)
     indicator.save()
-    audit_record(actor=actor, action=AuditAction.INDICATOR_CREATED, obj=indicator,
+    audit_record(actor=actor, action=audit_events.INDICATOR_CREATED, obj=indicator,
                  unit=indicator.owner_unit,
                  details={"code": indicator.code, "formula": indicator.formula})
     return indicator
@@ -97,7 +97,7 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
         indicator.full_clean()
         _check_formulas(indicator)
         indicator.save()
-        audit_record(actor=actor, action=AuditAction.INDICATOR_UPDATED, obj=indicator,
+        audit_record(actor=actor, action=audit_events.INDICATOR_UPDATED, obj=indicator,
                      unit=indicator.owner_unit, details={"changes": diff})
     return indicator
 
@@ -190,7 +190,7 @@ def value_save(*, actor: Any, indicator: Indicator, unit: Unit, period: str, val
     obj.status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
     obj.save()
     audit_record(actor=actor,
-                 action=AuditAction.VALUE_SUBMITTED if submit else AuditAction.VALUE_SAVED,
+                 action=audit_events.VALUE_SUBMITTED if submit else audit_events.VALUE_SAVED,
                  obj=obj, unit=unit,
                  details={"indicator": indicator.code, "period": period,
                           "from": before, "to": str(number)})
@@ -198,7 +198,7 @@ def value_save(*, actor: Any, indicator: Indicator, unit: Unit, period: str, val
 
 
 def _transition(actor: Any, value: IndicatorValue, action: str, allowed: set[str],
-                to: str, event: AuditAction, reason: str = "") -> IndicatorValue:
+                to: str, event: str, reason: str = "") -> IndicatorValue:
     value = IndicatorValue.objects.select_for_update().select_related(
         "indicator", "unit").get(pk=value.pk)
     require(actor, action, value.unit)
@@ -222,13 +222,13 @@ def _transition(actor: Any, value: IndicatorValue, action: str, allowed: set[str
 def value_submit(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
     return _transition(actor, value, "indicators.enter",
                        {ValueStatus.DRAFT, ValueStatus.RETURNED}, ValueStatus.SUBMITTED,
-                       AuditAction.VALUE_SUBMITTED)
+                       audit_events.VALUE_SUBMITTED)
 
 
 @transaction.atomic
 def value_approve(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
     return _transition(actor, value, "indicators.approve", {ValueStatus.SUBMITTED},
-                       ValueStatus.APPROVED, AuditAction.VALUE_APPROVED)
+                       ValueStatus.APPROVED, audit_events.VALUE_APPROVED)
 
 
 def _reason(reason: str) -> str:
@@ -240,14 +240,14 @@ def _reason(reason: str) -> str:
 @transaction.atomic
 def value_return(*, actor: Any, value: IndicatorValue, reason: str) -> IndicatorValue:
     return _transition(actor, value, "indicators.approve", {ValueStatus.SUBMITTED},
-                       ValueStatus.RETURNED, AuditAction.VALUE_RETURNED, _reason(reason))
+                       ValueStatus.RETURNED, audit_events.VALUE_RETURNED, _reason(reason))
 
 
 @transaction.atomic
 def value_reopen(*, actor: Any, value: IndicatorValue, reason: str) -> IndicatorValue:
     """Unlock an approved value (back to returned, so the unit corrects it); reason required."""
     return _transition(actor, value, "indicators.approve", {ValueStatus.APPROVED},
-                       ValueStatus.RETURNED, AuditAction.VALUE_REOPENED, _reason(reason))
+                       ValueStatus.RETURNED, audit_events.VALUE_REOPENED, _reason(reason))
 
 
 @transaction.atomic
@@ -260,7 +260,7 @@ def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> 
                         uploaded_by=actor if getattr(actor, "pk", None) else None)
     evidence.file.save(name, upload, save=False)
     evidence.save()
-    audit_record(actor=actor, action=AuditAction.EVIDENCE_ADDED, obj=value, unit=value.unit,
+    audit_record(actor=actor, action=audit_events.EVIDENCE_ADDED, obj=value, unit=value.unit,
                  details={"file": name, "size": upload.size})
     return evidence
 
@@ -279,6 +279,6 @@ def target_set(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value
         defaults={"value": number, "baseline_year": baseline_year, "baseline_value": baseline,
                   "source": source, "is_illustrative": is_illustrative},
     )
-    audit_record(actor=actor, action=AuditAction.TARGET_SET, obj=target, unit=unit,
+    audit_record(actor=actor, action=audit_events.TARGET_SET, obj=target, unit=unit,
                  details={"indicator": indicator.code, "year": year, "value": str(number)})
     return target

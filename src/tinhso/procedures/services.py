@@ -22,11 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.models import Role, UserKind
 from tinhso.accounts.permissions import may, register_action
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.uploads import UPLOAD_TYPES, check_upload
 from tinhso.core.workdays import WorkCalendar
-from tinhso.procedures import codes, formschema, stats, workflow
+from tinhso.procedures import audit_events, codes, formschema, stats, workflow
 from tinhso.procedures.models import (
     ApologyLetter,
     Channel,
@@ -212,7 +211,7 @@ def receiving_units(procedure: Procedure, on: datetime | None = None) -> list[Un
 def _create(*, actor: Any, procedure: Procedure, unit: Unit, channel: str,
             applicant: Applicant, form_data: dict[str, Any], files: Mapping[str, UploadedFile],
             now: datetime, digitised: bool, fee_payable: bool, paid_online: bool,
-            account: Any, action: str, audit_action: AuditAction) -> Dossier:
+            account: Any, action: str, audit_action: str) -> Dossier:
     calendar = calendar_for(now)
     due = due_at(procedure.time_rule, now, calendar)
     dossier = Dossier(
@@ -260,7 +259,7 @@ def dossier_submit(*, account: Any, procedure: Procedure, unit: Unit, applicant:
                    applicant=applicant, form_data=cleaned, files=files, now=_now(now),
                    digitised=True, fee_payable=fee_payable,
                    paid_online=fee_payable and pay_online, account=account,
-                   action="submit", audit_action=AuditAction.DOSSIER_SUBMITTED)
+                   action="submit", audit_action=audit_events.DOSSIER_SUBMITTED)
 
 
 @transaction.atomic
@@ -283,13 +282,13 @@ def dossier_receive(*, actor: Any, procedure: Procedure, unit: Unit, channel: st
                    applicant=applicant, form_data=cleaned, files=files, now=_now(now),
                    digitised=digitised or bool(files), fee_payable=procedure.fee_payable,
                    paid_online=False, account=None, action="receive",
-                   audit_action=AuditAction.DOSSIER_RECEIVED)
+                   audit_action=audit_events.DOSSIER_RECEIVED)
 
 
 # --- the workflow ---------------------------------------------------------------------------
 
 
-def _transition(*, actor: Any, dossier: Dossier, action: str, audit_action: AuditAction,
+def _transition(*, actor: Any, dossier: Dossier, action: str, audit_action: str,
                 permission: str | None, now: datetime | None, note: str = "",
                 change: Callable[[Dossier, datetime], None] | None = None,
                 details: dict[str, Any] | None = None, actor_label: str | None = None
@@ -339,7 +338,7 @@ def dossier_assign(*, actor: Any, dossier: Dossier, unit: Unit, officer: Any = N
         d.assigned_to = officer
 
     return _transition(actor=actor, dossier=dossier, action="assign", now=now, note=note,
-                       audit_action=AuditAction.DOSSIER_ASSIGNED, permission="dossiers.process",
+                       audit_action=audit_events.DOSSIER_ASSIGNED, permission="dossiers.process",
                        change=change, details={"unit": unit.code,
                                                "officer": getattr(officer, "username", None)})
 
@@ -368,7 +367,7 @@ def dossier_request_supplement(*, actor: Any, dossier: Dossier, reason: str,
         d.supplement_count += 1
 
     done = _transition(actor=actor, dossier=dossier, action="request_supplement", now=now,
-                       note=reason, audit_action=AuditAction.DOSSIER_SUPPLEMENT_REQUESTED,
+                       note=reason, audit_action=audit_events.DOSSIER_SUPPLEMENT_REQUESTED,
                        permission="dossiers.process", change=change)
     notify(dossier=done, subject=_("Dossier %(code)s: please supplement") % {"code": done.code},
            body=_("The agency asks you to supplement dossier %(code)s: %(reason)s")
@@ -402,7 +401,7 @@ def dossier_answer_supplement(*, account: Any, dossier: Dossier, note: str,
     if problems:
         raise ValidationError(problems)
     done = _transition(actor=account, dossier=dossier, action="answer_supplement", now=now,
-                       note=note.strip(), audit_action=AuditAction.DOSSIER_SUPPLEMENT_ANSWERED,
+                       note=note.strip(), audit_action=audit_events.DOSSIER_SUPPLEMENT_ANSWERED,
                        permission=None, change=_restart_clock)
     for upload in files.values():
         _store_file(done, FileKind.SUPPLEMENT, upload)
@@ -414,7 +413,7 @@ def dossier_resume(*, actor: Any, dossier: Dossier, note: str = "",
                    now: datetime | None = None) -> Dossier:
     """The officer restarts the clock (the applicant answered at the desk, say)."""
     return _transition(actor=actor, dossier=dossier, action="resume", now=now, note=note,
-                       audit_action=AuditAction.DOSSIER_RESUMED, permission="dossiers.process",
+                       audit_action=audit_events.DOSSIER_RESUMED, permission="dossiers.process",
                        change=_restart_clock)
 
 
@@ -437,7 +436,7 @@ def _apologise_if_late(actor: Any, dossier: Dossier, at: datetime) -> None:
 def dossier_approve(*, actor: Any, dossier: Dossier, note: str = "",
                     now: datetime | None = None) -> Dossier:
     done = _transition(actor=actor, dossier=dossier, action="approve", now=now, note=note,
-                       audit_action=AuditAction.DOSSIER_APPROVED, permission="dossiers.decide",
+                       audit_action=audit_events.DOSSIER_APPROVED, permission="dossiers.decide",
                        change=_finish)
     _apologise_if_late(actor, done, done.finished_at or _now(now))
     notify(dossier=done, subject=_("Dossier %(code)s resolved") % {"code": done.code},
@@ -457,7 +456,7 @@ def dossier_refuse(*, actor: Any, dossier: Dossier, reason: str,
         d.paused_at = d.remaining_seconds = None
 
     done = _transition(actor=actor, dossier=dossier, action="refuse", now=now, note=reason,
-                       audit_action=AuditAction.DOSSIER_REFUSED, permission="dossiers.decide",
+                       audit_action=audit_events.DOSSIER_REFUSED, permission="dossiers.decide",
                        change=change)
     notify(dossier=done, subject=_("Dossier %(code)s refused") % {"code": done.code},
            body=_("Dossier %(code)s was refused: %(reason)s") % {"code": done.code,
@@ -477,7 +476,7 @@ def dossier_return_result(*, actor: Any, dossier: Dossier, result: UploadedFile 
         d.electronic_result = result is not None
 
     done = _transition(actor=actor, dossier=dossier, action="return_result", now=now,
-                       audit_action=AuditAction.DOSSIER_RESULT_RETURNED,
+                       audit_action=audit_events.DOSSIER_RESULT_RETURNED,
                        permission="dossiers.process", change=change,
                        details={"electronic": result is not None})
     if result is not None:
@@ -496,7 +495,7 @@ def dossier_withdraw(*, actor: Any, dossier: Dossier, reason: str,
         d.paused_at = d.remaining_seconds = None
 
     return _transition(actor=actor, dossier=dossier, action="withdraw", now=now, note=reason,
-                       audit_action=AuditAction.DOSSIER_WITHDRAWN,
+                       audit_action=audit_events.DOSSIER_WITHDRAWN,
                        permission="dossiers.process", change=change)
 
 
@@ -509,7 +508,7 @@ def dossier_apologise(*, actor: Any, dossier: Dossier, reason: str, new_due_at: 
     if new_due_at <= at:
         raise ValidationError({"new_due_at": [_("The new appointment must be in the future.")]})
     _transition(actor=actor, dossier=dossier, action="apologise", now=at, note=reason,
-                audit_action=AuditAction.DOSSIER_APOLOGISED, permission="dossiers.process",
+                audit_action=audit_events.DOSSIER_APOLOGISED, permission="dossiers.process",
                 details={"new_due_at": new_due_at.isoformat()})
     letter = ApologyLetter.objects.create(dossier=dossier, issued_at=at, reason=reason,
                                           new_due_at=new_due_at, signed_by=_label(actor))
@@ -539,7 +538,7 @@ def dossier_rate(*, account: Any, dossier: Dossier, level: int, comment: str = "
     before = stats.snapshot(locked)
     rating = Rating.objects.create(dossier=locked, level=level, comment=comment.strip(), at=at)
     _event(locked, "rate", account, at, rating.get_level_display())
-    audit_record(actor=account, action=AuditAction.DOSSIER_RATED, obj=locked, unit=locked.unit,
+    audit_record(actor=account, action=audit_events.DOSSIER_RATED, obj=locked, unit=locked.unit,
                  details={"level": level})
     stats.apply_change(before, stats.snapshot(locked, rating))
     publish_after_commit(locked)
@@ -554,7 +553,7 @@ def dossier_complain(*, account: Any, dossier: Dossier, text: str,
     at = _now(now)
     complaint = Complaint.objects.create(dossier=dossier, text=text, at=at)
     _event(dossier, "complain", account, at)
-    audit_record(actor=account, action=AuditAction.DOSSIER_COMPLAINED, obj=dossier,
+    audit_record(actor=account, action=audit_events.DOSSIER_COMPLAINED, obj=dossier,
                  unit=dossier.unit, details={"length": len(text)})
     return complaint
 

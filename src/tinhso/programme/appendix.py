@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.xlsx import Limits
+from tinhso.programme import audit_events
 from tinhso.programme.appendix_check import Checked, PlannedTask, Progress, check_appendix
 from tinhso.programme.appendix_files import appendix_template, tasks_export
 from tinhso.programme.appendix_read import ReadFile, read_appendix
@@ -271,7 +271,7 @@ def _write(actor: Any, document: Document, checked: Checked, read: ReadFile, nam
         reports_unchanged=sum(1 for p in checked.tasks if p.report_unchanged),
         groups_created=groups_created, groups_renamed=groups_renamed)
     if result.changed:
-        audit_record(actor=actor, action=AuditAction.TASKS_IMPORTED, obj=document,
+        audit_record(actor=actor, action=audit_events.TASKS_IMPORTED, obj=document,
                      unit=document.unit, details={
                          "file": name, "rows": result.rows, "created": result.created,
                          "updated": result.updated, "unchanged": result.unchanged,

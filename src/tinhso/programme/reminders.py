@@ -39,10 +39,9 @@ from django_tasks import task
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import SYSTEM, require
 from tinhso.accounts.selectors import role_holder_emails
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.procedures.notifications import notify_staff
-from tinhso.programme import schedule
+from tinhso.programme import audit_events, schedule
 from tinhso.programme.models import (
     ProgressReport,
     ReminderKind,
@@ -195,7 +194,7 @@ def programme_remind(*, actor: Any, today: date | None = None) -> RemindResult:
         return result
     _record(made, actor, clk, now, result)
     result.notifications = _tell(made, clk, period, report_due)
-    audit_record(actor=actor, action=AuditAction.PROGRAMME_REMINDED, details={
+    audit_record(actor=actor, action=audit_events.PROGRAMME_REMINDED, details={
         "today": clk.today.isoformat(), "notifications": result.notifications,
         "overdue": [r.task.pk for r in made if r.kind == ReminderKind.OVERDUE],
         "due_soon": [r.task.pk for r in made if r.kind == ReminderKind.DUE_SOON],
@@ -221,7 +220,7 @@ def _record(made: list[_Reminder], actor: Any, clk: Clock, now: datetime,
                                        "recipients": recipients}
             events.append(TaskEvent(task=item, kind=TaskEventKind.OVERDUE, at=now, actor=user,
                                     actor_label=label, details=details))
-            audit_record(actor=actor, action=AuditAction.TASK_OVERDUE, obj=item,
+            audit_record(actor=actor, action=audit_events.TASK_OVERDUE, obj=item,
                          unit=item.lead_unit, details=details)
             result.marked_overdue += 1
         else:

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.indicators.services import check_evidence_file, to_decimal
+from tinhso.scoring import audit_events
 from tinhso.scoring.engine import Framework, score
 from tinhso.scoring.models import (
     AnswerStatus,
@@ -136,7 +136,7 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
                 differences.append(Difference(unit.code, total, again))
             else:
                 checked.append((unit.code, total, again))
-    audit_record(actor=actor, action=AuditAction.RESULTS_IMPORTED,
+    audit_record(actor=actor, action=audit_events.RESULTS_IMPORTED,
                  details={"framework": framework.code, "year": year, "file": name,
                           "rows": len(parsed), "differences": len(differences)})
     return ResultsImport(len(parsed), len(complete), checked, differences)
@@ -163,7 +163,7 @@ def answer_submit(*, actor: Any, framework: Framework, year: int, unit: Unit, co
         check_evidence_file(evidence)
         answer.evidence.save(evidence.name, evidence, save=False)
     answer.save()
-    audit_record(actor=actor, action=AuditAction.ANSWER_SUBMITTED, obj=answer, unit=unit,
+    audit_record(actor=actor, action=audit_events.ANSWER_SUBMITTED, obj=answer, unit=unit,
                  details={"framework": framework.code, "year": year, "code": code,
                           "value": number})
     return answer
@@ -185,7 +185,7 @@ def answer_verify(*, actor: Any, answer: SelfAssessmentAnswer) -> ScoreInput:
         defaults={"value": answer.value, "is_illustrative": False,
                   "source": _("Self-assessment of %(unit)s, verified") % {
                       "unit": answer.unit.name}})
-    audit_record(actor=actor, action=AuditAction.ANSWER_VERIFIED, obj=answer,
+    audit_record(actor=actor, action=audit_events.ANSWER_VERIFIED, obj=answer,
                  unit=answer.unit, details={"code": answer.code, "value": answer.value})
     return score_input
 
@@ -202,6 +202,6 @@ def answer_return(*, actor: Any, answer: SelfAssessmentAnswer, reason: str
         raise ValidationError({"status": _("Only a submitted answer can be returned.")})
     answer.status, answer.return_reason = AnswerStatus.RETURNED, reason.strip()
     answer.save(update_fields=["status", "return_reason", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.ANSWER_RETURNED, obj=answer,
+    audit_record(actor=actor, action=audit_events.ANSWER_RETURNED, obj=answer,
                  unit=answer.unit, details={"code": answer.code, "reason": answer.return_reason})
     return answer

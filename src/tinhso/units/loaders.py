@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
+from tinhso.units import audit_events
 from tinhso.units.models import Level, Unit
 from tinhso.units.services import unit_upsert
 
@@ -159,7 +159,7 @@ def units_load_reference(*, actor: Any) -> Counter[str]:
     counts.update(load_khanhhoa_localities())
     counts.update(load_khanhhoa_departments())
     if counts["created"] or counts["updated"]:
-        audit_record(actor=actor, action=AuditAction.UNITS_IMPORTED,
+        audit_record(actor=actor, action=audit_events.UNITS_IMPORTED,
                      unit=Unit.objects.get(code=COUNTRY_CODE),
                      details={"created": counts["created"], "updated": counts["updated"],
                               "files": ["provinces.csv", "khanhhoa_units.csv",

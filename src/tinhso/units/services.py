@@ -12,8 +12,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
+from tinhso.units import audit_events
 from tinhso.units.models import Level, Unit
 
 EDITABLE_FIELDS = (
@@ -55,7 +55,7 @@ def unit_create(*, actor: Any, code: str, name: str, level: str, parent: Unit | 
     unit.path, unit.depth = _path_for(unit.code, parent)
     _validate(unit)
     unit.save()
-    audit_record(actor=actor, action=AuditAction.UNIT_CREATED, obj=unit, unit=unit,
+    audit_record(actor=actor, action=audit_events.UNIT_CREATED, obj=unit, unit=unit,
                  details=unit.as_event_details())
     return unit
 
@@ -99,7 +99,7 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
     unit.save()
     if unit.path != old_path:
         _move_subtree(unit, old_path)
-    audit_record(actor=actor, action=AuditAction.UNIT_UPDATED, obj=unit, unit=unit,
+    audit_record(actor=actor, action=audit_events.UNIT_UPDATED, obj=unit, unit=unit,
                  details={"changes": diff, "before": before})
     return unit
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.uploads import check_upload
+from tinhso.programme import audit_events
 from tinhso.programme.models import (
     Document,
     DocumentKind,
@@ -67,7 +67,7 @@ def document_create(*, actor: Any, number: str, kind: str, title: str, issuer: s
     if file is not None:
         name, _suffix = check_upload(file)
         document.file.save(name, file)
-    audit_record(actor=actor, action=AuditAction.DOCUMENT_CREATED, obj=document, unit=unit,
+    audit_record(actor=actor, action=audit_events.DOCUMENT_CREATED, obj=document, unit=unit,
                  details={"number": number, "kind": kind,
                           "implements": implements.number if implements else None,
                           "supersedes": supersedes.number if supersedes else None})
@@ -92,7 +92,7 @@ def document_update(*, actor: Any, document: Document, **changes: Any) -> Docume
     _check_document(document)
     document.full_clean(exclude=["file"])
     document.save()
-    audit_record(actor=actor, action=AuditAction.DOCUMENT_UPDATED, obj=document,
+    audit_record(actor=actor, action=audit_events.DOCUMENT_UPDATED, obj=document,
                  unit=document.unit, details={k: str(v) for k, v in changed.items()})
     return document
 
@@ -128,7 +128,7 @@ def group_save(*, actor: Any, document: Document, code: str, title: str,
         group = TaskGroup(document=document, code=code, **values)
     group.full_clean()
     group.save()
-    audit_record(actor=actor, action=AuditAction.TASK_GROUP_SAVED, obj=group,
+    audit_record(actor=actor, action=audit_events.TASK_GROUP_SAVED, obj=group,
                  unit=document.unit, details={"document": document.number, "code": code,
                                               "parent": parent.code if parent else None})
     return group

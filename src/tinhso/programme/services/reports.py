@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may, require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
 from tinhso.core.uploads import UPLOAD_TYPES, check_upload
-from tinhso.programme import schedule
+from tinhso.programme import audit_events, schedule
 from tinhso.programme.models import (
     ProgressReport,
     ReportEvidence,
@@ -147,7 +146,7 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
            else TaskEventKind.SUPPORT_REPORTED, actor, report=report,
            note=report.done_text, percent=percent, period=period, unit=unit.code,
            resubmission=previous is not None)
-    audit_record(actor=actor, action=AuditAction.PROGRESS_REPORTED, obj=report, unit=unit,
+    audit_record(actor=actor, action=audit_events.PROGRESS_REPORTED, obj=report, unit=unit,
                  details={"task": task.pk, "period": period, "percent": percent,
                           "kind": kind, "evidence": [f[0][0] for f in files],
                           "follows": previous.pk if previous else None})
@@ -181,7 +180,7 @@ def report_accept(*, actor: Any, report: ProgressReport, comment: str = "",
     report.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     _event(task, TaskEventKind.ACCEPTED, actor, report=report, note=report.decision_comment,
            percent=report.percent, period=report.period)
-    audit_record(actor=actor, action=AuditAction.PROGRESS_ACCEPTED, obj=report,
+    audit_record(actor=actor, action=audit_events.PROGRESS_ACCEPTED, obj=report,
                  unit=report.unit, details={"task": task.pk, "percent": report.percent,
                                             "comment": report.decision_comment})
     if report.kind == ReportKind.LEAD and report.percent is not None:
@@ -207,7 +206,7 @@ def report_return(*, actor: Any, report: ProgressReport, comment: str) -> Progre
     report.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     _event(report.task, TaskEventKind.RETURNED, actor, report=report, note=comment,
            period=report.period)
-    audit_record(actor=actor, action=AuditAction.PROGRESS_RETURNED, obj=report,
+    audit_record(actor=actor, action=audit_events.PROGRESS_RETURNED, obj=report,
                  unit=report.unit, details={"task": report.task_id, "comment": comment})
     return report
 
@@ -225,7 +224,7 @@ def reporting_schedule_set(*, actor: Any, period_type: str, close_day: int = 0,
     row.due_working_days, row.due_soon_working_days = due_working_days, due_soon_working_days
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action=AuditAction.REPORTING_SCHEDULE_SET, obj=row,
+    audit_record(actor=actor, action=audit_events.REPORTING_SCHEDULE_SET, obj=row,
                  details={"period_type": period_type, "close_day": close_day,
                           "due_working_days": due_working_days,
                           "due_soon_working_days": due_soon_working_days})

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
-from tinhso.audit.models import AuditAction
 from tinhso.audit.services import audit_record
-from tinhso.programme import schedule
+from tinhso.programme import audit_events, schedule
 from tinhso.programme.models import (
     Document,
     ProgressReport,
@@ -112,7 +111,7 @@ def task_create(*, actor: Any, group: TaskGroup, code: str, title: str, lead_uni
     task.support_units.set(support_units)
     task.indicators.set(list(indicators))
     _event(task, TaskEventKind.CREATED, actor)
-    audit_record(actor=actor, action=AuditAction.TASK_CREATED, obj=task, unit=lead_unit,
+    audit_record(actor=actor, action=audit_events.TASK_CREATED, obj=task, unit=lead_unit,
                  details=_task_snapshot(task))
     return task
 
@@ -159,7 +158,7 @@ def task_update(*, actor: Any, task: Task, **changes: Any) -> Task:
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
         _event(task, TaskEventKind.UPDATED, actor, changes=changed)
-        audit_record(actor=actor, action=AuditAction.TASK_UPDATED, obj=task,
+        audit_record(actor=actor, action=audit_events.TASK_UPDATED, obj=task,
                      unit=task.lead_unit, details=changed)
     return task
 
@@ -176,7 +175,7 @@ def task_cancel(*, actor: Any, task: Task, reason: str, on: date | None = None) 
     task.cancel_reason = reason
     task.save(update_fields=["cancelled_on", "cancel_reason", "updated_at"])
     _event(task, TaskEventKind.CANCELLED, actor, note=reason)
-    audit_record(actor=actor, action=AuditAction.TASK_CANCELLED, obj=task, unit=task.lead_unit,
+    audit_record(actor=actor, action=audit_events.TASK_CANCELLED, obj=task, unit=task.lead_unit,
                  details={"reason": reason})
     return task
 
@@ -191,7 +190,7 @@ def close_with_output(task: Task, *, done_on: date, result_document: str, actor:
                              "updated_at"])
     _event(task, TaskEventKind.CLOSED, actor, report=report, done_on=done_on.isoformat(),
            late=task.finished_late, result_document=result_document)
-    audit_record(actor=actor, action=AuditAction.TASK_CLOSED, obj=task, unit=task.lead_unit,
+    audit_record(actor=actor, action=audit_events.TASK_CLOSED, obj=task, unit=task.lead_unit,
                  details={"done_on": done_on.isoformat(), "late": task.finished_late,
                           "result_document": result_document})
 
