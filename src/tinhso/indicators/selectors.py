@@ -42,6 +42,12 @@ def stored_values(unit: Unit, indicators: Iterable[Indicator], periods: Iterable
         unit=unit, indicator__in=list(indicators), period__in=set(periods))}
 
 
+def units_with_values(codes: Iterable[str], period: str) -> set[int]:
+    """The ids of the units holding a stored value of any of ``codes`` for ``period``."""
+    return set(IndicatorValue.objects.filter(indicator__code__in=list(codes), period=period)
+               .values_list("unit_id", flat=True))
+
+
 def catalogue() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("owner_unit", "weight_indicator")
 

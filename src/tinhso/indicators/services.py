@@ -7,6 +7,9 @@ reason) -> draft again when corrected. Reopening an approved value needs a reaso
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,10 +20,12 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
 from tinhso.audit.services import audit_record
+from tinhso.core.db import upsert
 from tinhso.core.periods import parse_period
 from tinhso.core.uploads import UPLOAD_TYPES as EVIDENCE_TYPES
 from tinhso.core.uploads import check_upload as check_evidence_file
 from tinhso.indicators import audit_events
+from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.formula import FormulaError, check_catalogue
 from tinhso.indicators.models import (
     Evidence,
@@ -282,3 +287,104 @@ def target_set(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value
     audit_record(actor=actor, action=audit_events.TARGET_SET, obj=target, unit=unit,
                  details={"indicator": indicator.code, "year": year, "value": str(number)})
     return target
+
+
+# --- the platform's own computations and catalogue files: bulk, one summary event -----------
+
+
+@transaction.atomic
+def indicators_define(rows: Iterable[Mapping[str, Any]], *, actor: Any, source: str
+                      ) -> Counter[str]:
+    """Create or update indicator definitions from a file (``source`` names it): each row a
+    ``code`` and the fields of :func:`indicator_create`, checked as it checks them (fields
+    known, the row valid, every formula over known codes without a cycle, the rows' own codes
+    included). All or nothing; one summary event when something changed. Returns counts of
+    created/updated/same."""
+    require(actor, "indicators.define", None)
+    rows = [dict(row) for row in rows]
+    for row in rows:
+        unknown = set(row) - INDICATOR_FIELDS - {"code", "name", "measure"}
+        if unknown:
+            raise ValidationError(_("%(code)s: unknown fields: %(fields)s") % {
+                "code": row.get("code", "?"), "fields": ", ".join(sorted(unknown))})
+    formulas = dict(Indicator.objects.exclude(formula="").values_list("code", "formula"))
+    formulas.update({r["code"]: r.get("formula", "") for r in rows})
+    known = set(Indicator.objects.values_list("code", flat=True)) | {r["code"] for r in rows}
+    try:
+        check_catalogue({c: f for c, f in formulas.items() if f}, known)
+    except FormulaError as exc:
+        raise ValidationError({"formula": str(exc)}) from exc
+    counts: Counter[str] = Counter()
+    changed = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if k != "code"}
+        outcome = upsert(Indicator, {"code": row["code"]}, values)[1]
+        counts[outcome] += 1
+        if outcome != "same":
+            changed.append(row["code"])
+    if changed:
+        audit_record(actor=actor, action=audit_events.INDICATORS_DEFINED,
+                     details={"source": source, "created": counts["created"],
+                              "updated": counts["updated"], "codes": changed})
+    return counts
+
+
+def _computable(indicators: Iterable[Indicator], figures: Iterable[Mapping[str, Any]]
+                ) -> None:
+    """A computed figure is a yearly, entered (not formula) indicator's valid value."""
+    by_code = {i.code: i for i in indicators}
+    for indicator in by_code.values():
+        if indicator.formula or indicator.period_type != PeriodType.YEAR:
+            raise ValidationError({"indicator": _(
+                "%(code)s is not a yearly indicator without a formula; it cannot be published "
+                "from a computation.") % {"code": indicator.code}})
+    for row in figures:
+        for code, value in row.items():
+            if code in by_code:
+                _check_value(by_code[code], Decimal(value))
+
+
+@transaction.atomic
+def values_publish_computed(*, source: str, year: int,
+                            values: Mapping[int, Mapping[str, int | Decimal]],
+                            illustrative: bool = False, actor: Any = None) -> int:
+    """Store figures the platform computed (unit id -> indicator code -> figure; codes not in
+    the catalogue are skipped) as ``year``'s approved values with ``source``, in bulk. No
+    permission check: the figures come from the platform's records (the dossiers), whoever
+    caused the change; ``actor`` (None: the system) is recorded. Values already as given are
+    not rewritten; the value blocks of what changed are invalidated and one summary event is
+    recorded. Returns the values written or changed."""
+    codes = {code for figures in values.values() for code in figures}
+    indicators = list(Indicator.objects.filter(code__in=codes))
+    if not indicators:
+        return 0
+    _computable(indicators, values.values())
+    period = str(year)
+    existing = {(v.indicator_id, v.unit_id): v for v in IndicatorValue.objects.filter(
+        indicator__in=indicators, unit_id__in=list(values), period=period)}
+    new, changed = [], []
+    for unit_id, figures in values.items():
+        for indicator in indicators:
+            if indicator.code not in figures:
+                continue
+            value = Decimal(figures[indicator.code])
+            row = existing.get((indicator.pk, unit_id))
+            if row is None:
+                new.append(IndicatorValue(
+                    indicator=indicator, unit_id=unit_id, period=period,
+                    period_start=date(year, 1, 1), value=value, status=ValueStatus.APPROVED,
+                    source=source, is_illustrative=illustrative))
+            elif (row.value != value or row.status != ValueStatus.APPROVED
+                  or row.is_illustrative != illustrative):
+                row.value, row.status, row.source = value, ValueStatus.APPROVED, source
+                row.is_illustrative = illustrative
+                changed.append(row)
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    IndicatorValue.objects.bulk_update(changed, ["value", "status", "source", "is_illustrative"],
+                                       batch_size=1000)
+    if new or changed:
+        values_changed({v.indicator_id for v in (*new, *changed)})
+        audit_record(actor=actor, action=audit_events.VALUES_COMPUTED, details={
+            "source": source, "period": period, "created": len(new), "updated": len(changed),
+            "indicators": sorted({i.code for i in indicators}), "units": len(values)})
+    return len(new) + len(changed)
