@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -8,9 +9,11 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.scoring.engine import Framework, Scores, rank, score
+from tinhso.indicators.selectors import Computed, compute
+from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
 from tinhso.scoring.gap import Plan, plan, target_for_rank
 from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
+from tinhso.scoring.robustness import rank_intervals
 from tinhso.units.models import Unit
 
 
@@ -115,30 +118,27 @@ class ComputedRanking:
     inputs_missing: list[str]
 
 
-def ranking_from_indicators(framework: Framework, parent: Unit, period: str,
-                            on: date) -> ComputedRanking:
-    """Score and rank the units below ``parent`` (valid on ``on``) from the platform's own
-    indicator values for ``period`` (a fixed number of queries)."""
-    from tinhso.indicators.models import Indicator
-    from tinhso.indicators.selectors import compute
-
-    units = list(parent.children.valid_on(on).order_by("level", "name"))
-    known = sorted(set(Indicator.objects.filter(code__in=framework.inputs)
-                       .values_list("code", flat=True)))
-    computed = compute(codes=known, periods=[period], root=parent)
-    inputs = {code: [computed.value(code, u, period) if code in known else None for u in units]
-              for code in framework.inputs}
+def scores_from_indicators(framework: Framework, units: Sequence[Unit], period: str, *,
+                           root: Unit | None = None, computed: Computed | None = None
+                           ) -> ComputedRanking:
+    """Score and rank ``units`` from the platform's own indicator values for ``period`` (a
+    framework input with no indicator counts as missing). ``computed``: values already
+    computed for ``root`` (those units within it) with the framework's inputs among them;
+    otherwise computed here (a fixed number of queries)."""
+    if computed is None:
+        computed = compute(codes=framework.inputs, periods=[period], root=root)
+    found = sorted(c for c in set(framework.inputs) if c in computed.matrices)
+    inputs = {code: [computed.value(code, u, period) if code in computed.matrices else None
+                     for u in units] for code in framework.inputs}
     scores = score(framework, [u.code for u in units], inputs)
-    return ComputedRanking(framework, period, units, scores, rank(scores.total).tolist(),
-                           known, sorted(set(framework.inputs) - set(known)))
+    return ComputedRanking(framework, period, list(units), scores, rank(scores.total).tolist(),
+                           found, sorted(set(framework.inputs) - set(found)))
 
 
 def robustness_among(framework: Framework, peers: list[RankingRow],
                      assessment: UnitAssessment, samples: int = 1000) -> list[dict[str, Any]]:
     """Rank intervals of the unit and of ``peers`` (rows with every main indicator's value)
     under weight perturbations, as rows for a table with range bars."""
-    from tinhso.scoring.robustness import rank_intervals
-
     codes = [i.code for i in framework.indicators]
     others = [r for r in peers if r.unit.pk != assessment.unit.pk]
     matrix = np.array([[float(r.values.get(c, "nan")) for c in codes] for r in others]
@@ -210,8 +210,6 @@ def merged_ranking(framework: Framework, year: int) -> list[tuple[int, Unit, flo
     """Published values compared across the 2025 merger: each province from 1 July 2025 gets
     the average of its members' main indicators (as the national ranking did), then is scored
     and ranked. Only units whose main indicators were published take part."""
-    from tinhso.scoring.engine import merge_members
-
     results = list(PublishedResult.objects.filter(framework=framework.code, year=year)
                    .exclude(values={}).select_related("unit__successor"))
     values = {r.unit.code: {k: float(v) for k, v in r.values.items()} for r in results}
