@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import pdf_upload
 from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.audit.models import AuditEvent
-from tinhso.procedures import stats
+from tinhso.procedures import aggregate
 from tinhso.procedures.models import Channel, Dossier, DossierStat
 from tinhso.procedures.services import (
     Applicant,
@@ -186,14 +186,14 @@ def test_the_aggregate_follows_every_action_and_equals_a_rebuild(submit, desk, a
                     unit=reference_units["22366"], channel=Channel.IN_PERSON,
                     applicant=Applicant("Trần Thị C", "0912345678"), form_data={},
                     now=TUESDAY_9AM)
-    live = stats.totals(DossierStat.objects.all())
+    live = aggregate.totals(DossierStat.objects.all())
     # Electronic results: the one returned as a file, and the birth registration whose
     # procedure gives its result electronically (not yet handed over).
     assert live == {"received": 5, "resolved": 3, "resolved_on_time": 2, "refused": 1,
                     "withdrawn": 1, "fee_payable": 4, "paid_online": 1, "digitised": 4,
                     "electronic_result": 2, "rated": 1, "satisfied": 1}
     live_rows = sorted(DossierStat.objects.values_list(
-        "unit_id", "procedure_id", "month", "channel", *stats.COUNTS))
-    stats.rebuild()
+        "unit_id", "procedure_id", "month", "channel", *aggregate.COUNTS))
+    aggregate.rebuild()
     assert sorted(DossierStat.objects.values_list(
-        "unit_id", "procedure_id", "month", "channel", *stats.COUNTS)) == live_rows
+        "unit_id", "procedure_id", "month", "channel", *aggregate.COUNTS)) == live_rows

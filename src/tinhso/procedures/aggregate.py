@@ -1,4 +1,4 @@
-"""The dossier statistics: a rebuildable aggregate (DossierStat) the dashboards read.
+"""The dossier statistics' aggregate: a rebuildable table (DossierStat) the dashboards read.
 
 Each dossier contributes counts to (agency, procedure, month, channel) rows: received and its
 flags in the month it was received; resolved (approved, returned or refused), on time and with
@@ -6,7 +6,7 @@ an electronic result in the month it was resolved; withdrawn in the month it was
 rating in the month it was rated. Every dossier action applies the difference between the
 dossier's contribution before and after, in the same transaction (:func:`apply_change`);
 :func:`rebuild` recomputes the whole table from the dossiers with a few GROUP BY queries, and
-both must agree (a test checks it).
+both must agree (a test checks it). ``procedures.publication`` sums it into indicators.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from tinhso.procedures.models import FINISHED_STATUSES, Dossier, DossierStat, DossierStatus, Rating
+from tinhso.procedures.models import Dossier, DossierStat, DossierStatus, Rating
+from tinhso.procedures.rule_queries import finished_q
+from tinhso.procedures.rules import is_finished
 
 COUNTS = ("received", "resolved", "resolved_on_time", "refused", "withdrawn", "fee_payable",
           "paid_online", "digitised", "electronic_result", "rated", "satisfied")
@@ -71,7 +73,7 @@ def contribution(s: Snapshot) -> dict[Key, Counter[str]]:
     got["fee_payable"] += s.fee_payable
     got["paid_online"] += s.paid_online
     got["digitised"] += s.digitised
-    if s.status in FINISHED_STATUSES and s.finished_at is not None:
+    if is_finished(s.status) and s.finished_at is not None:
         done = out[(*base, month_of(s.finished_at), s.channel)]
         done["resolved"] += 1
         done["resolved_on_time"] += bool(s.on_time)
@@ -150,7 +152,7 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
                              "fee_payable": Count("id", filter=Q(fee_payable=True)),
                              "paid_online": Count("id", filter=Q(paid_online=True)),
                              "digitised": Count("id", filter=Q(digitised=True))}),
-        (qs.filter(status__in=FINISHED_STATUSES, finished_at__isnull=False), "finished_at", {
+        (qs.filter(finished_q(), finished_at__isnull=False), "finished_at", {
             "resolved": one,
             "resolved_on_time": Count("id", filter=Q(on_time=True)),
             "refused": Count("id", filter=Q(status=DossierStatus.REFUSED)),
