@@ -6,13 +6,13 @@ agencies that receive it), with every status, channel and supplement count, and 
 tenth of the resolved ones; the fill is one INSERT ... SELECT over generate_series (not the
 ORM). Then it times
 
-  - stats.rebuild(): the whole aggregate (DossierStat) recomputed from the dossiers;
+  - aggregate.rebuild(): the whole aggregate (DossierStat) recomputed from the dossiers;
 
 and the year's figures per agency (received, online, resolved, on time, fee payable, paid online,
 digitised, electronic results, and the rates of the indicators) computed three ways, each the
 median of --repeat runs:
 
-  (1) from the aggregate, as the dashboards read it (statistics.aggregate_counts: one GROUP BY unit
+  (1) from the aggregate, as the dashboards read it (publication.aggregate_counts: one GROUP BY unit
       over DossierStat for the year), rates computed from the sums;
   (2) DuckDB over the same dossiers exported once (untimed) to a Parquet file;
   (3) a direct GROUP BY unit over the dossiers table in PostgreSQL.
@@ -36,7 +36,7 @@ created (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tinhso_bench_s
 
 Measured on the 2-core development machine (PostgreSQL 15, DuckDB 1.x): 5,000,000 dossiers,
 30,535 aggregate rows; the aggregate 27 ms, DuckDB 380-570 ms, PostgreSQL directly 2.7-4.2 s,
-stats.rebuild() 26-35 s (aggregate / DuckDB 0.05x). The import: 1,000,000 rows in 202 s
+aggregate.rebuild() 26-35 s (aggregate / DuckDB 0.05x). The import: 1,000,000 rows in 202 s
 (~4,900 rows/s), peak RSS 183 MB against 180 MB for 100,000 rows.
 """
 
@@ -145,8 +145,8 @@ def main() -> None:
 def agency_pairs() -> list[tuple[int, int, bool, str, str]]:
     """(unit id, procedure id, fee payable, unit code, procedure code): every procedure at every
     agency that receives it, as on the submission page."""
+    from tinhso.procedures.catalogue import receiving_units
     from tinhso.procedures.models import Procedure
-    from tinhso.procedures.services import receiving_units
 
     pairs = []
     for procedure in Procedure.objects.order_by("code"):
@@ -164,10 +164,10 @@ def run(args: argparse.Namespace, work: Path) -> None:
     from django.db import connection
 
     from tinhso.accounts.permissions import SYSTEM
-    from tinhso.procedures import stats
+    from tinhso.procedures import aggregate
     from tinhso.procedures.loaders import procedures_load
     from tinhso.procedures.models import DossierStat
-    from tinhso.procedures.statistics import aggregate_counts
+    from tinhso.procedures.publication import aggregate_counts
     from tinhso.units.loaders import units_load_reference
 
     call_command("migrate", verbosity=0)
@@ -197,11 +197,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
           f"{time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
-    aggregate_rows = stats.rebuild()
+    aggregate_rows = aggregate.rebuild()
     rebuild_s = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE procedures_dossierstat")
-    print(f"stats.rebuild(): {aggregate_rows:,} aggregate rows in {rebuild_s:.1f} s")
+    print(f"aggregate.rebuild(): {aggregate_rows:,} aggregate rows in {rebuild_s:.1f} s")
 
     # The dossiers for DuckDB, exported once (not timed).
     start = time.perf_counter()
@@ -253,14 +253,14 @@ def run(args: argparse.Namespace, work: Path) -> None:
         full = {u: other.get(u, zero) for u in agencies}
         assert full == by_aggregate, f"the aggregate and {label} differ"
     total = {c: sum(int(f[c] or 0) for f in by_aggregate.values()) for c in COUNTS}
-    stat_total = stats.totals(DossierStat.objects.filter(month__year=YEAR))
+    stat_total = aggregate.totals(DossierStat.objects.filter(month__year=YEAR))
     assert total["received"] == stat_total["received"], (total, stat_total)
     print(f"the three agree for {len(agencies)} agencies; the province in {YEAR}: "
           + ", ".join(f"{c} {v:,}" for c, v in total.items()))
     print(f"(1) aggregate (dashboard: aggregate_counts + rates) {aggregate_s * 1000:9.1f} ms")
     print(f"(2) DuckDB over Parquet                       {duck_s * 1000:9.1f} ms")
     print(f"(3) PostgreSQL GROUP BY over the dossiers     {pg_s * 1000:9.1f} ms")
-    print(f"    stats.rebuild()                           {rebuild_s * 1000:9.1f} ms")
+    print(f"    aggregate.rebuild()                       {rebuild_s * 1000:9.1f} ms")
     print(f"ratios: aggregate / DuckDB {aggregate_s / duck_s:.2f}x (goal <= 5x); "
           f"rebuild / DuckDB {rebuild_s / duck_s:.1f}x; "
           f"direct PostgreSQL / DuckDB {pg_s / duck_s:.1f}x")

@@ -198,9 +198,9 @@ def prepare(clients: int) -> tuple[list[bytes], list[str], list[str]]:
     from tinhso.accounts.models import User, UserKind
     from tinhso.accounts.permissions import SYSTEM
     from tinhso.accounts.services import api_token_create
+    from tinhso.procedures.catalogue import receiving_units
     from tinhso.procedures.loaders import procedures_load
     from tinhso.procedures.models import Procedure
-    from tinhso.procedures.services import receiving_units
     from tinhso.units.loaders import units_load_reference
 
     units_load_reference(actor=SYSTEM)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.indicators.models import Indicator, IndicatorValue
 from tinhso.indicators.selectors import compute
-from tinhso.procedures import statistics
+from tinhso.procedures import figures, publication
 from tinhso.procedures.models import Channel, Procedure
 from tinhso.procedures.services import (
     Applicant,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _figures(province, code):
-    rows = {f.unit.code: f for f in statistics.service_figures(province, 2026)}
+    rows = {f.unit.code: f for f in figures.service_figures(province, 2026)}
     return rows[code]
 
 
@@ -82,14 +82,14 @@ def test_every_figure_traces_back_to_its_dossiers(submit, desk, khanh_hoa):
     first = submit("Đăng ký khai sinh")
     submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP")
     dossier_approve(actor=desk["commune"], dossier=first, now=TUESDAY_9AM + timedelta(hours=1))
-    statistics.publish_all()
-    assert [d.code for d in statistics.trace("dossiers_online", khanh_hoa, 2026)] == [
+    publication.publish_all()
+    assert [d.code for d in figures.trace("dossiers_online", khanh_hoa, 2026)] == [
         first.code, "56.STP-261117-0001"]  # by receipt time, then code
-    assert [d.code for d in statistics.trace("dossiers_resolved_on_time", khanh_hoa, 2026)] \
+    assert [d.code for d in figures.trace("dossiers_resolved_on_time", khanh_hoa, 2026)] \
         == [first.code]
-    assert statistics.rate_inputs("online_dossiers_rate") == ("dossiers_online",
+    assert figures.rate_inputs("online_dossiers_rate") == ("dossiers_online",
                                                               "dossiers_received")
-    assert statistics.rate_inputs("on_time_rate") == (
+    assert figures.rate_inputs("on_time_rate") == (
         "dossiers_resolved_on_time", "dossiers_in_progress", "dossiers_open_overdue",
         "dossiers_resolved")
 
@@ -116,16 +116,16 @@ def test_open_dossiers_count_on_time_until_late_with_the_supplement_waits_left_o
     dossier_approve(actor=officer, dossier=done, now=TUESDAY_9AM + hour)
 
     wednesday = TUESDAY_9AM + timedelta(days=1)
-    counts = statistics.year_counts([commune.pk], 2026, now=wednesday)[commune.pk]
+    counts = publication.year_counts([commune.pk], 2026, now=wednesday)[commune.pk]
     assert counts["dossiers_in_progress"] == 4 and counts["dossiers_open_overdue"] == 2
     assert counts["dossiers_resolved"] == counts["dossiers_resolved_on_time"] == 1
-    late = statistics.trace("dossiers_open_overdue", commune, 2026, now=wednesday)
+    late = figures.trace("dossiers_open_overdue", commune, 2026, now=wednesday)
     assert {d.code for d in late} == {past_due.code, twice.code}
 
     # A week later the first is late too; the paused one is not: its clock stopped in time.
-    later = statistics.year_counts([commune.pk], 2026, now=wednesday + timedelta(days=7))
+    later = publication.year_counts([commune.pk], 2026, now=wednesday + timedelta(days=7))
     assert later[commune.pk]["dossiers_open_overdue"] == 3
-    assert in_time.code in {d.code for d in statistics.trace(
+    assert in_time.code in {d.code for d in figures.trace(
         "dossiers_open_overdue", commune, 2026, now=wednesday + timedelta(days=7))}
 
 
@@ -134,9 +134,9 @@ def test_a_dossier_open_across_new_year_counts_in_the_year_it_was_open_at(
     officer, commune = desk["commune"], reference_units["22366"]
     dossier = submit(MARITAL, at=datetime(2025, 12, 30, 9, 0, tzinfo=VN))  # due 02/01/2026
     dossier_approve(actor=officer, dossier=dossier, now=datetime(2026, 1, 2, 8, 0, tzinfo=VN))
-    last_year = statistics.year_counts([commune.pk], 2025)[commune.pk]
+    last_year = publication.year_counts([commune.pk], 2025)[commune.pk]
     assert last_year["dossiers_in_progress"] == 1 and last_year["dossiers_open_overdue"] == 0
-    this_year = statistics.year_counts([commune.pk], 2026)[commune.pk]
+    this_year = publication.year_counts([commune.pk], 2026)[commune.pk]
     assert this_year["dossiers_in_progress"] == 0
     assert this_year["dossiers_resolved"] == this_year["dossiers_resolved_on_time"] == 1
 
@@ -146,7 +146,7 @@ def test_the_public_statistics_page_the_home_dashboard_and_the_staff_trace(
     dossier = submit("Đăng ký khai sinh")
     dossier_approve(actor=desk["commune"], dossier=dossier, now=TUESDAY_9AM + timedelta(hours=1))
     submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP")
-    statistics.publish_all()
+    publication.publish_all()
     page = client.get("/services/statistics/?year=2026", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert page.status_code == 200
@@ -181,7 +181,7 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
         submit("Đăng ký khai tử")
     pending = PendingPublication.objects.get()  # one agency, one year: one row, one task
     assert pending.unit.code == "22366" and pending.requested == 2
-    assert statistics.publish_statistics.call([pending.unit_id], [pending.year]) == 12
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 12
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2
 
@@ -189,7 +189,7 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
 def test_the_statistics_api_gives_the_page_s_figures(client, submit, desk, khanh_hoa):
     dossier = submit("Đăng ký khai sinh")
     dossier_approve(actor=desk["commune"], dossier=dossier, now=TUESDAY_9AM + timedelta(hours=1))
-    statistics.publish_all()
+    publication.publish_all()
     body = client.get("/api/v1/statistics/services/?unit=56&year=2026").json()
     assert body["unit"]["counts"]["dossiers_received"] == 1
     assert body["unit"]["rates"]["on_time_rate"] == 100
@@ -206,7 +206,7 @@ def test_the_daily_publish_catches_dossiers_that_turned_late_with_no_action(
 
     commune = reference_units["22366"]
     submit(MARITAL)  # received 17/11/2026, due 20/11: late by now, with nothing recorded since
-    statistics.publish([commune.pk], [2026], now=TUESDAY_9AM + timedelta(hours=1))
+    publication.publish([commune.pk], [2026], now=TUESDAY_9AM + timedelta(hours=1))
     stored = IndicatorValue.objects.filter(unit=commune, period="2026")
     assert stored.get(indicator__code="dossiers_open_overdue").value == 0
     out = StringIO()
@@ -223,7 +223,7 @@ def test_the_daily_publish_counts_an_agency_whose_dossiers_are_all_from_last_yea
 
     commune, year = reference_units["22366"], timezone.localdate().year
     submit(MARITAL, at=datetime(year - 1, 12, 30, 9, 0, tzinfo=VN))
-    statistics.publish_all([year])
+    publication.publish_all([year])
     stored = IndicatorValue.objects.get(unit=commune, period=str(year),
                                         indicator__code="dossiers_in_progress")
     assert stored.value == 1
@@ -236,7 +236,7 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     before = _figures(khanh_hoa, "22366")
     assert before.rates["online_services_rate"] is None and before.score_766 is not None
 
-    counts = statistics.catalogue_counts()
+    counts = publication.catalogue_counts()
     by_code = {u.code: counts[u.pk] for u in Unit.objects.filter(pk__in=counts)}
     # A commune implements the 12 commune-level procedures of the sample, 10 of them online
     # (the two attestations are not); the Department of Justice its one; the province each
@@ -248,7 +248,7 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     assert by_code["56"] == {"procedures_total": 15, "procedures_online": 13,
                              "procedures_published_in_full": 13}
 
-    statistics.publish_catalogue()
+    publication.publish_catalogue()
     province, commune = _figures(khanh_hoa, "56"), _figures(khanh_hoa, "22366")
     assert province.rates["online_services_rate"] == pytest.approx(1300 / 15)
     assert commune.rates["online_services_rate"] == pytest.approx(1000 / 12)
@@ -261,7 +261,7 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     # A procedure taken offline, and a catalogue that is the province's own (not the sample).
     Procedure.objects.filter(name="Đăng ký khai sinh").update(online_level="none")
     Procedure.objects.update(source="Cổng Dịch vụ công quốc gia")
-    statistics.publish_all([timezone.localdate().year])  # the daily refresh includes it
+    publication.publish_all([timezone.localdate().year])  # the daily refresh includes it
     assert _figures(khanh_hoa, "22366").rates["online_services_rate"] == pytest.approx(75.0)
     stored.refresh_from_db()
     assert stored.value == 12 and not stored.is_illustrative

@@ -159,12 +159,12 @@ def published_load(*, actor: Any) -> Counter[str]:
 
     # The catalogue first: it brings the indicators computed from dossiers, whose published
     # figures (56 % online in 2020) the programme's values give.
-    programme = procedures_load()
+    programme = procedures_load(actor=actor)
     programme.update(load_programme(units))
     from tinhso.demo.programme import load_task_groups
 
     programme.update(load_task_groups(actor))  # the four groups of 16-NQ/TU and their items
-    from tinhso.procedures.statistics import publish_catalogue
+    from tinhso.procedures.publication import publish_catalogue
 
     publish_catalogue()  # the services online and published in full, from the catalogue
     programme.update(load_published_results(actor))

@@ -12,7 +12,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.db import upsert
+from tinhso.indicators.services import indicators_define
+from tinhso.procedures.catalogue import SAMPLE_SOURCE
 from tinhso.procedures.formschema import SchemaError, check_schema
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.timelimits import parse_time_limit
@@ -21,7 +24,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA = DATA_DIR / "procedures_sample.csv"
 FORMS = DATA_DIR / "procedure_forms.json"
 SERVICE_INDICATORS = DATA_DIR / "service_indicators.json"
-SAMPLE_SOURCE = "procedures_sample.csv"  # the source of every procedure of the shipped sample
 
 
 def _forms(path: Path) -> dict[str, dict[str, Any]]:
@@ -39,7 +41,8 @@ def _forms(path: Path) -> dict[str, dict[str, Any]]:
     return forms
 
 
-def procedures_load(path: Path = DATA, forms_path: Path = FORMS) -> Counter[str]:
+def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any = SYSTEM
+                    ) -> Counter[str]:
     counts: Counter[str] = Counter()
     forms = _forms(forms_path)
     with path.open(encoding="utf-8") as fh:
@@ -62,17 +65,13 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS) -> Counter[str]
                 "receiving_unit_code": spec.get("receiving_unit_code", ""),
             })
             counts[outcome] += 1
-    counts.update(service_indicators_load())
+    counts.update(service_indicators_load(actor=actor))
     return counts
 
 
-def service_indicators_load(path: Path = SERVICE_INDICATORS) -> Counter[str]:
-    """The count indicators the dossier statistics publish, and the rates computed from them
-    (inputs first, so each formula's inputs exist when it is checked)."""
-    from tinhso.indicators.models import Indicator
-
-    counts: Counter[str] = Counter()
-    for row in json.loads(path.read_text(encoding="utf-8"))["indicators"]:
-        values = {k: v for k, v in row.items() if k != "code"}
-        counts[upsert(Indicator, {"code": row["code"]}, values)[1]] += 1
-    return counts
+def service_indicators_load(path: Path = SERVICE_INDICATORS, *, actor: Any = SYSTEM
+                            ) -> Counter[str]:
+    """The count indicators the dossier statistics publish, and the rates computed from them,
+    defined through the indicators' own entry point (checked as a person's would be)."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["indicators"]
+    return indicators_define(rows, actor=actor, source=path.name)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from tinhso.procedures.statistics import service_figures
+from tinhso.procedures.figures import service_figures
 from tinhso.units.models import Unit
 
 router = Router(tags=["statistics"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
-from tinhso.indicators.models import Indicator
+from tinhso.indicators.selectors import catalogue as indicator_catalogue
+from tinhso.procedures.catalogue import procedure_search, sample_procedures
+from tinhso.procedures.figures import rate_inputs, service_figures, trace
 from tinhso.procedures.models import Dossier, OnlineLevel, Procedure
-from tinhso.procedures.selectors import procedure_search, sample_procedures
+from tinhso.procedures.publication import ALL_COUNTS, RATE_INDICATORS
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.models import Unit
 
@@ -52,10 +55,6 @@ def _year(request: HttpRequest) -> int:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Public: the year's service figures of a unit and of each unit below it, with each one's
     Decision 766 score; all computed from the dossiers."""
-    from django.conf import settings
-
-    from tinhso.procedures.statistics import service_figures
-
     code = request.GET.get("unit") or settings.TINHSO_HOME_UNIT
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -76,8 +75,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 def trace_page(request: HttpRequest) -> HttpResponse:
     """Staff: the dossiers behind a figure (which dossiers made this 56 %)."""
-    from tinhso.procedures.statistics import ALL_COUNTS, RATE_INDICATORS, rate_inputs, trace
-
     unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
     code = request.GET.get("indicator", "")
     if unit is None or code not in (*ALL_COUNTS, *RATE_INDICATORS):
@@ -87,7 +84,7 @@ def trace_page(request: HttpRequest) -> HttpResponse:
                                % {"unit": unit.name})
     year = _year(request)
     parts = rate_inputs(code) if code in RATE_INDICATORS else (code,)
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[code, *parts])}
+    indicators = {i.code: i for i in indicator_catalogue().filter(code__in=[code, *parts])}
     lists = []
     for part in parts:
         paginator = Paginator(trace(part, unit, year), 100)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import headline_values, targets_with_progress
+from tinhso.procedures.catalogue import sample_procedures
+from tinhso.procedures.figures import service_figures
 from tinhso.procedures.models import Dossier
-from tinhso.procedures.selectors import sample_procedures
-from tinhso.procedures.statistics import service_figures
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
 from tinhso.units.models import Unit
 from tinhso.web.context_processors import AREAS

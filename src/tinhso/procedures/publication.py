@@ -1,0 +1,238 @@
+"""From dossiers to indicators: publishing the counts the Decision 766 index is computed from.
+
+The aggregate (``procedures.aggregate``) is summed per agency and year into the count indicators
+of ``data/service_indicators.json`` (dossiers received, online, resolved, on time...), stored
+through ``indicators.services.values_publish_computed`` as approved values with the platform as
+their source. The rates are formulas over those counts, so the indicators engine gives every
+unit's rate (a commune, a department, the province: sums' ratios, not averages of rates) and the
+scoring engine its 766 score (``procedures.figures``). Publishing runs as a background task
+after a dossier action commits, at most ``TINHSO_PUBLISH_DELAY_SECONDS`` later (the changes made
+meanwhile go together); :func:`publish` can be called directly (the import command and the demo
+do).
+
+Two counts are not in the aggregate: the dossiers still open at the period's end, and those of
+them late at the period's end (Decision 766, ``rules.late_at_period_end``). A dossier turns late
+with no action to record it, so these are read from the open dossiers when publishing (an index
+scan of one agency's open dossiers), and ``tinhso dossiers publish`` refreshes the current year
+daily.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django_tasks import task
+
+from tinhso.core.tasks import deferred, enqueue_with_transaction
+from tinhso.indicators.selectors import units_with_values
+from tinhso.indicators.services import values_publish_computed
+from tinhso.procedures.catalogue import (
+    agencies,
+    home_unit,
+    published_in_full,
+    receives,
+    sample_procedures,
+)
+from tinhso.procedures.models import (
+    Channel,
+    Dossier,
+    DossierStat,
+    OnlineLevel,
+    PendingPublication,
+    Procedure,
+)
+from tinhso.procedures.rule_queries import late_at_period_end_q, open_at_q, open_q
+
+# count indicator -> (aggregate column, only the online channel)
+COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
+    "dossiers_received": ("received", False),
+    "dossiers_online": ("received", True),
+    "dossiers_resolved": ("resolved", False),
+    "dossiers_resolved_on_time": ("resolved_on_time", False),
+    "dossiers_fee_payable": ("fee_payable", False),
+    "dossiers_paid_online": ("paid_online", False),
+    "dossiers_digitised": ("digitised", False),
+    "dossiers_electronic_result": ("electronic_result", False),
+    "ratings_received": ("rated", False),
+    "ratings_satisfied": ("satisfied", False),
+}
+# count indicators read from the dossiers open at the period's end: all of them, and those
+# late at the period's end (Decision 766)
+OPEN_INDICATORS = ("dossiers_in_progress", "dossiers_open_overdue")
+ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)
+# count indicators read from the catalogue (see publish_catalogue)
+CATALOGUE_INDICATORS = ("procedures_total", "procedures_online", "procedures_published_in_full")
+RATE_INDICATORS = ("online_dossiers_rate", "on_time_rate", "online_payment_rate",
+                   "digitisation_rate", "electronic_result_rate", "satisfaction_rate")
+CATALOGUE_RATES = ("online_services_rate", "procedures_published_rate")
+SOURCE = "tỉnh số: hồ sơ một cửa"
+
+
+def period_end(year: int, now: datetime | None = None) -> datetime:
+    """The end of ``year`` in Vietnam's time, or now while the year runs."""
+    now = now or timezone.now()
+    return min(now, datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone()))
+
+
+def open_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
+                ) -> dict[int, dict[str, int]]:
+    """unit id -> the dossiers open at the end of ``year`` and those late at the period's end
+    (Decision 766) (one query)."""
+    end = period_end(year, now)
+    dossiers = Dossier.objects.filter(unit_id__in=sorted(set(unit_ids))).filter(open_at_q(end))
+    if end < datetime(year + 1, 1, 1, tzinfo=end.tzinfo):
+        dossiers = dossiers.filter(open_q())  # the same rows, by the index
+    rows = dossiers.values("unit_id").annotate(
+        open=Count("id"), late=Count("id", filter=late_at_period_end_q(end))).order_by()
+    return {row["unit_id"]: {"dossiers_in_progress": row["open"],
+                             "dossiers_open_overdue": row["late"]} for row in rows}
+
+
+def aggregate_counts(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
+    """unit id -> count indicator -> the year's figure from the aggregate (one query)."""
+    ids = sorted(set(unit_ids))
+    sums: dict[str, Any] = {}
+    for code, (column, online_only) in COUNT_INDICATORS.items():
+        sums[code] = Sum(column, filter=Q(channel=Channel.ONLINE)) if online_only else Sum(column)
+    rows = (DossierStat.objects.filter(unit_id__in=ids, month__year=year)
+            .values("unit_id").annotate(**sums).order_by())
+    found = {row["unit_id"]: {c: int(row[c] or 0) for c in COUNT_INDICATORS} for row in rows}
+    return {uid: found.get(uid, dict.fromkeys(COUNT_INDICATORS, 0)) for uid in ids}
+
+
+def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
+                ) -> dict[int, dict[str, int]]:
+    """unit id -> every count indicator -> the year's figure: the aggregate's sums and the
+    dossiers open at the year's end (two queries)."""
+    ids = sorted(set(unit_ids))
+    still_open = open_counts(ids, year, now)
+    zero = dict.fromkeys(OPEN_INDICATORS, 0)
+    return {uid: {**counts, **still_open.get(uid, zero)}
+            for uid, counts in aggregate_counts(ids, year).items()}
+
+
+@transaction.atomic
+def publish(unit_ids: Iterable[int], years: Iterable[int], now: datetime | None = None) -> int:
+    """Write the count indicators of these agencies and years from the aggregate and the open
+    dossiers (as of ``now``); returns the values written. Zero counts are written too (a unit
+    whose last dossier was withdrawn)."""
+    return sum(values_publish_computed(source=SOURCE, year=year,
+                                       values=year_counts(unit_ids, year, now))
+               for year in sorted(set(years)))
+
+
+# --- the catalogue's figures -----------------------------------------------------------------
+
+
+def _catalogue_figures(procedures: list[Procedure]) -> dict[str, int]:
+    return {"procedures_total": len(procedures),
+            "procedures_online": sum(p.online_level != OnlineLevel.NONE for p in procedures),
+            "procedures_published_in_full": sum(published_in_full(p) for p in procedures)}
+
+
+def catalogue_counts(now: datetime | None = None) -> dict[int, dict[str, int]]:
+    """unit id -> the procedures it implements, those offered online and those published in
+    full: each agency counts the procedures it receives dossiers of (``catalogue.receives``,
+    the submission's rule), the province each procedure once (its own value, not the sum of
+    its agencies', which would count a commune procedure once per commune)."""
+    home = home_unit()
+    if home is None:
+        return {}
+    now = now or timezone.now()
+    procedures = list(Procedure.objects.order_by("pk"))
+    counts: dict[int, dict[str, int]] = {}
+    offered: dict[int, Procedure] = {}
+    for unit in agencies(now):
+        mine = [p for p in procedures if receives(p, unit, now)]
+        if mine:
+            counts[unit.pk] = _catalogue_figures(mine)
+            offered.update((p.pk, p) for p in mine)
+    counts[home.pk] = _catalogue_figures(list(offered.values()))
+    return counts
+
+
+@transaction.atomic
+def publish_catalogue(now: datetime | None = None) -> int:
+    """Write the current year's procedure counts (the catalogue as it is now: it keeps no
+    history, so past years keep what was written then). A unit that no longer implements any
+    procedure gets zeros. The figures are illustrative while the catalogue holds procedures of
+    the shipped sample, which is not a province's whole catalogue."""
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    counts = catalogue_counts(now)
+    zero = dict.fromkeys(CATALOGUE_INDICATORS, 0)
+    for unit_id in units_with_values(CATALOGUE_INDICATORS, str(year)):
+        counts.setdefault(unit_id, zero)
+    return values_publish_computed(source=SOURCE, year=year, values=counts,
+                                   illustrative=sample_procedures() > 0)
+
+
+# --- when to publish -------------------------------------------------------------------------
+
+
+@task()
+def publish_statistics(unit_ids: list[int], years: list[int]) -> int:
+    """Publish what is pending for these agencies and years. Deleting the pending rows first
+    waits for any transaction still holding them, so the figures read next include it; a
+    change committed later asks again."""
+    with transaction.atomic():
+        pending = PendingPublication.objects.filter(unit_id__in=unit_ids, year__in=years)
+        pairs = set(pending.values_list("unit_id", "year"))
+        pending.delete()
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for unit_id, year in pairs:
+        by_year[year].add(unit_id)
+    return sum(publish(units, [year]) for year, units in by_year.items())
+
+
+def _pending_sql() -> str:
+    table = connection.ops.quote_name(PendingPublication._meta.db_table)
+    return (f"INSERT INTO {table} (unit_id, year, requested) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (unit_id, year) DO UPDATE SET requested = {table}.requested + 1 "
+            "RETURNING requested")
+
+
+def publish_after_commit(dossier: Dossier) -> None:
+    """Ask for the publication of the dossier's agency's figures for the years it touches.
+    One pending row per agency and year (locked until this transaction commits) and one task
+    for it, however many dossiers change before the worker runs."""
+    years = sorted({timezone.localtime(m).year for m in (
+        dossier.received_at, dossier.finished_at, dossier.withdrawn_at, timezone.now()) if m})
+    fresh = []
+    with connection.cursor() as cursor:
+        for year in years:
+            cursor.execute(_pending_sql(), [dossier.unit_id, year])
+            if cursor.fetchone()[0] == 1:
+                fresh.append(year)
+    if fresh:
+        unit_ids = [dossier.unit_id]
+        # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one publication
+        delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
+        enqueue_with_transaction(deferred(publish_statistics, delay), unit_ids, fresh)
+
+
+def publish_all(years: Collection[int] | None = None) -> int:
+    """Every agency and year with dossiers (after an import or a rebuild), or only ``years``
+    (the daily refresh of the current year: dossiers turn late with no action)."""
+    pairs = DossierStat.objects.values_list("unit_id", "month__year").distinct()
+    if years is not None:
+        pairs = pairs.filter(month__year__in=list(years))
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for unit_id, year in pairs:
+        by_year[year].add(unit_id)
+    # An agency whose only dossiers this year are still open from earlier years has no
+    # aggregate row this year, but its open dossiers count in this year's figures.
+    this_year = timezone.localdate().year
+    written = 0
+    if years is None or this_year in years:
+        by_year[this_year].update(Dossier.objects.filter(open_q())
+                                  .values_list("unit_id", flat=True).distinct())
+        written += publish_catalogue()
+    return written + sum(publish(units, [year]) for year, units in by_year.items() if units)
