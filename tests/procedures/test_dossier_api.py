@@ -203,9 +203,10 @@ def test_a_dossier_is_read_by_its_staff_and_its_applicant_only(client, submit, d
     assert data["form"]["child_name"] and len(data["files"]) == 2
     assert data["history"][0]["actor"] and data["rating"] is None
     assert set(data["actions"]) == {"assign", "request_supplement", "approve", "refuse",
+                                    "apologise",
                                     "withdraw"}
     mine = client.get(url, **bearer(applicant_user))
-    assert mine.status_code == 200 and mine.json()["actions"] == []
+    assert mine.status_code == 200 and mine.json()["actions"] == ["complain"]
     assert mine.json()["history"][0]["actor"] == ""
     for outsider in (desk["other"], citizen(username="nguoikhac")):
         got = client.get(url, **bearer(outsider))
@@ -259,7 +260,7 @@ def test_the_applicant_answers_a_supplement_and_rates(client, catalogue, desk, a
     asked = act(officer, "request_supplement", {"reason": "Thiếu bản sao CCCD"})
     assert asked["status"] == "supplement" and asked["paused_at"]
     mine = client.get(f"/api/v1/dossiers/{code}/", **token).json()
-    assert mine["actions"] == ["answer_supplement"]
+    assert mine["actions"] == ["answer_supplement", "complain"]
     answered = act(token, "answer_supplement", {
         "note": "Đã bổ sung", "documents": {"cccd": {"name": "cccd.pdf",
                                                       "content_base64": b64()}}})
@@ -269,9 +270,9 @@ def test_the_applicant_answers_a_supplement_and_rates(client, catalogue, desk, a
     returned = act(officer, "return_result", {"result": {"name": "giay-xac-nhan.pdf",
                                                          "content_base64": b64()}})
     assert returned["status"] == "returned" and returned["electronic_result"]
-    assert client.get(f"/api/v1/dossiers/{code}/", **token).json()["actions"] == ["rate"]
+    assert client.get(f"/api/v1/dossiers/{code}/", **token).json()["actions"] == ["rate", "complain"]
     rated = act(token, "rate", {"level": 5, "comment": "Nhanh"})
-    assert rated["rating"]["level"] == 5 and rated["actions"] == []
+    assert rated["rating"]["level"] == 5 and rated["actions"] == ["complain"]
     again = post(client, f"/api/v1/dossiers/{code}/actions/rate/", {"level": 4}, token)
     assert again.status_code == 400 and "already" in again.json()["detail"]
     history = client.get("/api/v1/dossiers/lookup/", {"code": code, "phone": "0905123456"})

@@ -60,3 +60,12 @@ def role_holder_emails(role: str, unit_paths: Iterable[str]) -> dict[str, list[s
     for path, email in rows:
         found.setdefault(path, set()).add(email)
     return {path: sorted(emails) for path, emails in found.items()}
+
+
+def user_by_username(username: str) -> User | None:
+    """The user with this user name, or None."""
+    return User.objects.filter(username=username).first()
+
+
+def user_by_pk(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()

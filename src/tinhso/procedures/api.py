@@ -5,15 +5,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tinhso.procedures.models import Procedure
-from tinhso.procedures.selectors import procedure_search
-from tinhso.procedures.services import receiving_units
+from tinhso.core.api_schemas import ErrorOut
+from tinhso.procedures import formschema
+from tinhso.procedures.catalogue import procedure_by_code, procedure_search, receiving_units
 
 router = Router(tags=["procedures"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ProcedureOut(Schema):
@@ -68,13 +64,8 @@ class ProcedureDetailOut(ProcedureOut):
 
 
 def _field_out(field: dict[str, Any]) -> dict[str, Any]:
-    kind = field.get("type", "text")
-    choices = [{"value": str(c[0]), "label": str(c[1])} if isinstance(c, list | tuple)
-               else {"value": str(c), "label": str(c)} for c in field.get("choices") or []]
-    return {"name": field["name"], "label": field.get("label", field["name"]), "type": kind,
-            "required": bool(field.get("required", False)),
-            "max_length": int(field.get("max_length", 1000 if kind == "textarea" else 200)),
-            "choices": choices, "help": field.get("help", "")}
+    spec = formschema.field_spec(field)
+    return {**spec, "choices": [{"value": v, "label": label} for v, label in spec["choices"]]}
 
 
 @router.get("/", response=list[ProcedureOut], summary="Search the procedures",
@@ -91,7 +82,7 @@ def search(request: HttpRequest, q: str = "", field: str = "", agency: str = "",
             description="Everything a client needs to build the submission form: the documents "
                         "to attach, the form's fields, and the agencies that receive it.")
 def get_procedure(request: HttpRequest, code: str) -> Any:
-    procedure = Procedure.objects.filter(code=code).first()
+    procedure = procedure_by_code(code)
     if procedure is None:
         raise Http404(_("There is no procedure with code '%(code)s'.") % {"code": code})
     return {

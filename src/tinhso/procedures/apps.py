@@ -6,3 +6,6 @@ class ProceduresConfig(AppConfig):
     name = "tinhso.procedures"
     label = "procedures"
     verbose_name = _("Public services")
+
+    def ready(self) -> None:
+        from tinhso.procedures import permissions  # noqa: F401  (registers the wing's actions)

@@ -40,6 +40,11 @@ def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_l
     return qs.order_by("field", "name")
 
 
+def procedure_choices() -> QuerySet[Procedure]:
+    """Every procedure by field and name, with what a picker shows."""
+    return Procedure.objects.order_by("field", "name").only("code", "name", "field")
+
+
 def receives(procedure: Procedure, unit: Unit, on: datetime | None = None) -> bool:
     """Whether ``unit`` receives dossiers of ``procedure`` (no query: the same rule as
     :func:`receiving_units`, read from the unit itself): the named department for a provincial

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tinhso.core.numbers import format_number
+
 TYPES = {"text", "textarea", "date", "number", "email", "phone", "select"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
@@ -44,6 +46,15 @@ def check_schema(schema: Any) -> None:
 
 def normalise_phone(raw: str) -> str:
     return re.sub(r"[\s.\-()]", "", raw or "")
+
+
+def is_phone(raw: str) -> bool:
+    """A Vietnamese phone number, once spaces, dots, dashes and brackets are taken out."""
+    return bool(_PHONE.match(normalise_phone(raw)))
+
+
+def is_email(raw: str) -> bool:
+    return bool(_EMAIL.match(raw or ""))
 
 
 def parse_date(raw: str) -> date:
@@ -111,3 +122,57 @@ def clean(schema: list[dict[str, Any]], data: dict[str, Any]
         else:
             cleaned[name] = text
     return cleaned, errors
+
+
+# --- reading a declared form: the one interpretation the desk, the portal and the API use ----
+
+
+def choices(field: dict[str, Any]) -> list[tuple[str, str]]:
+    """A select's (value, label) pairs; a bare value is its own label."""
+    return [(str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
+            for c in field.get("choices") or []]
+
+
+def max_length(field: dict[str, Any]) -> int:
+    return int(field.get("max_length", 1000 if field.get("type") == "textarea" else 200))
+
+
+def field_spec(field: dict[str, Any]) -> dict[str, Any]:
+    """A declared field with every key filled in (the API's and the pages' view of it)."""
+    return {"name": field["name"], "label": field.get("label", field["name"]),
+            "type": field.get("type", "text"), "required": bool(field.get("required", False)),
+            "max_length": max_length(field), "choices": choices(field),
+            "help": field.get("help", "")}
+
+
+def shown(field: dict[str, Any] | None, value: Any, lang: str = "vi") -> str:
+    """An answer as people read it: dates DD/MM/YYYY, a choice by its label, numbers grouped
+    as ``lang`` writes them."""
+    text = "" if value is None else str(value)
+    kind = (field or {}).get("type", "text")
+    if kind == "date":
+        try:
+            return f"{parse_date(text):%d/%m/%Y}"
+        except ValueError:
+            return text
+    if kind == "number":
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            return text
+        exponent = amount.as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+        return format_number(amount, decimals, lang)
+    if kind == "select" and field is not None:
+        return dict(choices(field)).get(text, text)
+    return text
+
+
+def answers(schema: list[dict[str, Any]], data: dict[str, Any], lang: str = "vi"
+            ) -> list[tuple[str, str]]:
+    """The answers under the form's labels, in its order, then any answer it no longer
+    declares under its own name."""
+    fields = {f["name"]: f for f in schema}
+    order = [name for name in fields if name in data] + [n for n in data if n not in fields]
+    return [(fields[n]["label"] if n in fields else n, shown(fields.get(n), data[n], lang))
+            for n in order]

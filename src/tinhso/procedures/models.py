@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.procedures import workflow
+
 
 def fold(text: str) -> str:
     """Lowercase without Vietnamese diacritics: 'Cấp giấy phép' -> 'cap giay phep'."""
@@ -77,8 +79,9 @@ class DossierStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.SUPPLEMENT)
-FINISHED_STATUSES = (DossierStatus.APPROVED, DossierStatus.RETURNED, DossierStatus.REFUSED)
+# The workflow's groups of statuses, as choices (one statement: ``workflow.OPEN``/``FINISHED``).
+OPEN_STATUSES = tuple(DossierStatus(s) for s in workflow.OPEN)
+FINISHED_STATUSES = tuple(DossierStatus(s) for s in workflow.FINISHED)
 
 
 class DossierSequence(models.Model):
@@ -153,7 +156,7 @@ class Dossier(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return workflow.is_open(self.status)
 
 
 def dossier_file_path(instance: DossierFile, filename: str) -> str:
@@ -259,7 +262,7 @@ class ApologyLetter(models.Model):
 
 class DossierStat(models.Model):
     """The rebuildable aggregate the dashboards read: counts per agency, procedure, month and
-    channel (``procedures.stats``). Never edited by hand."""
+    channel (``procedures.aggregate``). Never edited by hand."""
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")

@@ -9,7 +9,6 @@ comes back next to the field it names.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -25,12 +24,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import UserKind
-from tinhso.core.numbers import format_number
 from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
-from tinhso.procedures import services
+from tinhso.procedures import access, formschema, services
+from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
-from tinhso.procedures.formschema import parse_date
 from tinhso.procedures.models import (
     FINISHED_STATUSES,
     ApologyLetter,
@@ -76,26 +74,18 @@ def _general(errors: Errors, shown: set[str]) -> list[str]:
 # --- submit ---------------------------------------------------------------------------------
 
 
-def _choices(field: Mapping[str, Any]) -> list[tuple[str, str]]:
-    return [(str(c[0]), str(c[1])) if isinstance(c, list | tuple) else (str(c), str(c))
-            for c in field.get("choices") or []]
-
-
 def _form_fields(procedure: Procedure, values: Mapping[str, str], errors: Errors
                  ) -> list[dict[str, Any]]:
     """The procedure's form as the template draws it: input name form.<name>."""
     rows = []
-    for field in procedure.form_schema or []:
-        key, kind = f"form.{field['name']}", field.get("type", "text")
+    for declared in procedure.form_schema or []:
+        spec = formschema.field_spec(declared)
+        key = f"form.{spec['name']}"
         value = values.get(key, "")
-        if kind == "date":
-            value = _show(field, value)  # as Vietnamese write dates, whatever was typed
-        rows.append({
-            "name": key, "id": "id_" + key.replace(".", "-"), "label": field["label"],
-            "type": kind, "required": bool(field.get("required")), "help": field.get("help", ""),
-            "max_length": field.get("max_length", 1000 if kind == "textarea" else 200),
-            "choices": _choices(field), "value": value, "errors": errors.get(key, []),
-        })
+        if spec["type"] == "date":
+            value = formschema.shown(spec, value)  # as Vietnamese write dates, whatever was typed
+        rows.append({**spec, "name": key, "id": "id_" + key.replace(".", "-"), "value": value,
+                     "errors": errors.get(key, [])})
     return rows
 
 
@@ -144,7 +134,7 @@ def _submitted(request: HttpRequest, procedure: Procedure, units: list[Unit],
 
 @login_required
 def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
-    procedure = Procedure.objects.filter(code=procedure_code).first()
+    procedure = procedure_by_code(procedure_code)
     if procedure is None:
         raise Http404(_("There is no procedure with code '%(code)s'.")
                       % {"code": procedure_code})
@@ -152,7 +142,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         raise PermissionDenied(_(
             "Dossiers are submitted online with a citizen or business account; you are signed "
             "in with a staff account. Dossiers brought to the desk are received there."))
-    units = services.receiving_units(procedure)
+    units = receiving_units(procedure)
     offered = procedure.online_level != OnlineLevel.NONE
     errors: Errors = {}
     values = _prefill(request.user, units)
@@ -234,53 +224,22 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- one's own dossier ----------------------------------------------------------------------
 
 
-def _own(request: HttpRequest, code: str) -> Dossier:
-    """The dossier if the signed-in account submitted it; 404 for anyone else."""
-    dossier = (Dossier.objects.select_related("procedure", "unit")
-               .filter(code=code, applicant_id=request.user.pk).first())
+def _dossier(request: HttpRequest, code: str, purpose: str) -> Dossier:
+    """The dossier if the user may see it for ``purpose``; 404 for anyone else."""
+    dossier = access.dossier_for(request.user, code, purpose)
     if dossier is None:
         raise Http404(_("You have no dossier with code %(code)s.") % {"code": code})
     return dossier
 
 
+def _own(request: HttpRequest, code: str) -> Dossier:
+    """The dossier if the signed-in account submitted it."""
+    return _dossier(request, code, access.APPLICANT)
+
+
 def _visible(request: HttpRequest, code: str) -> Dossier:
-    """The dossier for its applicant or for staff who may see it; 404 for anyone else."""
-    dossier = (Dossier.objects.select_related("procedure", "unit", "assigned_unit")
-               .filter(code=code).first())
-    if dossier is None or not (
-            (dossier.applicant_id is not None and dossier.applicant_id == request.user.pk)
-            or services.may_act(request.user, "dossiers.view", dossier)):
-        raise Http404(_("You have no dossier with code %(code)s.") % {"code": code})
-    return dossier
-
-
-def _show(field: Mapping[str, Any] | None, value: Any) -> str:
-    """A form answer as read: dates DD/MM/YYYY, numbers grouped, a choice by its label."""
-    text = "" if value is None else str(value)
-    kind = (field or {}).get("type", "text")
-    if kind == "date":
-        try:
-            return f"{parse_date(text):%d/%m/%Y}"
-        except ValueError:
-            return text
-    if kind == "number":
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return text
-        decimals = max(0, -int(number.as_tuple().exponent))
-        return format_number(number, decimals, (get_language() or "vi").split("-")[0])
-    if kind == "select" and field is not None:
-        return dict(_choices(field)).get(text, text)
-    return text
-
-
-def _answers(dossier: Dossier) -> list[tuple[str, str]]:
-    schema = {f["name"]: f for f in dossier.procedure.form_schema or []}
-    data = dossier.form_data or {}
-    order = [name for name in schema if name in data] + [n for n in data if n not in schema]
-    return [(schema[n]["label"] if n in schema else n, _show(schema.get(n), data[n]))
-            for n in order]
+    """The dossier for its applicant or for staff who may see it."""
+    return _dossier(request, code, access.ANY)
 
 
 def _supplement_request(dossier: Dossier) -> str:
@@ -339,7 +298,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
               "complain": {"text"}}.get(action, set())
     return render(request, "procedures/portal/detail.html", {
         "dossier": dossier, "lateness": lateness(dossier), "history": dossier_history(dossier),
-        "answers": _answers(dossier),
+        "answers": formschema.answers(dossier.procedure.form_schema or [],
+                                      dossier.form_data or {}, (get_language() or "vi")[:2]),
         "documents": [{"file": f, "document": names.get(f.document, f.document)}
                       for f in files if f.kind in (FileKind.DOCUMENT, FileKind.SUPPLEMENT)],
         "results": [f for f in files if f.kind == FileKind.RESULT],

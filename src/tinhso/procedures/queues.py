@@ -9,7 +9,7 @@ query with subqueries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -18,25 +18,16 @@ from django.utils import timezone
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.permissions import scope_paths
 from tinhso.core.db import within_paths
+from tinhso.procedures import rules
+from tinhso.procedures.access import desk_dossiers
 from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierStatus
+from tinhso.procedures.rule_queries import due_today_q, end_of_today, open_q, overdue_q
 from tinhso.units.models import Unit
 
 # The statuses the queue's filter offers: the open ones, and the resolved ones whose result is
 # still to be handed over.
 QUEUE_STATUSES = (*OPEN_STATUSES, DossierStatus.APPROVED)
 ASSIGNABLE_ROLES = (Role.OFFICER, Role.APPROVER)
-
-
-def scope_q(paths: list[str] | None) -> Q:
-    """Dossiers received by, or assigned to, a unit within ``paths`` (None: everywhere)."""
-    if paths is None:
-        return Q()
-    return within_paths("unit__path", paths) | within_paths("assigned_unit__path", paths)
-
-
-def visible_dossiers(user: Any) -> QuerySet[Dossier]:
-    """Every dossier the user may see at the desk (``dossiers.view``), any status."""
-    return Dossier.objects.filter(scope_q(scope_paths(user, "dossiers.view")))
 
 
 MARKS = ("overdue", "today")
@@ -61,7 +52,7 @@ class QueueFilter:
 
 def _selected(user: Any, selection: QueueFilter) -> QuerySet[Dossier]:
     """The user's dossiers narrowed to 'mine' and to a unit (the counts follow these too)."""
-    qs = visible_dossiers(user)
+    qs = desk_dossiers(user)
     if selection.mine:
         qs = qs.filter(assigned_to=user.pk)
     if selection.unit:
@@ -77,28 +68,12 @@ def queue(user: Any, selection: QueueFilter | None = None, now: datetime | None 
     now = now or timezone.now()
     qs = _selected(user, selection).select_related("procedure", "unit", "assigned_unit",
                                                    "assigned_to")
-    if selection.status:
-        qs = qs.filter(status=selection.status)
-    else:
-        qs = qs.filter(status__in=OPEN_STATUSES)
+    qs = qs.filter(status=selection.status) if selection.status else qs.filter(open_q())
     if selection.mark == "overdue":
-        qs = qs.filter(_overdue_q(now), status__in=OPEN_STATUSES)
+        qs = qs.filter(overdue_q(now))
     elif selection.mark == "today":
-        qs = qs.filter(_due_today_q(now), status__in=OPEN_STATUSES)
+        qs = qs.filter(due_today_q(now, end_of_today(now)))
     return qs.order_by("due_at", "pk")
-
-
-def _end_of_today(now: datetime) -> datetime:
-    local = timezone.localtime(now)
-    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
-
-
-def _overdue_q(now: datetime) -> Q:
-    return Q(due_at__lt=now, paused_at__isnull=True)
-
-
-def _due_today_q(now: datetime) -> Q:
-    return Q(due_at__gte=now, due_at__lt=_end_of_today(now), paused_at__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -114,11 +89,10 @@ def queue_counts(user: Any, selection: QueueFilter | None = None,
     """How many open dossiers the user's scope holds (narrowed to 'mine' or a unit when
     chosen), how many are overdue, due today, waiting for a supplement: one query."""
     now = now or timezone.now()
-    counts = _selected(user, selection or QueueFilter()).filter(
-        status__in=OPEN_STATUSES).aggregate(
+    counts = _selected(user, selection or QueueFilter()).filter(open_q()).aggregate(
         open=Count("pk"),
-        overdue=Count("pk", filter=_overdue_q(now)),
-        due_today=Count("pk", filter=_due_today_q(now)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        due_today=Count("pk", filter=due_today_q(now, end_of_today(now))),
         supplement=Count("pk", filter=Q(status=DossierStatus.SUPPLEMENT)),
     )
     return QueueCounts(**counts)
@@ -133,13 +107,12 @@ class QueueRow:
 
 
 def marks(dossier: Dossier, now: datetime | None = None) -> QueueRow:
-    """Overdue (due before now, clock running), due today (later today, clock running), clock
-    stopped (waiting for the applicant's supplement). Only open dossiers are marked."""
+    """Overdue and due today as ``rules`` says (the same word as the applicant's page and the
+    API), clock stopped (waiting for the applicant's supplement). Only open dossiers are
+    marked."""
     now = now or timezone.now()
-    running = dossier.is_open and dossier.paused_at is None
-    overdue = running and dossier.due_at < now
-    due_today = running and not overdue and dossier.due_at < _end_of_today(now)
-    return QueueRow(dossier=dossier, overdue=overdue, due_today=due_today,
+    return QueueRow(dossier=dossier, overdue=rules.is_overdue(dossier, now),
+                    due_today=rules.is_due_today(dossier, now, end_of_today(now)),
                     clock_stopped=dossier.status == DossierStatus.SUPPLEMENT)
 
 
@@ -147,7 +120,7 @@ def queue_units(user: Any) -> QuerySet[Unit]:
     """The units of the user's scope that have open dossiers (received or assigned): one
     query."""
     paths = scope_paths(user, "dossiers.view")
-    waiting = visible_dossiers(user).filter(status__in=QUEUE_STATUSES)
+    waiting = desk_dossiers(user).filter(status__in=QUEUE_STATUSES)
     units = Unit.objects.filter(Q(pk__in=waiting.values("unit_id"))
                                 | Q(pk__in=waiting.values("assigned_unit_id")))
     if paths is not None:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tinhso.core.workdays import WorkCalendar
-from tinhso.procedures.workflow import FINISHED, OPEN, SUPPLEMENT
+from tinhso.procedures.workflow import FINISHED, SUPPLEMENT, is_open
 
 
 class DossierTimes(Protocol):
@@ -37,10 +37,6 @@ class DossierTimes(Protocol):
     paused_at: datetime | None
     remaining_seconds: int | None
     supplement_count: int
-
-
-def is_open(status: str) -> bool:
-    return status in OPEN
 
 
 def is_finished(status: str) -> bool:

@@ -1,3 +1,7 @@
+"""What the applicant's side reads: a dossier by its code and phone, one's own dossiers, their
+public history, and the one word for a dossier's time (``rules.lateness``). The catalogue's
+reads are in ``catalogue``, the desk's in ``queues``, visibility in ``access``."""
+
 from __future__ import annotations
 
 import hmac
@@ -7,44 +11,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tinhso.core.memo import TimedCache
-from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierEvent, Procedure, fold
-
-PROCEDURES: TimedCache[Procedure] = TimedCache("procedures by code").clear_on_change(Procedure)
-
-
-def procedure_by_code(code: str) -> Procedure | None:
-    """The procedure with this code, or None; kept a short while per process (core.memo), as
-    every submission asks it."""
-    return PROCEDURES.get(code, lambda: Procedure.objects.filter(code=code).first())
-
-
-def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_level: str = ""
-                     ) -> QuerySet[Procedure]:
-    """Search ignoring diacritics and case: 'giay phep xay dung' finds 'Cấp giấy phép xây
-    dựng'; every word must appear."""
-    qs = Procedure.objects.all()
-    for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
-    if field:
-        qs = qs.filter(field=field)
-    if agency:
-        qs = qs.filter(agency=agency)
-    if online_level:
-        qs = qs.filter(online_level=online_level)
-    return qs.order_by("field", "name")
-
-
-# --- the applicant's side: dossiers by code and phone, one's own, their public history -------
+from tinhso.core.throttle import LOOKUP
+from tinhso.procedures import rules, workflow
+from tinhso.procedures.formschema import normalise_phone
+from tinhso.procedures.models import Dossier, DossierEvent
 
 
 def too_many_lookups() -> str:
     """Why an address that gave too many wrong pairs is refused (core.throttle.LOOKUP)."""
-    from django.utils.translation import gettext as _
-
-    from tinhso.core.throttle import LOOKUP
-
     return _("Too many look-ups with a wrong code or phone number from your connection: try "
              "again in %(minutes)s minutes, or ask the one-stop desk.") % {
         "minutes": LOOKUP.minutes}
@@ -53,8 +29,6 @@ def too_many_lookups() -> str:
 def _same_phone(raw: str) -> str:
     """A phone number as compared at the lookup: without spaces, dots or dashes, and +84 read
     as the leading 0."""
-    from tinhso.procedures.formschema import normalise_phone
-
     phone = normalise_phone(raw)
     return "0" + phone[3:] if phone.startswith("+84") else phone
 
@@ -79,6 +53,11 @@ def applicant_dossiers(account: Any) -> QuerySet[Dossier]:
             .order_by("-received_at", "-id"))
 
 
+def event_label(action: str) -> str:
+    """A history event's name, translated."""
+    return _(workflow.EVENT_LABELS.get(action, action))
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
@@ -92,26 +71,15 @@ class HistoryEntry:
 def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
     """The public history: what happened when, in which status it left the dossier, the note
     (never who acted, the form or the files)."""
-    from tinhso.procedures.services import ACTION_LABELS
-
-    return [HistoryEntry(at=e.at, action=e.action, label=str(ACTION_LABELS.get(e.action, e.action)),
+    return [HistoryEntry(at=e.at, action=e.action, label=event_label(e.action),
                          status=e.status, status_label=e.get_status_display(), note=e.note)
             for e in DossierEvent.objects.filter(dossier=dossier).order_by("at", "id")]
 
 
 def lateness(dossier: Dossier, now: datetime | None = None) -> str:
-    """'overdue' for an open dossier past its due time (while the applicant supplements: if it
-    was already past when the clock stopped), 'late' for one resolved after it, else ''."""
-    if dossier.status in OPEN_STATUSES:
-        if dossier.paused_at is not None:
-            return "overdue" if (dossier.remaining_seconds or 0) < 0 else ""
-        return "overdue" if dossier.due_at < (now or timezone.now()) else ""
-    return "late" if dossier.on_time is False else ""
+    """'overdue', 'late' or '' (``rules.lateness``: the desk, the pages and the API agree)."""
+    return rules.lateness(dossier, dossier.on_time, now or timezone.now())
 
 
-def sample_procedures() -> int:
-    """How many procedures of the catalogue come from the shipped sample (figures computed from
-    such a catalogue are illustrative)."""
-    from tinhso.procedures.loaders import SAMPLE_SOURCE
-
-    return Procedure.objects.filter(source__startswith=SAMPLE_SOURCE).count()
+def is_overdue(dossier: Dossier, now: datetime | None = None) -> bool:
+    return rules.is_overdue(dossier, now or timezone.now())

@@ -23,6 +23,10 @@ FINISHED = (APPROVED, RETURNED, REFUSED)
 STAFF, APPLICANT = "staff", "applicant"
 
 
+def is_open(status: str) -> bool:
+    return status in OPEN
+
+
 def _(message: str) -> str:
     """Marks a label for translation; the caller translates it (no Django here)."""
     return message

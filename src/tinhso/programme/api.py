@@ -21,10 +21,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from tinhso.api.auth import AUTH
+from tinhso.core.api_files import decode as _decode
 from tinhso.core.http import file_attachment
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.indicators.models import Indicator
-from tinhso.procedures.dossier_api import _decode
 from tinhso.programme import schedule
 from tinhso.programme.api_inputs import DecisionIn, ReportFilter, ReportIn, TaskFilter
 from tinhso.programme.api_schemas import (

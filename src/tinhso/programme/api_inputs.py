@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, field_validator
 
+from tinhso.core.api_files import DocumentIn
 from tinhso.core.dates import parse_date
-from tinhso.procedures.dossier_api import DocumentIn
 from tinhso.programme.models import ReportStatus, TaskStatus
 
 

@@ -1,0 +1,42 @@
+"""API authentication: a bearer token (``Authorization: Bearer tsk_...``) or the web session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from tinhso.accounts.selectors import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "An API token: `tinhso tokens create USERNAME NAME` prints one."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session (CSRF token required for writes), as on the web pages."""
+
+    param_name = "sessionid"
+    openapi_description = "The session cookie of a signed-in browser; writes need the CSRF token."
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+AUTH = [TokenAuth(), SessionAuth()]
