@@ -5,9 +5,9 @@ from datetime import date, datetime
 import pytest
 
 from tinhso.core.workdays import WorkCalendar
+from tinhso.procedures.catalogue import procedure_search
 from tinhso.procedures.loaders import procedures_load
 from tinhso.procedures.models import Procedure, fold
-from tinhso.procedures.catalogue import procedure_search
 from tinhso.procedures.timelimits import due_at, parse_time_limit
 
 CALENDAR = WorkCalendar(days_off=frozenset({date(2026, 12, 1)}))

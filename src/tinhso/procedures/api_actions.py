@@ -77,7 +77,8 @@ def _assign(user: Any, dossier: Dossier, p: ActionIn) -> None:
     officer = user_by_username(p.officer) if p.officer else None
     if p.officer and officer is None:
         errors["officer"] = [MISSING["officer"](p.officer)]
-    _checked(errors)
+    if errors or unit is None:
+        raise ValidationError(errors)
     with body_fields():
         services.dossier_assign(actor=user, dossier=dossier, unit=unit, officer=officer,
                                 note=p.note.strip())

@@ -14,7 +14,7 @@ from tinhso.accounts.selectors import user_by_pk
 from tinhso.procedures import formschema, queues, services, workflow
 from tinhso.procedures.models import Channel, Dossier, Procedure
 from tinhso.units.models import Unit
-from tinhso.units.selectors import unit_by_code
+from tinhso.units.selectors import unit_get
 
 
 class TelInput(forms.TextInput):
@@ -166,8 +166,8 @@ class ApologiseForm(forms.Form):
         widget=DateTimeLocalInput(format="%Y-%m-%dT%H:%M"))
 
 
-def _unit_of(form: forms.Form) -> Unit | None:
-    return unit_by_code(form.cleaned_data["unit"])
+def _unit_of(form: forms.Form) -> Unit:
+    return unit_get(form.cleaned_data["unit"])  # one of the choices offered
 
 
 def _officer_of(form: forms.Form) -> Any:
