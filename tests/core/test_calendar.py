@@ -9,7 +9,8 @@ from tests.factories import grant, staff_user
 from tests.helpers import run_command
 from tinhso.audit.models import AuditEvent
 from tinhso.calendars import audit_events
-from tinhso.core.calendar import announcements_load, calendar_day_set, work_calendar
+from tinhso.calendars.services import announcements_load, calendar_day_set
+from tinhso.core.calendar import work_calendar
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tests.factories import citizen, programme_document, programme_task, task_group
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.core.calendar import calendar_day_set
+from tinhso.calendars.services import calendar_day_set
 from tinhso.core.models import DayKind
 from tinhso.programme import schedule
 from tinhso.programme.models import ProgressReport, ReportKind, ReportStatus, Task

@@ -1,24 +1,15 @@
-"""The official calendar from the holidays package, the announcements file and administrators'
-edits (selectors and services)."""
+"""The official calendar: the holidays package with the stored days (announcements and
+administrators' edits), read here; the calendars app's services write them."""
 
 from __future__ import annotations
 
-import json
 import time as time_module
 from datetime import date, time
-from pathlib import Path
-from typing import Any
 
 import holidays
-from django.db import transaction
 
-from tinhso.accounts.permissions import require
-from tinhso.audit.services import audit_record
-from tinhso.calendars import audit_events
 from tinhso.core.models import CalendarDay, DayKind, WorkingHours
 from tinhso.core.workdays import DEFAULT_HOURS, WorkCalendar
-
-ANNOUNCEMENTS = Path(__file__).resolve().parent / "data" / "calendar_announcements.json"
 
 
 def working_hours() -> tuple[tuple[tuple[time, time], ...], bool]:
@@ -79,31 +70,15 @@ def forget_calendars() -> None:
     _calendars.clear()
 
 
-@transaction.atomic
-def calendar_day_set(*, actor: Any, day: date, kind: str, name: str, source: str = ""
-                     ) -> CalendarDay:
-    require(actor, "calendar.manage", None)
+def stored_day(day: date) -> CalendarDay | None:
+    """The stored announcement or edit of ``day``, if any."""
+    return CalendarDay.objects.filter(day=day).first()
+
+
+def calendar_day_store(*, day: date, kind: str, name: str, source: str) -> CalendarDay:
+    """Write one day and clear the cached calendars. No permission check and no audit event:
+    only the calendars app's services call it, inside their checked and audited transaction."""
     row, _created = CalendarDay.objects.update_or_create(
         day=day, defaults={"kind": kind, "name": name, "source": source})
-    audit_record(actor=actor, action=audit_events.CALENDAR_CHANGED, obj=row,
-                 details={"day": day.isoformat(), "kind": kind, "name": name})
     forget_calendars()
     return row
-
-
-@transaction.atomic
-def announcements_load(*, actor: Any) -> int:
-    """Load the shipped announcements (idempotent); returns how many days changed."""
-    require(actor, "calendar.manage", None)
-    changed = 0
-    for entry in json.loads(ANNOUNCEMENTS.read_text(encoding="utf-8"))["days"]:
-        day = date.fromisoformat(entry["day"])
-        current = CalendarDay.objects.filter(day=day).first()
-        if current and (current.kind, current.name, current.source) == (
-                entry["kind"], entry["name"], entry["source"]):
-            continue
-        calendar_day_set(actor=actor, day=day, kind=entry["kind"], name=entry["name"],
-                         source=entry["source"])
-        changed += 1
-    forget_calendars()
-    return changed

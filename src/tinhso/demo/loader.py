@@ -168,7 +168,7 @@ def published_load(*, actor: Any) -> Counter[str]:
 
     publish_catalogue()  # the services online and published in full, from the catalogue
     programme.update(load_published_results(actor))
-    from tinhso.core.calendar import announcements_load
+    from tinhso.calendars.services import announcements_load
 
     programme["updated"] += announcements_load(actor=actor)
     if programme["created"] or programme["updated"]:

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.core.calendar import announcements_load, calendar_day_set, work_calendar, working_hours
+from tinhso.calendars.services import announcements_load, calendar_day_set
+from tinhso.core.calendar import work_calendar, working_hours
 from tinhso.core.models import DayKind
 
 
