@@ -72,16 +72,25 @@ def forget_scopes(user: Any) -> None:
         del user._tinhso_scopes
 
 
-def may(user: Any, action: str, unit: Unit | None) -> bool:
-    """True when ``user`` may do ``action`` on ``unit`` (None: anywhere, the whole system)."""
-    if action not in ACTIONS:
-        raise KeyError(f"unknown action {action!r}; register it in its app's permissions")
+def _settled(user: Any) -> bool | None:
+    """What a user's kind decides before any role is read: nobody anonymous, inactive, citizen
+    or business; every superuser. None: it depends on the staff member's roles."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
     if getattr(user, "kind", None) != UserKind.STAFF:
         return False
+    return None
+
+
+def may(user: Any, action: str, unit: Unit | None) -> bool:
+    """True when ``user`` may do ``action`` on ``unit`` (None: anywhere, the whole system)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}; register it in its app's permissions")
+    settled = _settled(user)
+    if settled is not None:
+        return settled
     roles = ACTIONS[action].roles
     for role, path in _scopes(user):
         if role not in roles:
@@ -139,10 +148,7 @@ SYSTEM = SystemActor()
 
 def may_somewhere(user: Any, action: str) -> bool:
     """True when the user may do ``action`` on at least one unit (to show a menu entry)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if getattr(user, "kind", None) != UserKind.STAFF:
-        return False
+    settled = _settled(user)
+    if settled is not None:
+        return settled
     return scope_paths(user, action) != []

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from tinhso.core.forms import add_service_errors
 from tinhso.procedures import access, formschema, queues, services
 from tinhso.procedures.catalogue import procedure_by_code, procedure_choices, receiving_units
 from tinhso.procedures.desk_forms import DESK_ACTIONS, ReceiveForm
-from tinhso.procedures.models import Dossier, DossierFile, DossierStatus
+from tinhso.procedures.downloads import file_of
+from tinhso.procedures.models import Dossier, DossierStatus
 from tinhso.procedures.selectors import event_label
 
 
@@ -167,7 +168,4 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @login_required
 def file_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
-    dossier = _dossier_for(request, code)
-    row = get_object_or_404(DossierFile, pk=pk, dossier=dossier)
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name,
-                        content_type=row.content_type)
+    return file_of(_dossier_for(request, code), pk)

@@ -29,11 +29,11 @@ from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.procedures import access, formschema, services
 from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
+from tinhso.procedures.downloads import file_of
 from tinhso.procedures.models import (
     FINISHED_STATUSES,
     ApologyLetter,
     Dossier,
-    DossierFile,
     DossierStatus,
     FileKind,
     OnlineLevel,
@@ -319,10 +319,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def file_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
-    dossier = _visible(request, code)
-    row = get_object_or_404(DossierFile, pk=pk, dossier=dossier)
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name,
-                        content_type=row.content_type)
+    return file_of(_visible(request, code), pk)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.throttle import LOOKUP
 from tinhso.procedures import rules, workflow
 from tinhso.procedures.formschema import normalise_phone
-from tinhso.procedures.models import Dossier, DossierEvent
+from tinhso.procedures.models import Dossier, DossierEvent, DossierFile
 
 
 def too_many_lookups() -> str:
@@ -51,6 +51,11 @@ def applicant_dossiers(account: Any) -> QuerySet[Dossier]:
     """The dossiers an applicant account submitted, newest first."""
     return (Dossier.objects.filter(applicant=account).select_related("procedure", "unit")
             .order_by("-received_at", "-id"))
+
+
+def dossier_file(dossier: Dossier, pk: int) -> DossierFile | None:
+    """One of the dossier's files (documents, supplements, results)."""
+    return DossierFile.objects.filter(pk=pk, dossier=dossier).first()
 
 
 def event_label(action: str) -> str:
