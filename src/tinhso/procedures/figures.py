@@ -62,6 +62,14 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     return out
 
 
+def illustrative_dossiers(year: int, within: Unit | None = None) -> int:
+    """How many dossiers received in ``year`` (at ``within`` and below) are illustrative."""
+    qs = Dossier.objects.filter(is_illustrative=True, received_at__year=year)
+    if within is not None:
+        qs = qs.filter(unit__path__startswith=within.path)
+    return qs.count()
+
+
 def trace(code: str, unit: Unit, year: int, now: datetime | None = None) -> QuerySet[Dossier]:
     """The dossiers behind a count indicator for ``unit`` (and the units below) in ``year``."""
     if code not in ALL_COUNTS:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from tinhso.procedures.figures import service_figures
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 router = Router(tags=["statistics"])
 
@@ -44,7 +44,7 @@ def _row(figures: Any) -> dict[str, Any]:
 def services_statistics(request: HttpRequest, unit: str = "", year: int | None = None
                         ) -> dict[str, Any]:
     code = unit or settings.TINHSO_HOME_UNIT
-    found = Unit.objects.filter(code=code).first()
+    found = unit_by_code(code)
     if found is None:
         raise Http404(f"There is no unit with code '{code}'.")
     year = year or timezone.localdate().year

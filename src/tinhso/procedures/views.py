@@ -12,11 +12,11 @@ from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
 from tinhso.indicators.selectors import catalogue as indicator_catalogue
 from tinhso.procedures.catalogue import procedure_search, sample_procedures
-from tinhso.procedures.figures import rate_inputs, service_figures, trace
-from tinhso.procedures.models import Dossier, OnlineLevel, Procedure
+from tinhso.procedures.figures import illustrative_dossiers, rate_inputs, service_figures, trace
+from tinhso.procedures.models import OnlineLevel, Procedure
 from tinhso.procedures.publication import ALL_COUNTS, RATE_INDICATORS
 from tinhso.procedures.timelimits import due_at
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -56,7 +56,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """Public: the year's service figures of a unit and of each unit below it, with each one's
     Decision 766 score; all computed from the dossiers."""
     code = request.GET.get("unit") or settings.TINHSO_HOME_UNIT
-    unit = Unit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": code})
     year = _year(request)
@@ -67,15 +67,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "may_trace": may(request.user, "dossiers.view", unit),
         "catalogue_sample": sample_procedures(),
-        "illustrative": Dossier.objects.filter(unit__path__startswith=unit.path,
-                                               received_at__year=year,
-                                               is_illustrative=True).count(),
+        "illustrative": illustrative_dossiers(year, within=unit),
     })
 
 
 def trace_page(request: HttpRequest) -> HttpResponse:
     """Staff: the dossiers behind a figure (which dossiers made this 56 %)."""
-    unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
+    unit = unit_by_code(request.GET.get("unit", ""))
     code = request.GET.get("indicator", "")
     if unit is None or code not in (*ALL_COUNTS, *RATE_INDICATORS):
         raise Http404(_("Choose a unit and an indicator of the public services."))

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,10 @@ from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
 from tinhso.scoring.gap import Plan, plan, target_for_rank
 from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
 from tinhso.scoring.robustness import rank_intervals
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def merged_ranking(framework: Framework, year: int) -> list[tuple[int, Unit, flo
     values = {r.unit.code: {k: float(v) for k, v in r.values.items()} for r in results}
     successor = {r.unit.code: r.unit.successor.code for r in results if r.unit.successor}
     merged = merge_members(values, successor)
-    units = Unit.objects.in_bulk(list(merged), field_name="code")
+    units = units_by_code(list(merged))
     codes = list(merged)
     scores = score(framework, codes, {i: [merged[c].get(i) for c in codes]
                                       for i in framework.inputs})

@@ -25,6 +25,18 @@ def unit_get(code: str) -> Unit:
     return Unit.objects.select_related("parent", "successor").get(code=code)
 
 
+def units_by_code(codes: list[str]) -> dict[str, Unit]:
+    """code -> unit, for these codes (one query)."""
+    return Unit.objects.in_bulk(codes, field_name="code")
+
+
+def units_below(unit: Unit | None) -> QuerySet[Unit]:
+    """Every unit below ``unit`` (not the unit itself) at any date; every unit when None."""
+    if unit is None:
+        return Unit.objects.all()
+    return Unit.objects.within(unit).exclude(pk=unit.pk)
+
+
 def unit_list(
     *, level: str | None = None, parent: Unit | None = None, on: date | None = None,
     search: str = "",

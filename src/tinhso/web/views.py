@@ -12,15 +12,14 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import headline_values, targets_with_progress
 from tinhso.procedures.catalogue import sample_procedures
-from tinhso.procedures.figures import service_figures
-from tinhso.procedures.models import Dossier
+from tinhso.procedures.figures import illustrative_dossiers, service_figures
 from tinhso.programme.selectors import documents_for_unit, goals_for_unit
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 from tinhso.web.context_processors import AREAS
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    unit = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT).first()
+    unit = unit_by_code(settings.TINHSO_HOME_UNIT)
     context = {
         "unit": unit,
         "goals": list(goals_for_unit(unit)) if unit else [],
@@ -29,8 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "targets": targets_with_progress(unit) if unit else [],
         "services": service_figures(unit, timezone.localdate().year)[0] if unit else None,
         "catalogue_sample": sample_procedures(),
-        "services_illustrative": Dossier.objects.filter(
-            is_illustrative=True, received_at__year=timezone.localdate().year).count(),
+        "services_illustrative": illustrative_dossiers(timezone.localdate().year),
     }
     return render(request, "web/home.html", context)
 
