@@ -15,7 +15,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tinhso import __version__
-from tinhso.api.auth import AUTH
+from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_schemas import ErrorOut
+from tinhso.indicators.api import router as indicators_router
+from tinhso.procedures.api import router as procedures_router
+from tinhso.procedures.dossier_api import router as dossiers_router
+from tinhso.procedures.statistics_api import router as statistics_router
+from tinhso.programme.api import router as programme_router
+from tinhso.scoring.api import router as scoring_router
+from tinhso.units.api import router as units_router
 
 api = NinjaAPI(
     title="tinhso API",
@@ -31,20 +39,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: list[FieldErrorOut]
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -138,14 +132,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
                   for role, code in user.role_assignments.values_list("role", "unit__code")],
     }
 
-
-from tinhso.indicators.api import router as indicators_router  # noqa: E402
-from tinhso.procedures.api import router as procedures_router  # noqa: E402
-from tinhso.procedures.dossier_api import router as dossiers_router  # noqa: E402
-from tinhso.procedures.statistics_api import router as statistics_router  # noqa: E402
-from tinhso.programme.api import router as programme_router  # noqa: E402
-from tinhso.scoring.api import router as scoring_router  # noqa: E402
-from tinhso.units.api import router as units_router  # noqa: E402
 
 api.add_router("/units/", units_router)
 api.add_router("/", indicators_router)

@@ -7,7 +7,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from tinhso.api.auth import AUTH
+from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_schemas import ErrorOut
 from tinhso.indicators.models import (
     CollectionRound,
     Indicator,
@@ -28,10 +29,6 @@ from tinhso.indicators.services import (
 from tinhso.units.models import Unit
 
 router = Router(tags=["indicators"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class IndicatorOut(Schema):

@@ -20,8 +20,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from tinhso.api.auth import AUTH
+from tinhso.accounts.api_auth import AUTH
 from tinhso.core.api_files import decode as _decode
+from tinhso.core.api_schemas import ErrorOut, ValidationErrorOut
 from tinhso.core.http import file_attachment
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.indicators.models import Indicator
@@ -31,12 +32,10 @@ from tinhso.programme.api_schemas import (
     DocumentDetailOut,
     DocumentOut,
     DocumentProgressOut,
-    ErrorOut,
     GroupOut,
     ReportOut,
     TaskDetailOut,
     TaskOut,
-    ValidationErrorOut,
     figures_out,
     request_clock,
 )

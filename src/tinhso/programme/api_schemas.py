@@ -40,20 +40,6 @@ def request_clock(request: HttpRequest) -> Clock:
     return clk
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: list[FieldErrorOut]
-
-
 class ProgrammeUnitRef(Schema):
     code: str
     name: str

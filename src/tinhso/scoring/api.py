@@ -3,15 +3,12 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
+from tinhso.core.api_schemas import ErrorOut
 from tinhso.scoring.engine import Framework, FrameworkError, available_frameworks, load_framework
 from tinhso.scoring.selectors import gap_to_rank, merged_ranking, ranking, unit_assessment
 from tinhso.units.models import Unit
 
 router = Router(tags=["scoring"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MainIndicatorOut(Schema):

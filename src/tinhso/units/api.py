@@ -6,7 +6,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tinhso.api.auth import AUTH
+from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_schemas import ErrorOut
 from tinhso.units.models import Level, Unit
 from tinhso.units.selectors import unit_children, unit_get, unit_list
 from tinhso.units.services import unit_update
@@ -65,10 +66,6 @@ class UnitPatch(Schema):
     valid_from: date | None = None
     valid_to: date | None = None
     successor: str | None = Field(None, description="Successor's code; empty string clears it")
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _unit_or_404(code: str, what: str = "unit") -> Unit:
