@@ -20,7 +20,7 @@ from tinhso.procedures.importing.columns import CHANNELS, Row, parse_flag
 from tinhso.procedures.importing.times import STATUSES, Times, check_times, clock_stopped, on_time
 from tinhso.procedures.models import DossierStatus, Procedure, Rating, fold
 from tinhso.procedures.services import calendar_for
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_below
 
 # The dossier fields a row gives, in the order of Checked.values.
 FIELDS = ("code", "procedure_id", "unit_id", "channel", "status", "applicant_name",
@@ -65,10 +65,8 @@ class RowChecker:
         # By national code, and by code (which wins when the two meet).
         self.procedures = {p.national_code: p for p in procedures if p.national_code}
         self.procedures.update({p.code: p for p in procedures})
-        home = catalogue.home_unit()
-        agencies = Unit.objects.only("id", "code", "attributes")
-        if home is not None:
-            agencies = agencies.within(home).exclude(pk=home.pk)
+        # Every unit of the province at any date: a file may hold dossiers of years past.
+        agencies = units_below(catalogue.home_unit()).only("id", "code", "attributes")
         self.units: dict[str, int] = {}
         self.agency_codes: set[str] = set()
         for unit in agencies:

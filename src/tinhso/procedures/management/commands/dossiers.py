@@ -12,7 +12,8 @@ from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.imports import Progress
 from tinhso.procedures import aggregate
 from tinhso.procedures.importing import BATCH_SIZE, MAX_ERRORS, DossiersRejected, dossiers_import
-from tinhso.procedures.models import DossierStat
+from tinhso.procedures.models import DossierStat, Notification
+from tinhso.procedures.notifications import deliver
 from tinhso.procedures.publication import publish_all
 
 
@@ -62,9 +63,6 @@ class Command(BaseCommand):
             self._rebuild()
 
     def _notify(self) -> None:
-        from tinhso.procedures.models import Notification
-        from tinhso.procedures.notifications import deliver
-
         sent = deliver()
         waiting = Notification.objects.filter(sent_at__isnull=True)
         given_up = waiting.filter(attempts__gte=Notification.MAX_ATTEMPTS).count()
