@@ -22,8 +22,7 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tinhso.accounts.permissions import may
-from tinhso.audit.models import AuditEvent
-from tinhso.audit.services import audit_record
+from tinhso.audit.services import AuditRecord, audit_record, audit_record_many
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.periods import parse_period
 from tinhso.indicators import audit_events
@@ -111,69 +110,160 @@ class CheckedRow:
     comment: str
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What a file's rows refer to, read once per file: indicators and units by code, and the
+    status of the values already there by (indicator id, unit id, period)."""
+
+    indicators: dict[str, Indicator]
+    units: dict[str, Unit]
+    statuses: dict[tuple[int, int, str], str]
+
+
+def _known(rows: Sequence[tuple[int, dict[str, Any]]]) -> _Known:
+    codes = {_text(r.get("indicator")) for _, r in rows}
+    unit_codes = {_text(r.get("unit")) for _, r in rows}
+    return _Known(
+        indicators=Indicator.objects.in_bulk([c for c in codes if c], field_name="code"),
+        units=Unit.objects.in_bulk([c for c in unit_codes if c], field_name="code"),
+        statuses={
+            (v.indicator_id, v.unit_id, v.period): v.status
+            for v in IndicatorValue.objects.filter(
+                indicator__code__in=codes, unit__code__in=unit_codes).only(
+                "indicator_id", "unit_id", "period", "status")
+        },
+    )
+
+
+def _check_value(number: int, row: dict[str, Any], indicator: Indicator, unit: Unit,
+                 period: str, known: _Known) -> tuple[list[RowError], CheckedRow | None]:
+    """A row whose indicator and unit are known and allowed: its value, by the indicator's
+    rules, where no value is already submitted or approved."""
+    try:
+        value = value_check(indicator=indicator, unit=unit, period=period, value=row.get("value"))
+    except ValidationError as exc:
+        return [RowError(number, field if field in COLUMNS else "value", m)
+                for field, messages in exc.message_dict.items() for m in messages], None
+    status = known.statuses.get((indicator.pk, unit.pk, period))
+    if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+        return [RowError(number, "value", _("the value for this period is already %s")
+                         % ValueStatus(status).label.lower())], None
+    return [], CheckedRow(indicator, unit, period, value, _text(row.get("comment")))
+
+
+def _check_row(actor: Any, number: int, row: dict[str, Any], known: _Known,
+               seen: dict[tuple[str, str, str], int]) -> tuple[list[RowError], CheckedRow | None]:
+    """One filled row's problems, or the row checked; ``seen`` keeps the first row of each
+    indicator, unit and period."""
+    code, unit_code, period = (_text(row.get("indicator")), _text(row.get("unit")),
+                               _text(row.get("period")))
+    errors: list[RowError] = []
+    indicator = known.indicators.get(code)
+    unit = known.units.get(unit_code)
+    if indicator is None:
+        errors.append(RowError(number, "indicator", _("'%s' is not an indicator code") % code))
+    if unit is None:
+        errors.append(RowError(number, "unit", _("'%s' is not a unit code") % unit_code))
+    elif not may(actor, "indicators.enter", unit):
+        errors.append(RowError(number, "unit", _(
+            "you may not enter values for %(unit)s") % {"unit": unit.name}))
+    key = (code, unit_code, period)
+    if key in seen:
+        errors.append(RowError(number, "period", _(
+            "the same indicator, unit and period as row %d") % seen[key]))
+    seen.setdefault(key, number)
+    if indicator is None or unit is None or errors:
+        return errors, None
+    return _check_value(number, row, indicator, unit, period, known)
+
+
 def check_rows(actor: Any, rows: Sequence[tuple[int, dict[str, Any]]]
                ) -> tuple[list[CheckedRow], int]:
     """Validate every row (queries are per file, not per row); ImportRejected lists all."""
-    codes = {_text(r.get("indicator")) for _, r in rows}
-    unit_codes = {_text(r.get("unit")) for _, r in rows}
-    indicators = Indicator.objects.in_bulk([c for c in codes if c], field_name="code")
-    units = Unit.objects.in_bulk([c for c in unit_codes if c], field_name="code")
-    existing = {
-        (v.indicator_id, v.unit_id, v.period): v.status
-        for v in IndicatorValue.objects.filter(
-            indicator__code__in=codes, unit__code__in=unit_codes).only(
-            "indicator_id", "unit_id", "period", "status")
-    }
+    known = _known(rows)
     errors: list[RowError] = []
     checked: list[CheckedRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     blank = 0
     for number, row in rows:
-        code, unit_code, period = (_text(row.get("indicator")), _text(row.get("unit")),
-                                   _text(row.get("period")))
-        raw_value = row.get("value")
         if not any(_text(row.get(c)) for c in REQUIRED):
             continue  # an empty line
+        raw_value = row.get("value")
         if raw_value is None or _text(raw_value) == "":
             blank += 1  # a template row the unit left empty
             continue
-        row_errors: list[RowError] = []
-        indicator = indicators.get(code)
-        unit = units.get(unit_code)
-        if indicator is None:
-            row_errors.append(RowError(number, "indicator",
-                                       _("'%s' is not an indicator code") % code))
-        if unit is None:
-            row_errors.append(RowError(number, "unit", _("'%s' is not a unit code") % unit_code))
-        elif not may(actor, "indicators.enter", unit):
-            row_errors.append(RowError(number, "unit", _(
-                "you may not enter values for %(unit)s") % {"unit": unit.name}))
-        key = (code, unit_code, period)
-        if key in seen:
-            row_errors.append(RowError(number, "period", _(
-                "the same indicator, unit and period as row %d") % seen[key]))
-        seen.setdefault(key, number)
-        if indicator is not None and unit is not None and not row_errors:
-            try:
-                value = value_check(indicator=indicator, unit=unit, period=period,
-                                    value=raw_value)
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    column = field if field in COLUMNS else "value"
-                    row_errors.extend(RowError(number, column, m) for m in messages)
-            else:
-                status = existing.get((indicator.pk, unit.pk, period))
-                if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-                    row_errors.append(RowError(number, "value", _(
-                        "the value for this period is already %s") % ValueStatus(status)
-                        .label.lower()))
-                else:
-                    checked.append(CheckedRow(indicator, unit, period, value,
-                                              _text(row.get("comment"))))
+        row_errors, good = _check_row(actor, number, row, known, seen)
         errors.extend(row_errors)
+        if good is not None:
+            checked.append(good)
     if errors:
         raise ImportRejected(errors)
     return checked, blank
+
+
+Key = tuple[int, int, str]  # (indicator id, unit id, period)
+
+
+def _values_at(keys: Sequence[Key], *, lock: bool = False) -> dict[Key, IndicatorValue]:
+    """The values already stored among ``keys`` (a superset: filtered per column), locked for
+    the transaction if asked."""
+    values = IndicatorValue.objects.select_for_update() if lock else IndicatorValue.objects.all()
+    found = values.filter(indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
+                          period__in={k[2] for k in keys})
+    if not lock:
+        found = found.only("id", "indicator_id", "unit_id", "period")
+    return {(v.indicator_id, v.unit_id, v.period): v for v in found}
+
+
+@dataclass
+class _Changes:
+    to_create: list[IndicatorValue]
+    to_update: list[IndicatorValue]
+    events: list[tuple[IndicatorValue, CheckedRow, str | None]]  # (value, row, value before)
+    unchanged: int = 0
+
+
+def _changes(checked: Sequence[CheckedRow], current: dict[Key, IndicatorValue], *,
+             status: str, author: Any, source: str) -> _Changes:
+    """The values to create and to update (set, not saved yet); a value submitted or approved
+    since the rows were checked rejects the file."""
+    changes = _Changes([], [], [])
+    now = timezone.now()
+    for row in checked:
+        value = current.get((row.indicator.pk, row.unit.pk, row.period))
+        if value is not None and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+            raise ImportRejected([RowError(0, "value", _("a value changed while importing; "
+                                                         "send the file again"))])
+        if value is not None and value.value == row.value and value.status == status \
+                and value.comment == row.comment:
+            changes.unchanged += 1
+            continue
+        before = str(value.value) if value is not None else None
+        if value is None:
+            value = IndicatorValue(indicator=row.indicator, unit=row.unit, period=row.period)
+            changes.to_create.append(value)
+        else:
+            changes.to_update.append(value)
+        value.value, value.comment, value.status, value.author = (
+            row.value, row.comment, status, author)
+        value.source = source
+        value.updated_at = now
+        changes.events.append((value, row, before))
+    return changes
+
+
+def _record_value_events(actor: Any, action: str, changes: _Changes, keys: Sequence[Key],
+                         name: str) -> None:
+    """One event per value written, naming the file."""
+    pks = {key: v.pk for key, v in _values_at(keys).items()}
+    audit_record_many(
+        AuditRecord(actor=actor, action=action, object_type="indicators.indicatorvalue",
+                    object_id=str(pks[(v.indicator_id, v.unit_id, v.period)]),
+                    object_repr=f"{row.indicator.code} {row.unit.code} {row.period}",
+                    unit=row.unit,
+                    details={"indicator": row.indicator.code, "period": row.period,
+                             "from": before, "to": str(row.value), "file": name})
+        for v, row, before in changes.events)
 
 
 @transaction.atomic
@@ -182,60 +272,21 @@ def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False
     """Import values from a filled template or CSV: all rows or none."""
     rows = read_rows(name, content)
     checked, blank = check_rows(actor, rows)
-    status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
     keys = [(c.indicator.pk, c.unit.pk, c.period) for c in checked]
-    current = {
-        (v.indicator_id, v.unit_id, v.period): v
-        for v in IndicatorValue.objects.select_for_update().filter(
-            indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
-            period__in={k[2] for k in keys})
-    }
-    author = actor if getattr(actor, "pk", None) else None
-    to_create, to_update, events = [], [], []
-    unchanged = 0
-    now = timezone.now()
-    for row in checked:
-        key = (row.indicator.pk, row.unit.pk, row.period)
-        value = current.get(key)
-        if value is not None and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-            raise ImportRejected([RowError(0, "value", _("a value changed while importing; "
-                                                         "send the file again"))])
-        if value is not None and value.value == row.value and value.status == status \
-                and value.comment == row.comment:
-            unchanged += 1
-            continue
-        before = str(value.value) if value is not None else None
-        if value is None:
-            value = IndicatorValue(indicator=row.indicator, unit=row.unit, period=row.period)
-            to_create.append(value)
-        else:
-            to_update.append(value)
-        value.value, value.comment, value.status, value.author = (
-            row.value, row.comment, status, author)
-        value.source = source or _("Imported from %s") % name
-        value.updated_at = now
-        events.append((value, row, before))
-    for value in to_create:  # bulk_create does not call save()
+    changes = _changes(checked, _values_at(keys, lock=True),
+                       status=ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT,
+                       author=actor if getattr(actor, "pk", None) else None,
+                       source=source or _("Imported from %s") % name)
+    for value in changes.to_create:  # bulk_create does not call save()
         value.period_start = parse_period(value.period).start
-    IndicatorValue.objects.bulk_create(to_create)
+    IndicatorValue.objects.bulk_create(changes.to_create)
     IndicatorValue.objects.bulk_update(
-        to_update, ["value", "comment", "status", "author", "source", "updated_at"])
+        changes.to_update, ["value", "comment", "status", "author", "source", "updated_at"])
     values_changed({row.indicator.pk for row in checked})
-    pks = {(v.indicator_id, v.unit_id, v.period): v.pk for v in IndicatorValue.objects.filter(
-        indicator_id__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys},
-        period__in={k[2] for k in keys}).only("id", "indicator_id", "unit_id", "period")}
-    action = audit_events.VALUE_SUBMITTED if submit else audit_events.VALUE_SAVED
-    AuditEvent.objects.bulk_create([
-        AuditEvent(actor=author, actor_repr=getattr(actor, "username", "system"), action=action,
-                   object_type="indicators.indicatorvalue",
-                   object_id=str(pks[(v.indicator_id, v.unit_id, v.period)]),
-                   object_repr=f"{row.indicator.code} {row.unit.code} {row.period}",
-                   unit=row.unit,
-                   details={"indicator": row.indicator.code, "period": row.period,
-                            "from": before, "to": str(row.value), "file": name})
-        for v, row, before in events
-    ])
-    result = ImportResult(len(to_create), len(to_update), unchanged, blank)
+    _record_value_events(actor, audit_events.VALUE_SUBMITTED if submit
+                         else audit_events.VALUE_SAVED, changes, keys, name)
+    result = ImportResult(len(changes.to_create), len(changes.to_update), changes.unchanged,
+                          blank)
     audit_record(actor=actor, action=audit_events.VALUES_IMPORTED,
                  unit=getattr(actor, "unit", None),
                  details={"file": name, "created": result.created, "updated": result.updated,
