@@ -149,14 +149,14 @@ def _header_texts(cells: Sequence[Any]) -> list[str]:
     return [" ".join(str(c).split()) if not _blank(c) else "" for c in cells]
 
 
-def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
-           is_header: Callable[[list[str]], bool] | None, header_search: int,
-           on_rows: Callable[[int], None] | None, cleanup: Callable[[], None]) -> Table:
-    """Find the header among the first non-blank rows (the first that ``is_header`` accepts,
-    else the first non-blank one), then stream the rows below it under the limits."""
-    start = time.monotonic()
+def _find_header(raw: Iterator[tuple[int, Sequence[Any]]],
+                 is_header: Callable[[list[str]], bool] | None, header_search: int,
+                 cleanup: Callable[[], None]
+                 ) -> tuple[int, list[str], list[tuple[int, Sequence[Any]]]]:
+    """The header's row number and texts (the first non-blank row that ``is_header`` accepts
+    among the first ``header_search``, else the first non-blank one), and the rows read after
+    it while looking."""
     seen: list[tuple[int, Sequence[Any]]] = []
-    header: tuple[int, list[str]] | None = None
     try:
         for number, cells in raw:
             if all(_blank(c) for c in cells):
@@ -164,8 +164,7 @@ def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
             seen.append((number, cells))
             texts = _header_texts(cells)
             if is_header is None or is_header(texts):
-                header = (number, texts)
-                break
+                return number, texts, []
             if len(seen) >= header_search:
                 break
     except ImportRejected:
@@ -174,49 +173,58 @@ def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
     except Exception as exc:  # openpyxl and csv raise many kinds for a damaged file
         cleanup()
         raise file_error(_("the file cannot be read: %s") % exc) from exc
-    if header is None:
-        if not seen:
-            cleanup()
-            raise file_error(_("the file has no rows"), row=1)
-        header = (seen[0][0], _header_texts(seen[0][1]))
-        pending = seen[1:]  # rows read while looking for the header
-    else:
-        pending = []
-    header_row, headers = header
+    if not seen:
+        cleanup()
+        raise file_error(_("the file has no rows"), row=1)
+    return seen[0][0], _header_texts(seen[0][1]), seen[1:]
+
+
+def _stream_rows(rows: Iterator[tuple[int, Sequence[Any]]], columns: list[tuple[int, str]],
+                 limits: Limits, start: float, on_rows: Callable[[int], None] | None,
+                 cleanup: Callable[[], None]) -> Generator[tuple[int, dict[str, Any]], None, None]:
+    """The non-blank rows as ``(number, {header: cell})``, stopping with an error past the row
+    cap or the time budget (counted from ``start``); ``cleanup`` once done."""
+    count = 0
+    try:
+        for number, cells in rows:
+            if all(_blank(c) for c in cells):
+                continue
+            count += 1
+            if count > limits.max_rows:
+                raise file_error(_("the file has more than %(max)d rows: split it")
+                                 % {"max": limits.max_rows}, row=number)
+            if count % 200 == 0:
+                if time.monotonic() - start > limits.seconds:
+                    raise file_error(_("reading the file took more than %(s)d seconds: "
+                                       "split it") % {"s": limits.seconds}, row=number)
+                if on_rows is not None:
+                    on_rows(count)
+            yield number, {h: cells[i] if i < len(cells) else None for i, h in columns}
+        if on_rows is not None:
+            on_rows(count)
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise file_error(_("the file cannot be read: %s") % exc) from exc
+    finally:
+        cleanup()
+
+
+def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
+           is_header: Callable[[list[str]], bool] | None, header_search: int,
+           on_rows: Callable[[int], None] | None, cleanup: Callable[[], None]) -> Table:
+    """Find the header among the first non-blank rows (the first that ``is_header`` accepts,
+    else the first non-blank one), then stream the rows below it under the limits."""
+    start = time.monotonic()
+    header_row, headers, pending = _find_header(raw, is_header, header_search, cleanup)
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     if repeated:
         cleanup()
         raise ImportRejected([RowError(header_row, h, _("this column appears twice"))
                               for h in repeated])
     columns = [(i, h) for i, h in enumerate(headers) if h]
-
-    def rows() -> Generator[tuple[int, dict[str, Any]], None, None]:
-        count = 0
-        try:
-            for number, cells in itertools.chain(pending, raw):
-                if all(_blank(c) for c in cells):
-                    continue
-                count += 1
-                if count > limits.max_rows:
-                    raise file_error(_("the file has more than %(max)d rows: split it")
-                                     % {"max": limits.max_rows}, row=number)
-                if count % 200 == 0:
-                    if time.monotonic() - start > limits.seconds:
-                        raise file_error(_("reading the file took more than %(s)d seconds: "
-                                           "split it") % {"s": limits.seconds}, row=number)
-                    if on_rows is not None:
-                        on_rows(count)
-                yield number, {h: cells[i] if i < len(cells) else None for i, h in columns}
-            if on_rows is not None:
-                on_rows(count)
-        except ImportRejected:
-            raise
-        except Exception as exc:
-            raise file_error(_("the file cannot be read: %s") % exc) from exc
-        finally:
-            cleanup()
-
-    return Table(headers, header_row, rows(), cleanup)
+    rows = _stream_rows(itertools.chain(pending, raw), columns, limits, start, on_rows, cleanup)
+    return Table(headers, header_row, rows, cleanup)
 
 
 def _xlsx_rows(content: bytes, sheet: str | None) -> tuple[Iterator[tuple[int, Sequence[Any]]],

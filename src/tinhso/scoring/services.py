@@ -65,13 +65,19 @@ def _decimal(raw: str, row: int, column: str, errors: list[RowError]) -> Decimal
     return value
 
 
-@transaction.atomic
-def published_results_import(*, actor: Any, framework: Framework, year: int, name: str,
-                             content: bytes, source: str) -> ResultsImport:
-    """Import a published ranking (columns: rank, province_code, published_name, one column
-    per main indicator, and the index under 'dti' or 'total'). Where the values are given the
-    index is recomputed and compared with the published one."""
-    require(actor, "scoring.manage", None)
+@dataclass(frozen=True)
+class _ResultRow:
+    number: int  # the row in the file
+    unit: Unit
+    rank: int
+    values: dict[str, Decimal]  # the main indicators given
+    total: Decimal | None  # the published index
+    published_name: str
+
+
+def _read_results(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    """The column holding the index ('dti' or 'total') and the rows, numbered as in the file;
+    refused unless UTF-8 with the rank and province code columns."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -81,9 +87,24 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
     missing = [c for c in ("rank", "province_code") if c not in columns]
     if missing:
         raise ImportRejected([RowError(1, c, "this column is missing") for c in missing])
-    total_column = "dti" if "dti" in columns else "total"
-    codes = [i.code for i in framework.indicators]
-    rows = list(enumerate(reader, start=2))
+    return ("dti" if "dti" in columns else "total"), list(enumerate(reader, start=2))
+
+
+def _rank(number: int, row: dict[str, str], errors: list[RowError]) -> int:
+    try:
+        rank_value = int((row.get("rank") or "").strip())
+        if rank_value < 1:
+            raise ValueError
+    except ValueError:
+        errors.append(RowError(number, "rank", f"'{row.get('rank')}' is not a rank"))
+        return 0
+    return rank_value
+
+
+def _parse_results(rows: list[tuple[int, dict[str, str]]], codes: list[str], total_column: str
+                   ) -> list[_ResultRow]:
+    """Every row checked (a known unit once, a rank, values in [0, 1]); ImportRejected lists
+    every problem."""
     units = Unit.objects.in_bulk([r.get("province_code", "").strip() for _, r in rows],
                                  field_name="code")
     errors: list[RowError] = []
@@ -97,13 +118,7 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
         elif code in seen:
             errors.append(RowError(number, "province_code", f"also on row {seen[code]}"))
         seen.setdefault(code, number)
-        try:
-            rank_value = int((row.get("rank") or "").strip())
-            if rank_value < 1:
-                raise ValueError
-        except ValueError:
-            errors.append(RowError(number, "rank", f"'{row.get('rank')}' is not a rank"))
-            rank_value = 0
+        rank_value = _rank(number, row, errors)
         values: dict[str, Decimal] = {}
         for column in codes:
             value = _decimal(row.get(column, ""), number, column, errors)
@@ -111,35 +126,58 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
                 values[column] = value
         total = _decimal(row.get(total_column, ""), number, total_column, errors)
         if unit is not None:
-            parsed.append((number, unit, rank_value, values, total, row))
+            parsed.append(_ResultRow(number, unit, rank_value, values, total,
+                                     (row.get("published_name") or "").strip()))
     if errors:
         raise ImportRejected(errors)
-    complete = [p for p in parsed if p[3] and all(
-        c in p[3] for c in codes if framework.indicator(c).weight > 0)]
+    return parsed
+
+
+def _recompute(framework: Framework, codes: list[str], parsed: list[_ResultRow]
+               ) -> tuple[int, dict[int, Decimal]]:
+    """How many rows give every weighted indicator, and the index recomputed for each of them
+    (by row number)."""
+    complete = [p for p in parsed if p.values and all(
+        c in p.values for c in codes if framework.indicator(c).weight > 0)]
     recomputed: dict[int, Decimal] = {}
     if complete:
-        inputs = {c: [float(p[3][c]) if c in p[3] else np.nan for p in complete] for c in codes}
-        result = score(framework, [p[1].code for p in complete], inputs)
+        inputs = {c: [float(p.values[c]) if c in p.values else np.nan for p in complete]
+                  for c in codes}
+        result = score(framework, [p.unit.code for p in complete], inputs)
         for p, value in zip(complete, result.total, strict=True):
-            recomputed[p[0]] = Decimal(str(round(float(value), 6)))
+            recomputed[p.number] = Decimal(str(round(float(value), 6)))
+    return len(complete), recomputed
+
+
+@transaction.atomic
+def published_results_import(*, actor: Any, framework: Framework, year: int, name: str,
+                             content: bytes, source: str) -> ResultsImport:
+    """Import a published ranking (columns: rank, province_code, published_name, one column
+    per main indicator, and the index under 'dti' or 'total'). Where the values are given the
+    index is recomputed and compared with the published one."""
+    require(actor, "scoring.manage", None)
+    total_column, rows = _read_results(content)
+    codes = [i.code for i in framework.indicators]
+    parsed = _parse_results(rows, codes, total_column)
+    complete, recomputed = _recompute(framework, codes, parsed)
     checked, differences = [], []
-    for number, unit, rank_value, values, total, row in parsed:
-        again = recomputed.get(number)
+    for row in parsed:
+        again = recomputed.get(row.number)
         PublishedResult.objects.update_or_create(
-            framework=framework.code, year=year, unit=unit,
-            defaults={"rank": rank_value, "total": total,
-                      "values": {k: str(v) for k, v in values.items()},
+            framework=framework.code, year=year, unit=row.unit,
+            defaults={"rank": row.rank, "total": row.total,
+                      "values": {k: str(v) for k, v in row.values.items()},
                       "recomputed": again, "source": source,
-                      "published_name": (row.get("published_name") or "").strip()})
-        if again is not None and total is not None:
-            if abs(again - total) > ROUNDING:
-                differences.append(Difference(unit.code, total, again))
+                      "published_name": row.published_name})
+        if again is not None and row.total is not None:
+            if abs(again - row.total) > ROUNDING:
+                differences.append(Difference(row.unit.code, row.total, again))
             else:
-                checked.append((unit.code, total, again))
+                checked.append((row.unit.code, row.total, again))
     audit_record(actor=actor, action=audit_events.RESULTS_IMPORTED,
                  details={"framework": framework.code, "year": year, "file": name,
                           "rows": len(parsed), "differences": len(differences)})
-    return ResultsImport(len(parsed), len(complete), checked, differences)
+    return ResultsImport(len(parsed), complete, checked, differences)
 
 
 @transaction.atomic

@@ -63,6 +63,78 @@ def _report_kind(actor: Any, task: Task, unit: Unit | None) -> tuple[Unit, str]:
     return unit, kind
 
 
+def _check_takes_reports(task: Task) -> None:
+    if task.cancelled_on is not None:
+        raise ValidationError({"task": _("The task was cancelled: it takes no more reports.")})
+    if task.done_on is not None:
+        raise ValidationError({"task": _("The task is done: it takes no more reports.")})
+
+
+def _percent_errors(task: Task, percent: int | None,
+                    regression_reason: str) -> dict[str, list[str]]:
+    """The lead unit's percent complete: given, from 0 to 100, a step back explained."""
+    if percent is None:
+        return {"percent": [_("Give the percent complete.")]}
+    if not 0 <= percent <= 100:
+        return {"percent": [_("The percent complete is from 0 to 100.")]}
+    if percent < task.progress and not regression_reason.strip():
+        return {"regression_reason": [_(
+            "Progress goes back from %(old)s %% to %(new)s %%: say why.")
+            % {"old": task.progress, "new": percent}]}
+    return {}
+
+
+def _output_errors(task: Task, completed_on: date | None, result_document: str,
+                   evidence: Sequence[UploadedFile], today: date) -> dict[str, list[str]]:
+    """A report at 100 %: when the work was completed, and its output (a result document or
+    an evidence file)."""
+    errors: dict[str, list[str]] = {}
+    if completed_on is None:
+        errors["completed_on"] = [_("Give the date the work was completed.")]
+    elif completed_on > today:
+        errors["completed_on"] = [_("The completion date is in the future.")]
+    elif completed_on < task.start_on:
+        errors["completed_on"] = [_("The completion date is before the task started.")]
+    if not result_document.strip() and not evidence:
+        errors["result_document"] = [_(
+            "A task is closed only with its output: give the result document's number "
+            "and symbol or attach the evidence file.")]
+    return errors
+
+
+def _checked_evidence(evidence: Sequence[UploadedFile], errors: dict[str, list[str]]
+                      ) -> list[tuple[tuple[str, str], UploadedFile]]:
+    """The evidence files that pass ``check_upload`` with their (name, suffix); the others'
+    problems go into ``errors``."""
+    files = []
+    for upload in evidence:
+        try:
+            files.append((check_upload(upload), upload))
+        except ValidationError as exc:
+            errors.setdefault("evidence", []).extend(exc.messages)
+    return files
+
+
+def _previous_report(task: Task, period: str, unit: Unit) -> ProgressReport | None:
+    """The returned report this one follows, if any; refused while one waits for review."""
+    pending = task.reports.filter(period=period, unit=unit, status=ReportStatus.SUBMITTED)
+    if pending.exists():
+        raise ValidationError({"period": _(
+            "A report of %(unit)s for %(period)s is waiting for the coordinator.")
+            % {"unit": unit.name, "period": period}})
+    return (task.reports.filter(period=period, unit=unit, status=ReportStatus.RETURNED,
+                                resubmission__isnull=True).order_by("-submitted_at").first())
+
+
+def _attach_evidence(actor: Any, report: ProgressReport,
+                     files: Sequence[tuple[tuple[str, str], UploadedFile]]) -> None:
+    for (name, suffix), upload in files:
+        item = ReportEvidence(report=report, name=name, content_type=UPLOAD_TYPES[suffix],
+                              size=upload.size or 0, uploaded_by=_user(actor))
+        item.file.save(name, upload, save=False)
+        item.save()
+
+
 @transaction.atomic
 def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
                   percent: int | None = None, unit: Unit | None = None, obstacles: str = "",
@@ -77,10 +149,7 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
         .get(pk=task.pk)
     clk = clock(today)
     unit, kind = _report_kind(actor, task, unit)
-    if task.cancelled_on is not None:
-        raise ValidationError({"task": _("The task was cancelled: it takes no more reports.")})
-    if task.done_on is not None:
-        raise ValidationError({"task": _("The task is done: it takes no more reports.")})
+    _check_takes_reports(task)
     errors: dict[str, list[str]] = {}
     try:
         period = check_period(period, clk)
@@ -89,14 +158,7 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
     if not done_text or not done_text.strip():
         errors["done_text"] = [_("Say what was done.")]
     if kind == ReportKind.LEAD:
-        if percent is None:
-            errors["percent"] = [_("Give the percent complete.")]
-        elif not 0 <= percent <= 100:
-            errors["percent"] = [_("The percent complete is from 0 to 100.")]
-        elif percent < task.progress and not regression_reason.strip():
-            errors["regression_reason"] = [_(
-                "Progress goes back from %(old)s %% to %(new)s %%: say why.")
-                % {"old": task.progress, "new": percent}]
+        errors.update(_percent_errors(task, percent, regression_reason))
     else:
         percent = None
     if result_document.strip():
@@ -105,31 +167,11 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if percent == 100:
-        if completed_on is None:
-            errors["completed_on"] = [_("Give the date the work was completed.")]
-        elif completed_on > clk.today:
-            errors["completed_on"] = [_("The completion date is in the future.")]
-        elif completed_on < task.start_on:
-            errors["completed_on"] = [_("The completion date is before the task started.")]
-        if not result_document.strip() and not evidence:
-            errors["result_document"] = [_(
-                "A task is closed only with its output: give the result document's number "
-                "and symbol or attach the evidence file.")]
-    files = []
-    for upload in evidence:
-        try:
-            files.append((check_upload(upload), upload))
-        except ValidationError as exc:
-            errors.setdefault("evidence", []).extend(exc.messages)
+        errors.update(_output_errors(task, completed_on, result_document, evidence, clk.today))
+    files = _checked_evidence(evidence, errors)
     if errors:
         raise ValidationError(errors)
-    pending = task.reports.filter(period=period, unit=unit, status=ReportStatus.SUBMITTED)
-    if pending.exists():
-        raise ValidationError({"period": _(
-            "A report of %(unit)s for %(period)s is waiting for the coordinator.")
-            % {"unit": unit.name, "period": period}})
-    previous = (task.reports.filter(period=period, unit=unit, status=ReportStatus.RETURNED,
-                                    resubmission__isnull=True).order_by("-submitted_at").first())
+    previous = _previous_report(task, period, unit)
     report = ProgressReport.objects.create(
         task=task, period=period, unit=unit, kind=kind, percent=percent,
         done_text=done_text.strip(), obstacles=obstacles.strip(), proposals=proposals.strip(),
@@ -137,11 +179,7 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
         completed_on=completed_on if percent == 100 else None,
         result_document=result_document.strip(), previous=previous,
         submitted_by=_user(actor), submitted_at=timezone.now(), is_illustrative=is_illustrative)
-    for (name, suffix), upload in files:
-        item = ReportEvidence(report=report, name=name, content_type=UPLOAD_TYPES[suffix],
-                              size=upload.size or 0, uploaded_by=_user(actor))
-        item.file.save(name, upload, save=False)
-        item.save()
+    _attach_evidence(actor, report, files)
     _event(task, TaskEventKind.REPORTED if kind == ReportKind.LEAD
            else TaskEventKind.SUPPORT_REPORTED, actor, report=report,
            note=report.done_text, percent=percent, period=period, unit=unit.code,
