@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and permissions")
 
     def ready(self) -> None:
+        # local: connects the login/logout audit signals once the app registry is ready
         from tinhso.accounts import signals  # noqa: F401  (login/logout audit)

@@ -16,10 +16,18 @@ from django.db import transaction
 from tinhso.accounts.models import RoleAssignment, User, UserKind
 from tinhso.accounts.permissions import require
 from tinhso.audit.services import audit_record
+from tinhso.calendars.services import announcements_load
 from tinhso.core.db import upsert
 from tinhso.demo import audit_events
+from tinhso.demo.dossiers import load_illustrative_dossiers
+from tinhso.demo.programme import load_illustrative_tasks, load_task_groups
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
+from tinhso.procedures.loaders import procedures_load
+from tinhso.procedures.publication import publish_catalogue
 from tinhso.programme.models import Document, Goal
+from tinhso.scoring.engine import load_framework
+from tinhso.scoring.models import PublishedResult, ScoreInput
+from tinhso.scoring.services import published_results_import
 from tinhso.units.loaders import units_load_reference
 from tinhso.units.models import Unit
 
@@ -106,10 +114,6 @@ def load_accounts(units: dict[str, Unit]) -> Counter[str]:
 
 def load_published_results(actor: Any) -> Counter[str]:
     """The published DTI 2022 ranking (imported once; the file does not change)."""
-    from tinhso.scoring.engine import load_framework
-    from tinhso.scoring.models import PublishedResult
-    from tinhso.scoring.services import published_results_import
-
     counts: Counter[str] = Counter()
     if PublishedResult.objects.filter(framework="dti-province-922", year=2022).exists():
         counts["same"] += 1
@@ -123,8 +127,6 @@ def load_published_results(actor: Any) -> Counter[str]:
 
 
 def load_illustrative_scores(units: dict[str, Unit]) -> Counter[str]:
-    from tinhso.scoring.models import ScoreInput
-
     counts: Counter[str] = Counter()
     for block in _json("scoring.json")["inputs"]:
         unit = Unit.objects.get(code=block["unit"])
@@ -155,21 +157,13 @@ def published_load(*, actor: Any) -> Counter[str]:
     require(actor, "units.manage", None)
     counts = units_load_reference(actor=actor)
     units = _units()
-    from tinhso.procedures.loaders import procedures_load
-
     # The catalogue first: it brings the indicators computed from dossiers, whose published
     # figures (56 % online in 2020) the programme's values give.
     programme = procedures_load(actor=actor)
     programme.update(load_programme(units))
-    from tinhso.demo.programme import load_task_groups
-
     programme.update(load_task_groups(actor))  # the four groups of 16-NQ/TU and their items
-    from tinhso.procedures.publication import publish_catalogue
-
     publish_catalogue()  # the services online and published in full, from the catalogue
     programme.update(load_published_results(actor))
-    from tinhso.calendars.services import announcements_load
-
     programme["updated"] += announcements_load(actor=actor)
     if programme["created"] or programme["updated"]:
         audit_record(actor=actor, action=audit_events.PUBLISHED_LOADED, unit=units["VN"],
@@ -187,11 +181,7 @@ def demo_load(*, actor: Any) -> Counter[str]:
     units = _units()
     accounts = load_accounts(units)
     accounts.update(load_illustrative_scores(units))
-    from tinhso.demo.dossiers import load_illustrative_dossiers
-
     accounts["created"] += load_illustrative_dossiers()
-    from tinhso.demo.programme import load_illustrative_tasks
-
     # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
     tasks = load_illustrative_tasks(actor)
     accounts.update(tasks)

@@ -8,4 +8,5 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
+        # local: registers the actions, connects the blocks' signals, once the registry is ready
         from tinhso.indicators import permissions, signals  # noqa: F401  (actions, blocks)

@@ -15,6 +15,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from tinhso.core.periods import parse_period
 from tinhso.indicators.loading import value_columns
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueBlock, ValueStatus
 
@@ -69,8 +70,6 @@ def read(indicator_ids: Iterable[int], periods: Sequence[str] | None
 
     With ``periods`` None, every period that has blocks, in the order of their codes' starts.
     """
-    from tinhso.core.periods import parse_period
-
     ids = set(indicator_ids)
     ensure_fresh(ids)
     blocks = ValueBlock.objects.filter(indicator_id__in=ids)

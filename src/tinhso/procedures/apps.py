@@ -8,4 +8,5 @@ class ProceduresConfig(AppConfig):
     verbose_name = _("Public services")
 
     def ready(self) -> None:
+        # local: registers the wing's actions once the app registry is ready
         from tinhso.procedures import permissions  # noqa: F401  (registers the wing's actions)

@@ -30,6 +30,7 @@ from tinhso.programme.models import Document, ProgressReport, ReportKind, Task, 
 from tinhso.programme.selectors import clock
 from tinhso.programme.services import check_period as _check_period
 from tinhso.programme.services import check_task_fields
+from tinhso.scoring.engine import available_frameworks
 from tinhso.units.models import Unit
 
 Progress = Callable[[str, int, int], None]
@@ -38,8 +39,6 @@ Progress = Callable[[str, int, int], None]
 @functools.cache
 def dti_codes() -> frozenset[str]:
     """The main indicator codes of the DTI frameworks the platform knows."""
-    from tinhso.scoring.engine import available_frameworks
-
     return frozenset(i.code for f in available_frameworks() if f.code.startswith("dti")
                      for i in f.indicators)
 

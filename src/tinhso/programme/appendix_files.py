@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tinhso.programme.appendix_check import UnitIndex, dti_codes
 from tinhso.programme.appendix_columns import COLUMNS, Column
 from tinhso.programme.models import Document, ProgressReport, ReportKind, Task, TaskGroup
+from tinhso.programme.selectors import visible_tasks
 from tinhso.units.models import Unit
 
 SHEET = "Phụ lục"
@@ -53,8 +54,6 @@ def _group_order(document: Document) -> dict[int, int]:
 def export_rows(document: Document, user: Any = None) -> Iterator[list[Any]]:
     """The plan's tasks (those ``user`` may read, when given) as appendix rows, in the tree's
     order, with each task's last report of its lead unit; a fixed number of queries."""
-    from tinhso.programme.selectors import visible_tasks
-
     tasks_q = Task.objects.filter(group__document=document)
     if user is not None:
         tasks_q = tasks_q.filter(pk__in=visible_tasks(user).values("pk"))

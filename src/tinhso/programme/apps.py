@@ -8,4 +8,5 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self) -> None:
+        # local: registers the app's actions once the app registry is ready
         from tinhso.programme import permissions  # noqa: F401  (actions)

@@ -29,6 +29,7 @@ from tinhso.programme.models import (
     TaskGroup,
 )
 from tinhso.programme.selectors import Clock
+from tinhso.scoring.engine import load_framework
 from tinhso.units.models import Level, Unit
 
 DTI_FRAMEWORK = "dti-province-922"
@@ -187,8 +188,6 @@ class CancelForm(forms.Form):
 
 
 def dti_choices() -> list[tuple[str, str]]:
-    from tinhso.scoring.engine import load_framework
-
     lang = (get_language() or "vi").split("-")[0]
     return [(i.code, i.name if lang == "vi" or not i.name_en else i.name_en)
             for i in load_framework(DTI_FRAMEWORK).indicators]

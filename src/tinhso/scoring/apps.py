@@ -8,4 +8,5 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Indices and rankings")
 
     def ready(self) -> None:
+        # local: registers the app's actions once the app registry is ready
         from tinhso.scoring import permissions  # noqa: F401  (registers the actions)

@@ -6,10 +6,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.dates import parse_date
+from tinhso.programme.appendix_cli import command_export, command_import, command_template
+from tinhso.programme.reminders import programme_remind, remind_programme
+from tinhso.programme.schedule import period_to_report, report_due
+from tinhso.programme.selectors import clock, reporting_schedule
+from tinhso.programme.services import reporting_schedule_set
 
 
 class Command(BaseCommand):
@@ -62,8 +68,6 @@ class Command(BaseCommand):
             self._template(options)
 
     def _remind(self, raw: str | None, enqueue: bool) -> None:
-        from tinhso.programme.reminders import programme_remind, remind_programme
-
         try:
             today: date | None = parse_date(raw) if raw else None
         except ValueError as exc:
@@ -76,11 +80,6 @@ class Command(BaseCommand):
         self.stdout.write(str(result))
 
     def _schedule(self, options: dict[str, Any]) -> None:
-        from django.core.exceptions import ValidationError
-
-        from tinhso.programme.selectors import clock, reporting_schedule
-        from tinhso.programme.services import reporting_schedule_set
-
         row = reporting_schedule()
         wanted = {"period_type": options["period"], "close_day": options["close_day"],
                   "due_working_days": options["due_days"],
@@ -93,8 +92,6 @@ class Command(BaseCommand):
                 raise CommandError("; ".join(f"{k}: {' '.join(v)}"
                                              for k, v in exc.message_dict.items())) from exc
         clk = clock()
-        from tinhso.programme.schedule import period_to_report, report_due
-
         period = period_to_report(clk.today, clk.rule)
         self.stdout.write(
             f"periods: {row.period_type}, closing "
@@ -105,16 +102,10 @@ class Command(BaseCommand):
             f"due {report_due(period, clk.rule, clk.cal):%d/%m/%Y}")
 
     def _import(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix_cli import command_import
-
         command_import(self, Path(options["file"]), options["document"], options["progress"])
 
     def _export(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix_cli import command_export
-
         command_export(self, Path(options["file"]), options["document"])
 
     def _template(self, options: dict[str, Any]) -> None:
-        from tinhso.programme.appendix_cli import command_template
-
         command_template(self, Path(options["file"]))
