@@ -362,29 +362,29 @@ def values_publish_computed(*, source: str, year: int,
     period = str(year)
     existing = {(v.indicator_id, v.unit_id): v for v in IndicatorValue.objects.filter(
         indicator__in=indicators, unit_id__in=list(values), period=period)}
-    new, changed = [], []
+    written, created = [], 0
     for unit_id, figures in values.items():
         for indicator in indicators:
             if indicator.code not in figures:
                 continue
             value = Decimal(figures[indicator.code])
             row = existing.get((indicator.pk, unit_id))
-            if row is None:
-                new.append(IndicatorValue(
+            if row is None or (row.value != value or row.status != ValueStatus.APPROVED
+                               or row.is_illustrative != illustrative):
+                created += row is None
+                written.append(IndicatorValue(
                     indicator=indicator, unit_id=unit_id, period=period,
                     period_start=date(year, 1, 1), value=value, status=ValueStatus.APPROVED,
                     source=source, is_illustrative=illustrative))
-            elif (row.value != value or row.status != ValueStatus.APPROVED
-                  or row.is_illustrative != illustrative):
-                row.value, row.status, row.source = value, ValueStatus.APPROVED, source
-                row.is_illustrative = illustrative
-                changed.append(row)
-    IndicatorValue.objects.bulk_create(new, batch_size=1000)
-    IndicatorValue.objects.bulk_update(changed, ["value", "status", "source", "is_illustrative"],
-                                       batch_size=1000)
-    if new or changed:
-        values_changed({v.indicator_id for v in (*new, *changed)})
+    # One INSERT ... ON CONFLICT DO UPDATE (an UPDATE of many rows by CASE is far slower).
+    IndicatorValue.objects.bulk_create(
+        written, batch_size=1000, update_conflicts=True,
+        unique_fields=["indicator", "unit", "period"],
+        update_fields=["value", "status", "source", "is_illustrative", "updated_at"])
+    if written:
+        values_changed({v.indicator_id for v in written})
         audit_record(actor=actor, action=audit_events.VALUES_COMPUTED, details={
-            "source": source, "period": period, "created": len(new), "updated": len(changed),
+            "source": source, "period": period, "created": created,
+            "updated": len(written) - created,
             "indicators": sorted({i.code for i in indicators}), "units": len(values)})
-    return len(new) + len(changed)
+    return len(written)
