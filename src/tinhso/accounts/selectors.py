@@ -69,3 +69,10 @@ def user_by_username(username: str) -> User | None:
 
 def user_by_pk(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
+
+
+def staff_holding(roles: Iterable[str], unit_path: str) -> QuerySet[User]:
+    """Active users holding one of ``roles`` at ``unit_path`` or a unit below it, by name."""
+    return (User.objects.filter(is_active=True, role_assignments__role__in=list(roles),
+                                role_assignments__unit__path__startswith=unit_path)
+            .distinct().order_by("last_name", "first_name", "username"))

@@ -4,6 +4,7 @@ one, which agencies receive its dossiers, and whether it is published in full. R
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -11,7 +12,10 @@ from django.utils import timezone
 
 from tinhso.core.memo import TimedCache
 from tinhso.procedures.models import OnlineLevel, Procedure, fold
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code, units_below, units_valid_within
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 SAMPLE_SOURCE = "procedures_sample.csv"  # the source of every procedure of the shipped sample
 
@@ -62,16 +66,16 @@ def receives(procedure: Procedure, unit: Unit, on: datetime | None = None) -> bo
 
 
 def home_unit() -> Unit | None:
-    return Unit.objects.filter(code=settings.TINHSO_HOME_UNIT).first()
+    return unit_by_code(settings.TINHSO_HOME_UNIT)
 
 
 def agencies(on: datetime | None = None) -> QuerySet[Unit]:
     """The units of the province valid on the day (the province itself excluded)."""
     home = home_unit()
     if home is None:
-        return Unit.objects.none()
+        return units_below(None).none()
     day = timezone.localtime(on or timezone.now()).date()
-    return Unit.objects.within(home).valid_on(day).exclude(pk=home.pk)
+    return units_valid_within(home, day).exclude(pk=home.pk)
 
 
 def receiving_units(procedure: Procedure, on: datetime | None = None) -> list[Unit]:

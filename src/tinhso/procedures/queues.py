@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tinhso.accounts.models import Role, User
+from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import scope_paths
+from tinhso.accounts.selectors import staff_holding
 from tinhso.core.db import within_paths
 from tinhso.procedures import rules
 from tinhso.procedures.access import desk_dossiers
 from tinhso.procedures.models import OPEN_STATUSES, Dossier, DossierStatus
 from tinhso.procedures.rule_queries import due_today_q, end_of_today, open_q, overdue_q
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_among, units_valid_within
+
+if TYPE_CHECKING:
+    from tinhso.accounts.models import User
+    from tinhso.units.models import Unit
 
 # The statuses the queue's filter offers: the open ones, and the resolved ones whose result is
 # still to be handed over.
@@ -121,8 +126,7 @@ def queue_units(user: Any) -> QuerySet[Unit]:
     query."""
     paths = scope_paths(user, "dossiers.view")
     waiting = desk_dossiers(user).filter(status__in=QUEUE_STATUSES)
-    units = Unit.objects.filter(Q(pk__in=waiting.values("unit_id"))
-                                | Q(pk__in=waiting.values("assigned_unit_id")))
+    units = units_among(waiting.values("unit_id"), waiting.values("assigned_unit_id"))
     if paths is not None:
         units = units.filter(within_paths("path", paths))
     return units.order_by("path")
@@ -134,12 +138,9 @@ def queue_units(user: Any) -> QuerySet[Unit]:
 def assignable_units(dossier: Dossier, now: datetime | None = None) -> QuerySet[Unit]:
     """The dossier's receiving unit and the units below it, valid now."""
     day = timezone.localtime(now or timezone.now()).date()
-    return Unit.objects.within(dossier.unit).valid_on(day).order_by("path")
+    return units_valid_within(dossier.unit, day).order_by("path")
 
 
 def assignable_officers(dossier: Dossier) -> QuerySet[User]:
     """Active staff holding the officer or approver role in the dossier's unit tree."""
-    return (User.objects.filter(is_active=True,
-                                role_assignments__role__in=ASSIGNABLE_ROLES,
-                                role_assignments__unit__path__startswith=dossier.unit.path)
-            .distinct().order_by("last_name", "first_name", "username"))
+    return staff_holding(ASSIGNABLE_ROLES, dossier.unit.path)

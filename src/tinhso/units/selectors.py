@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -114,3 +115,16 @@ def merger_table() -> list[MergerRow]:
             members = [province, *members]
         rows.append(MergerRow(province, sorted(members, key=lambda u: u.code)))
     return rows
+
+
+def units_valid_within(unit: Unit, on: date) -> QuerySet[Unit]:
+    """``unit`` and every unit below it, valid on ``on``."""
+    return Unit.objects.within(unit).valid_on(on)
+
+
+def units_among(*id_queries: QuerySet[Any]) -> QuerySet[Unit]:
+    """The units whose key is in any of ``id_queries`` (subqueries of unit ids: one query)."""
+    condition = Q(pk__in=[])
+    for ids in id_queries:
+        condition |= Q(pk__in=ids)
+    return Unit.objects.filter(condition)
