@@ -88,7 +88,7 @@ def test_every_figure_traces_back_to_its_dossiers(submit, desk, khanh_hoa):
     assert [d.code for d in figures.trace("dossiers_resolved_on_time", khanh_hoa, 2026)] \
         == [first.code]
     assert figures.rate_inputs("online_dossiers_rate") == ("dossiers_online",
-                                                              "dossiers_received")
+                                                           "dossiers_received")
     assert figures.rate_inputs("on_time_rate") == (
         "dossiers_resolved_on_time", "dossiers_in_progress", "dossiers_open_overdue",
         "dossiers_resolved")
