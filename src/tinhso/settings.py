@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The project checkout (src/tinhso/.. /..); var/ lives there unless TINHSO_VAR_DIR says otherwise.
@@ -237,10 +236,12 @@ TINHSO_PUBLISH_DELAY_SECONDS = float(os.environ.get("TINHSO_PUBLISH_DELAY_SECOND
 # How long the delivery of the applicants' notifications waits after the first message written,
 # so that the messages written meanwhile go in the same batch (0: at once).
 TINHSO_NOTIFY_DELAY_SECONDS = float(os.environ.get("TINHSO_NOTIFY_DELAY_SECONDS", "1"))
+# The notification connectors switched on, by name (e-mail is built in; an SMS or Zalo connector
+# registers itself with procedures.notifications.register and is named here).
+TINHSO_NOTIFY = env_list("TINHSO_NOTIFY", "email")
 
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")
-TINHSO_SITE_NAME = _("tỉnh số")
 
 LOGGING = {
     "version": 1,

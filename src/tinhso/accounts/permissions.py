@@ -44,8 +44,6 @@ register_action(
     "users.manage", {Role.ADMINISTRATOR}, gettext_lazy("create users, grant and revoke roles")
 )
 register_action("audit.view", {Role.ADMINISTRATOR}, gettext_lazy("read the audit log"))
-register_action("calendar.manage", {Role.ADMINISTRATOR},
-                gettext_lazy("change the working-day calendar"))
 register_action(
     "dashboard.view",
     {Role.COORDINATOR, Role.LEADER, Role.APPROVER, Role.UNIT_REPORTER, Role.OFFICER},

@@ -8,3 +8,7 @@ class CalendarsConfig(AppConfig):
     name = "tinhso.calendars"
     label = "calendars"
     verbose_name = _("Working-day calendar")
+
+    def ready(self) -> None:
+        # local: registers the calendar's actions once the app registry is ready
+        from tinhso.calendars import permissions  # noqa: F401

@@ -96,7 +96,7 @@ register(EmailConnector())
 
 
 def enabled() -> list[Connector]:
-    names = getattr(settings, "TINHSO_NOTIFY", ["email"])
+    names = settings.TINHSO_NOTIFY
     return [CONNECTORS[name] for name in names if name in CONNECTORS]
 
 
