@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.models import Role, User, UserKind
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 class RegistrationForm(forms.Form):
@@ -52,12 +55,11 @@ class RegistrationForm(forms.Form):
 
 
 def _unit_by_code(code: str) -> Unit:
-    try:
-        return Unit.objects.get(code=code.strip())
-    except Unit.DoesNotExist as exc:
+    unit = unit_by_code(code.strip())
+    if unit is None:
         raise forms.ValidationError(
-            _("There is no unit with code '%(code)s'."), params={"code": code}
-        ) from exc
+            _("There is no unit with code '%(code)s'."), params={"code": code})
+    return unit
 
 
 class StaffUserForm(forms.Form):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -9,14 +9,17 @@ from django.core.management.base import BaseCommand, CommandError
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import role_grant, role_revoke, staff_user_create, user_set_password
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 def _unit(code: str) -> Unit:
-    try:
-        return Unit.objects.get(code=code)
-    except Unit.DoesNotExist as exc:
-        raise CommandError(f"There is no unit with code '{code}'.") from exc
+    unit = unit_by_code(code)
+    if unit is None:
+        raise CommandError(f"There is no unit with code '{code}'.")
+    return unit
 
 
 def _user(username: str) -> User:
