@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from tests.factories import grant, staff_user
+from tinhso.audit.models import AuditEvent
 from tinhso.core.workdays import WorkCalendar
 from tinhso.procedures.catalogue import procedure_search
 from tinhso.procedures.loaders import procedures_load
@@ -56,3 +60,16 @@ def test_the_sample_catalogue_and_accent_insensitive_search(client):
     detail = client.get("/services/1.001193/")
     assert detail.status_code == 200 and 'data-testid="due"' in detail.content.decode()
     assert client.get("/services/NOPE/").status_code == 404
+
+
+def test_loading_the_catalogue_is_for_administrators_and_recorded_once(
+        reference_units: Any, admin_user: Any) -> None:
+    coordinator = staff_user(unit=reference_units["56"], username="dieuphoi")
+    grant(coordinator, "coordinator", reference_units["56"])
+    with pytest.raises(PermissionDenied):
+        procedures_load(actor=coordinator)
+    assert not Procedure.objects.exists()
+    procedures_load(actor=admin_user)
+    procedures_load(actor=admin_user)  # nothing changes: no second event
+    events = AuditEvent.objects.filter(action="catalogue.loaded")
+    assert events.count() == 1 and events.get().details["created"] == Procedure.objects.count()

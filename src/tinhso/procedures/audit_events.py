@@ -18,3 +18,4 @@ DOSSIER_APOLOGISED = register_event("dossier.apologised", _("Apology letter issu
 DOSSIER_RATED = register_event("dossier.rated", _("Dossier rated"))
 DOSSIER_COMPLAINED = register_event("dossier.complaint", _("Complaint sent"))
 DOSSIERS_IMPORTED = register_event("dossiers.imported", _("Dossiers imported"))
+CATALOGUE_LOADED = register_event("catalogue.loaded", _("Procedure catalogue loaded"))

@@ -11,13 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from tinhso.accounts.permissions import SYSTEM
+from tinhso.accounts.permissions import SYSTEM, require
+from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
 from tinhso.indicators.services import indicators_define
+from tinhso.procedures import audit_events
 from tinhso.procedures.catalogue import SAMPLE_SOURCE
 from tinhso.procedures.formschema import SchemaError, check_schema
 from tinhso.procedures.models import Procedure
+from tinhso.procedures.permissions import LOAD_CATALOGUE
 from tinhso.procedures.timelimits import parse_time_limit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,8 +45,12 @@ def _forms(path: Path) -> dict[str, dict[str, Any]]:
     return forms
 
 
+@transaction.atomic
 def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any = SYSTEM
                     ) -> Counter[str]:
+    """The shipped catalogue and the service indicators, all or nothing (administrators and the
+    command line), with one summary audit event when a procedure was created or changed."""
+    require(actor, LOAD_CATALOGUE, None)
     counts: Counter[str] = Counter()
     forms = _forms(forms_path)
     with path.open(encoding="utf-8") as fh:
@@ -65,6 +73,9 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any =
                 "receiving_unit_code": spec.get("receiving_unit_code", ""),
             })
             counts[outcome] += 1
+    if counts["created"] or counts["updated"]:
+        audit_record(actor=actor, action=audit_events.CATALOGUE_LOADED,
+                     details={"file": path.name, **counts})
     counts.update(service_indicators_load(actor=actor))
     return counts
 

@@ -19,3 +19,6 @@ register_action("dossiers.view", {Role.OFFICER, Role.APPROVER, Role.COORDINATOR,
 IMPORT_DOSSIERS = "dossiers.import"
 register_action(IMPORT_DOSSIERS, {Role.COORDINATOR},
                 gettext_lazy("import dossiers from another one-stop system"))
+# Loading the shipped catalogue (procedures.loaders), for the whole system.
+LOAD_CATALOGUE = "catalogue.load"
+register_action(LOAD_CATALOGUE, {Role.ADMINISTRATOR}, gettext_lazy("load the procedure catalogue"))
