@@ -62,6 +62,17 @@ def role_holder_emails(role: str, unit_paths: Iterable[str]) -> dict[str, list[s
     return {path: sorted(emails) for path, emails in found.items()}
 
 
+def role_holder_emails_at_or_above(role: str, unit_paths: Iterable[str]
+                                   ) -> dict[str, list[str]]:
+    """E-mail addresses of the active users holding ``role`` at each of these units or at a unit
+    above it (those answerable for it), by unit path; a unit nobody answers for gets an empty
+    list. One query."""
+    held = list(RoleAssignment.objects.filter(role=role, user__is_active=True)
+                .exclude(user__email="").values_list("unit__path", "user__email"))
+    return {path: sorted({email for at, email in held if path.startswith(at)})
+            for path in unit_paths}
+
+
 def user_by_username(username: str) -> User | None:
     """The user with this user name, or None."""
     return User.objects.filter(username=username).first()

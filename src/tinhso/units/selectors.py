@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,28 @@ def unit_get(code: str) -> Unit:
 def units_by_code(codes: list[str]) -> dict[str, Unit]:
     """code -> unit, for these codes (one query)."""
     return Unit.objects.in_bulk(codes, field_name="code")
+
+
+def all_units() -> QuerySet[Unit]:
+    """Every unit, at any date: a queryset to refine, or the choices of a form field."""
+    return Unit.objects.all()
+
+
+def units_within(unit: Unit) -> QuerySet[Unit]:
+    """``unit`` and every unit below it, at any date."""
+    return Unit.objects.within(unit)
+
+
+def units_matching(*, paths: Iterable[str] = (), codes: Iterable[str] = (),
+                   ids: Iterable[int] = ()) -> QuerySet[Unit]:
+    """The units at one of these paths, with one of these codes or one of these keys (one
+    query; none when nothing is asked)."""
+    condition = Q(pk__in=[])
+    for lookup, values in (("path__in", paths), ("code__in", codes), ("pk__in", ids)):
+        wanted = list(values)
+        if wanted:
+            condition |= Q(**{lookup: wanted})
+    return Unit.objects.filter(condition)
 
 
 def units_below(unit: Unit | None) -> QuerySet[Unit]:
