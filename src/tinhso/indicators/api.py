@@ -1,6 +1,6 @@
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -26,7 +26,10 @@ from tinhso.indicators.services import (
     value_save,
     value_submit,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 router = Router(tags=["indicators"])
 
@@ -180,8 +183,8 @@ def _indicator(code: str) -> Indicator:
     return indicator
 
 
-def _unit(code: str) -> Unit:
-    unit = Unit.objects.filter(code=code).first()
+def _unit(code: str) -> "Unit":
+    unit = unit_by_code(code)
     if unit is None:
         raise Http404(f"There is no unit with code '{code}'.")
     return unit

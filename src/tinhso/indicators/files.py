@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,10 @@ from tinhso.indicators import audit_events
 from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
 from tinhso.indicators.services import value_check
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 REQUIRED = ("indicator", "unit", "period", "value")
 COLUMNS = ("indicator", "indicator_name", "measure", "unit", "unit_name", "period", "value",
@@ -125,7 +128,7 @@ def _known(rows: Sequence[tuple[int, dict[str, Any]]]) -> _Known:
     unit_codes = {_text(r.get("unit")) for _, r in rows}
     return _Known(
         indicators=Indicator.objects.in_bulk([c for c in codes if c], field_name="code"),
-        units=Unit.objects.in_bulk([c for c in unit_codes if c], field_name="code"),
+        units=units_by_code([c for c in unit_codes if c]),
         statuses={
             (v.indicator_id, v.unit_id, v.period): v.status
             for v in IndicatorValue.objects.filter(

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.indicators.models import (
@@ -14,7 +15,11 @@ from tinhso.indicators.models import (
     SourceKind,
     TaskGroup,
 )
-from tinhso.units.models import Level, Unit
+from tinhso.units.models import Level
+from tinhso.units.selectors import unit_by_code, units_valid_within
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 class IndicatorForm(forms.Form):
@@ -56,7 +61,7 @@ class IndicatorForm(forms.Form):
         if any(target) and not all(target):
             raise forms.ValidationError(_("A target needs a unit, a year and a value."))
         if data.get("target_unit"):
-            unit = Unit.objects.filter(code=data["target_unit"].strip()).first()
+            unit = unit_by_code(data["target_unit"].strip())
             if unit is None:
                 self.add_error("target_unit", _("There is no unit with code '%(code)s'.")
                                % {"code": data["target_unit"]})
@@ -87,16 +92,14 @@ class RoundForm(forms.Form):
 
     def clean_units(self) -> list[Unit]:
         raw = self.cleaned_data["units"].replace(",", " ").split()
-        from django.utils import timezone
-
         units: list[Unit] = []
         missing = []
         for token in raw:
             if token in Level.values:
-                units.extend(Unit.objects.within(self.owner).filter(level=token)
-                             .valid_on(timezone.localdate()))
+                units.extend(units_valid_within(self.owner, timezone.localdate())
+                             .filter(level=token))
                 continue
-            unit = Unit.objects.filter(code=token).first()
+            unit = unit_by_code(token)
             if unit is None:
                 missing.append(token)
             else:

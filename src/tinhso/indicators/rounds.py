@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from tinhso.accounts.models import RoleAssignment
 from tinhso.accounts.permissions import require, scope_paths
+from tinhso.accounts.selectors import role_holder_emails_at_or_above
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
 from tinhso.core.tasks import enqueue_with_transaction
 from tinhso.indicators import audit_events
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
-from tinhso.units.models import Unit
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 def owed(indicators: list[Indicator], unit: Unit) -> list[Indicator]:
@@ -153,10 +155,8 @@ def rounds_to_report(user: Any) -> list[tuple[CollectionRound, list[Unit]]]:
 
 def reporters_of(units: list[Unit]) -> dict[int, list[str]]:
     """E-mail addresses of the unit reporters answerable for each unit (its own or above)."""
-    assignments = list(RoleAssignment.objects.filter(role="unit_reporter", user__is_active=True)
-                       .exclude(user__email="").select_related("unit", "user"))
-    return {unit.pk: sorted({a.user.email for a in assignments
-                             if unit.path.startswith(a.unit.path)}) for unit in units}
+    emails = role_holder_emails_at_or_above("unit_reporter", [unit.path for unit in units])
+    return {unit.pk: emails[unit.path] for unit in units}
 
 
 @task()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tinhso.core.periods import Period, parse_period
 from tinhso.indicators import blocks
@@ -20,7 +21,10 @@ from tinhso.indicators.formula import check_catalogue, parse
 from tinhso.indicators.loading import value_columns
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
 from tinhso.indicators.progress import Progress, assess
-from tinhso.units.models import Unit
+from tinhso.units.selectors import all_units, units_within
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 COUNTED = blocks.COUNTED
 
@@ -50,6 +54,23 @@ def units_with_values(codes: Iterable[str], period: str) -> set[int]:
 
 def catalogue() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("owner_unit", "weight_indicator")
+
+
+def all_indicators() -> QuerySet[Indicator]:
+    """Every indicator in display order, nothing joined: a queryset to refine, or the choices
+    of a form field."""
+    return Indicator.objects.order_by("display_order", "code")
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    """The indicator with this code, or None."""
+    return Indicator.objects.filter(code=code).first()
+
+
+def indicators_matching(*, codes: Iterable[str] = (), ids: Iterable[int] = ()
+                        ) -> QuerySet[Indicator]:
+    """The indicators with one of these codes or one of these keys (one query)."""
+    return Indicator.objects.filter(Q(code__in=set(codes)) | Q(pk__in=set(ids)))
 
 
 @dataclass(frozen=True)
@@ -119,7 +140,7 @@ def compute(*, codes: Iterable[str], periods: Sequence[str] | None = None,
     """Values of ``codes`` at every unit within ``root`` (all units when None) for ``periods``
     (every period with data when None). Four queries at most, whatever the size."""
     plan = plan_for(codes)
-    units_qs = Unit.objects.all() if root is None else Unit.objects.within(root)
+    units_qs = all_units() if root is None else units_within(root)
     units = list(units_qs.order_by("path").values_list("id", "code", "path"))
     index = build_unit_index(units)
     # Formula indicators too: a published figure of theirs stands (compute.evaluate_catalogue).

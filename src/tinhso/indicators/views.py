@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -17,12 +17,15 @@ from tinhso.indicators.selectors import (
     indicator_progress,
     indicator_series,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 def _unit(code: str | None) -> Unit:
     code = code or settings.TINHSO_HOME_UNIT
-    unit = Unit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": code})
     return unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +38,10 @@ from tinhso.indicators.services import (
     value_return,
     value_submit,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code, units_matching
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,9 +51,8 @@ def _owner_unit(request: HttpRequest) -> Unit:
     paths = scope_paths(request.user, "indicators.define")
     if paths == []:
         raise PermissionDenied(_("Only coordinators define indicators and open rounds."))
-    units = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT) if paths is None else (
-        Unit.objects.filter(path__in=paths).order_by("depth"))
-    unit = units.first()
+    unit = unit_by_code(settings.TINHSO_HOME_UNIT) if paths is None else (
+        units_matching(paths=paths).order_by("depth").first())
     if unit is None:
         raise Http404(_("There is no unit to work for: load the units first."))
     return unit

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tinhso.accounts.models import User
 from tinhso.accounts.permissions import SYSTEM
+from tinhso.accounts.selectors import user_by_username
 from tinhso.core.imports import ImportRejected
 from tinhso.indicators.blocks import rebuild, values_changed
 from tinhso.indicators.files import values_csv, values_import, values_xlsx
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         actor: Any = SYSTEM
         if options["as_user"]:
-            actor = User.objects.filter(username=options["as_user"]).first()
+            actor = user_by_username(options["as_user"])
             if actor is None:
                 raise CommandError(f"There is no user '{options['as_user']}'.")
         try:
