@@ -9,7 +9,7 @@ rest: the lead unit's reporter files, the coordinator decides, never on their ow
 """
 
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
@@ -25,7 +25,7 @@ from tinhso.core.api_files import decode as _decode
 from tinhso.core.api_schemas import ErrorOut, ValidationErrorOut
 from tinhso.core.http import file_attachment
 from tinhso.core.uploads import UPLOAD_TYPES
-from tinhso.indicators.models import Indicator
+from tinhso.indicators.selectors import indicator_by_code
 from tinhso.programme import schedule
 from tinhso.programme.api_inputs import DecisionIn, ReportFilter, ReportIn, TaskFilter
 from tinhso.programme.api_schemas import (
@@ -56,7 +56,10 @@ from tinhso.programme.selectors import (
     with_status,
 )
 from tinhso.programme.services import report_accept, report_return, report_submit
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 router = Router(tags=["programme"])
 
@@ -93,8 +96,8 @@ def _document(ref: str) -> Document:
     return document
 
 
-def _unit(code: str) -> Unit:
-    unit = Unit.objects.filter(code=code.strip()).first()
+def _unit(code: str) -> "Unit":
+    unit = unit_by_code(code.strip())
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": code})
     return unit
@@ -278,7 +281,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     if filters.due_after:
         qs = qs.filter(due_on__gte=filters.due_after)
     if filters.indicator:
-        indicator = Indicator.objects.filter(code=filters.indicator.strip()).first()
+        indicator = indicator_by_code(filters.indicator.strip())
         if indicator is None:
             raise Http404(_("There is no indicator with code '%(code)s'.")
                           % {"code": filters.indicator})
@@ -310,7 +313,7 @@ def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
     errors: dict[str, list[str]] = {}
     unit = None
     if payload.unit:
-        unit = Unit.objects.filter(code=payload.unit.strip()).first()
+        unit = unit_by_code(payload.unit.strip())
         if unit is None:
             errors["unit"] = [_("There is no unit with code '%(code)s'.")
                               % {"code": payload.unit}]

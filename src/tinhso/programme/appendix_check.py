@@ -14,24 +14,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.xlsx import fold
-from tinhso.indicators.models import Indicator
+from tinhso.indicators.selectors import indicators_matching
 from tinhso.programme.appendix_read import ReadFile, ReportValues, Row
 from tinhso.programme.models import Document, ProgressReport, ReportKind, Task, TaskGroup
 from tinhso.programme.selectors import clock
 from tinhso.programme.services import check_period as _check_period
 from tinhso.programme.services import check_task_fields
 from tinhso.scoring.engine import available_frameworks
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_matching, units_within
+
+if TYPE_CHECKING:
+    from tinhso.indicators.models import Indicator
+    from tinhso.units.models import Unit
 
 Progress = Callable[[str, int, int], None]
 
@@ -50,7 +53,7 @@ class UnitIndex:
     FIELDS = ("id", "code", "name", "path", "valid_from", "valid_to")
 
     def __init__(self, scope: Unit, tokens: Iterable[str] = (), ids: Iterable[int] = ()):
-        within = list(Unit.objects.within(scope).only(*self.FIELDS))
+        within = list(units_within(scope).only(*self.FIELDS))
         self.by_code = {u.code: u for u in within}
         self.by_id = {u.pk: u for u in within}
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
@@ -59,8 +62,7 @@ class UnitIndex:
         codes = {c for t in tokens for c in (t, t.upper())} - set(self.by_code)
         extra = set(ids) - set(self.by_id)
         if codes or extra:
-            for unit in Unit.objects.filter(Q(code__in=codes) | Q(pk__in=extra)) \
-                    .only(*self.FIELDS):
+            for unit in units_matching(codes=codes, ids=extra).only(*self.FIELDS):
                 self.by_code[unit.code] = self.by_id[unit.pk] = unit
         self.scope = scope
         self.today = timezone.localdate()
@@ -164,9 +166,8 @@ class _Context:
         self.units = UnitIndex(document.unit, {t for r in rows for t in (
             r.lead_unit, *r.support_units) if t}, unit_ids)
         indicator_ids = {i for links in self.indicator_links.values() for i in links}
-        indicators = list(Indicator.objects.filter(
-            Q(code__in={c for r in rows for c in r.indicators}) | Q(pk__in=indicator_ids))
-            .only("id", "code"))
+        indicators = list(indicators_matching(
+            codes={c for r in rows for c in r.indicators}, ids=indicator_ids).only("id", "code"))
         self.indicators = {i.code: i for i in indicators}
         self.indicator_by_id = {i.pk: i for i in indicators}
         numbers = {r.assigned_by for r in rows if r.assigned_by}

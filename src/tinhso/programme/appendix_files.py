@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,10 @@ from tinhso.programme.appendix_check import UnitIndex, dti_codes
 from tinhso.programme.appendix_columns import COLUMNS, Column
 from tinhso.programme.models import Document, ProgressReport, ReportKind, Task, TaskGroup
 from tinhso.programme.selectors import visible_tasks
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_valid_within
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 SHEET = "Phụ lục"
 INSTRUCTIONS = "Hướng dẫn"
@@ -249,7 +252,7 @@ def appendix_template(*, unit: Unit | None = None) -> bytes:
         listing = workbook.create_sheet(UNITS_SHEET)
         listing.append([_("Code"), _("Name")])
         listing.column_dimensions["B"].width = 50
-        for item in Unit.objects.within(unit).valid_on(timezone.localdate()).order_by("path"):
+        for item in units_valid_within(unit, timezone.localdate()).order_by("path"):
             listing.append([item.code, item.name])
     return _save(workbook)
 

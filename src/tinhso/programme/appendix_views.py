@@ -20,7 +20,7 @@ from tinhso.programme.appendix import appendix_template, tasks_export, tasks_imp
 from tinhso.programme.appendix_columns import COLUMNS
 from tinhso.programme.models import Document
 from tinhso.programme.selectors import may_read_programme
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
@@ -63,7 +63,7 @@ def appendix_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def appendix_template_view(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    home = Unit.objects.filter(code=settings.TINHSO_HOME_UNIT).first()
+    home = unit_by_code(settings.TINHSO_HOME_UNIT)
     return _attachment(appendix_template(unit=home), "xlsx", "phu-luc-nhiem-vu-mau.xlsx")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
@@ -37,7 +37,10 @@ from tinhso.programme.selectors import (
     task_rows,
     visible_tasks,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_matching
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 DONE = "done"  # the section of "my unit's tasks" holding both kinds of done
 URGENCY = (schedule.OVERDUE, schedule.DUE_SOON, schedule.IN_PROGRESS, schedule.NOT_STARTED)
@@ -65,8 +68,8 @@ def my_units(user: Any) -> list[Unit]:
     they belong to. "My unit's tasks" are the tasks these very units lead or support (a role
     held at the province does not make every department's task the user's own)."""
     paths = scope_paths(user, "programme.view") or []
-    return list(Unit.objects.filter(Q(path__in=paths) | Q(pk=user.unit_id))
-                .order_by("depth", "code"))
+    own = [user.unit_id] if user.unit_id is not None else []
+    return list(units_matching(paths=paths, ids=own).order_by("depth", "code"))
 
 
 @dataclass

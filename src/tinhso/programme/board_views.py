@@ -3,7 +3,7 @@ the partial that lists the tasks serving DTI main indicators (for the rankings' 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,10 @@ from tinhso.programme import board_selectors as boards
 from tinhso.programme import schedule
 from tinhso.programme.models import Area, Document, TaskStatus
 from tinhso.programme.selectors import clock, may_read_programme
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 def _may_read(request: HttpRequest) -> None:
@@ -42,7 +45,7 @@ def _document(raw: str | None) -> Document | None:
 def _unit(raw: str | None) -> Unit | None:
     if not raw:
         return None
-    unit = Unit.objects.filter(code=raw).first()
+    unit = unit_by_code(raw)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": raw})
     return unit

@@ -7,7 +7,7 @@ judgement, shown on the field they name (``core.forms.add_service_errors``)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.dates import parse_date
 from tinhso.core.periods import parse_period
-from tinhso.indicators.models import Indicator
+from tinhso.indicators.selectors import all_indicators
 from tinhso.programme import schedule
 from tinhso.programme.models import (
     Area,
@@ -30,7 +30,11 @@ from tinhso.programme.models import (
 )
 from tinhso.programme.selectors import Clock
 from tinhso.scoring.engine import load_framework
-from tinhso.units.models import Level, Unit
+from tinhso.units.models import Level
+from tinhso.units.selectors import all_units, units_valid_within
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 DTI_FRAMEWORK = "dti-province-922"
 RECENT_PERIODS = 8
@@ -85,7 +89,7 @@ def _limit_choices(field: forms.ModelChoiceField, units: list[Unit], blank: bool
 
 def units_within(unit: Unit) -> list[Unit]:
     """The units a plan of ``unit`` may assign tasks to: it and those below it, valid today."""
-    units = Unit.objects.within(unit).valid_on(timezone.localdate())
+    units = units_valid_within(unit, timezone.localdate())
     return sorted(units, key=lambda u: (u.depth, LEVEL_ORDER.get(u.level, 9), u.name))
 
 
@@ -206,10 +210,10 @@ class TaskForm(forms.Form):
                            help_text=_("e.g. 2.1.3"))
     title = forms.CharField(label=_("Task"), max_length=500, required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.all(),
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=all_units(),
                                        required=False)
     support_units = forms.ModelMultipleChoiceField(
-        label=_("Supporting units"), queryset=Unit.objects.all(), required=False,
+        label=_("Supporting units"), queryset=all_units(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}))
     start_on = VnDateField(label=_("Start"), required=False)
     due_on = VnDateField(label=pgettext_lazy("task", "Due date"), required=False)
@@ -221,7 +225,7 @@ class TaskForm(forms.Form):
     weight = forms.CharField(label=_("Weight"), max_length=12, required=False, initial="1",
                              help_text=_("Its share in the group's progress (1 when empty)."))
     indicators = IndicatorChoiceField(
-        label=_("Linked indicators"), queryset=Indicator.objects.order_by("display_order", "code"),
+        label=_("Linked indicators"), queryset=all_indicators(),
         required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
     dti_codes = forms.MultipleChoiceField(label=_("DTI main indicators it serves"),
                                           required=False, widget=forms.CheckboxSelectMultiple)
@@ -284,7 +288,7 @@ class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=400)
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     issued_on = VnDateField(label=_("Issued on"))
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=all_units())
     implements = forms.ModelChoiceField(label=_("Implements"),
                                         queryset=Document.objects.order_by("-issued_on"),
                                         required=False)

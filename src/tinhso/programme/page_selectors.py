@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from tinhso.indicators.models import Indicator
 from tinhso.indicators.selectors import compute, next_target, stored_values
 from tinhso.programme.models import (
     Document,
@@ -37,7 +36,11 @@ from tinhso.programme.selectors import (
     with_status,
 )
 from tinhso.scoring.engine import FrameworkError, load_framework
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_among
+
+if TYPE_CHECKING:
+    from tinhso.indicators.models import Indicator
+    from tinhso.units.models import Unit
 
 DTI_FRAMEWORK = "dti-province-922"
 
@@ -190,7 +193,7 @@ def main_document(chain: list[ChainEntry]) -> Document | None:
 def lead_units(document: Document, user: Any) -> QuerySet[Unit]:
     """The units leading the document's tasks the user may read (for a filter)."""
     led = visible_tasks(user).filter(group__document=document).values("lead_unit")
-    return Unit.objects.filter(pk__in=led).order_by("path")
+    return units_among(led).order_by("path")
 
 
 def task_page(pk: int, user: Any) -> Task | None:

@@ -5,7 +5,7 @@ plain POST and redirect, so everything works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,7 +44,11 @@ from tinhso.programme.selectors import (
     task_status,
     visible_tasks,
 )
-from tinhso.units.models import Level, Unit
+from tinhso.units.models import Level
+from tinhso.units.selectors import all_units, unit_by_code, units_matching
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 # --- reads ---------------------------------------------------------------------------------
 
@@ -305,11 +309,11 @@ def _document_units(request: HttpRequest) -> list[Unit]:
     home province, then the provinces, for a role over the whole country)."""
     paths = scope_paths(request.user, "programme.manage")
     if paths is None:
-        home = list(Unit.objects.filter(code=settings.TINHSO_HOME_UNIT))
-        others = Unit.objects.filter(level=Level.PROVINCE).exclude(
+        home = unit_by_code(settings.TINHSO_HOME_UNIT)
+        others = all_units().filter(level=Level.PROVINCE).exclude(
             code=settings.TINHSO_HOME_UNIT).order_by("name")
-        return home + list(others)
-    return list(Unit.objects.filter(path__in=paths).order_by("depth", "name"))
+        return ([home] if home is not None else []) + list(others)
+    return list(units_matching(paths=paths).order_by("depth", "name"))
 
 
 @login_required
