@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.scoring.engine import Framework, FrameworkError, available_frameworks, load_framework
 from tinhso.scoring.selectors import gap_to_rank, merged_ranking, ranking, unit_assessment
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 router = Router(tags=["scoring"])
 
@@ -129,7 +129,7 @@ def get_ranking(request: HttpRequest, framework: str, year: int, merged: bool = 
 
 def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
              values: dict[str, float], efforts: dict[str, float]) -> dict[str, Any]:
-    unit = Unit.objects.filter(code=unit_code).first()
+    unit = unit_by_code(unit_code)
     if unit is None:
         raise Http404(f"There is no unit with code '{unit_code}'.")
     unknown = sorted((set(values) | set(efforts)) - {i.code for i in framework.indicators})

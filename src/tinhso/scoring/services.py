@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -25,7 +25,10 @@ from tinhso.scoring.models import (
     ScoreInput,
     SelfAssessmentAnswer,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import units_by_code
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 # Values and the index are published to 4 decimals: a recomputed index may differ by up to
 # 0.00005 from the rounding of the inputs and 0.00005 from its own.
@@ -105,8 +108,7 @@ def _parse_results(rows: list[tuple[int, dict[str, str]]], codes: list[str], tot
                    ) -> list[_ResultRow]:
     """Every row checked (a known unit once, a rank, values in [0, 1]); ImportRejected lists
     every problem."""
-    units = Unit.objects.in_bulk([r.get("province_code", "").strip() for _, r in rows],
-                                 field_name="code")
+    units = units_by_code([r.get("province_code", "").strip() for _, r in rows])
     errors: list[RowError] = []
     parsed = []
     seen: dict[str, int] = {}

@@ -14,7 +14,7 @@ from tinhso.scoring.selectors import (
     with_full_values,
     years_with_results,
 )
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 
 def _framework(code: str):  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def _float(raw: str | None, field: str) -> float | None:
 def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:
     """A unit's scores, the gap to a target rank and the cheapest plan; what-if by the form."""
     framework = _framework(code)
-    unit = Unit.objects.filter(code=unit_code).first()
+    unit = unit_by_code(unit_code)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
     try:

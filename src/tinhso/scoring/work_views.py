@@ -19,7 +19,7 @@ from tinhso.scoring.engine import Framework, FrameworkError, load_framework
 from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
 from tinhso.scoring.selectors import explain_components, ranking_from_inputs
 from tinhso.scoring.services import answer_return, answer_submit, answer_verify
-from tinhso.units.models import Unit
+from tinhso.units.selectors import unit_by_code
 
 
 def _framework(code: str) -> Framework:
@@ -44,7 +44,7 @@ def questions(framework: Framework) -> list[dict[str, Any]]:
 def answer_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
     framework = _framework(code)
     own = getattr(request.user, "unit", None)
-    unit = Unit.objects.filter(code=request.GET.get("unit") or getattr(own, "code", "")).first()
+    unit = unit_by_code(str(request.GET.get("unit") or getattr(own, "code", "")))
     if unit is None or not may(request.user, "indicators.enter", unit):
         raise PermissionDenied(_("You may not answer for this unit."))
     if request.method == "POST":
@@ -100,7 +100,7 @@ def verify_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
 def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> HttpResponse:
     """The ranking of a province's departments and communes from verified answers."""
     framework = _framework(code)
-    unit = Unit.objects.filter(code=parent).first()
+    unit = unit_by_code(parent)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": parent})
     result = ranking_from_inputs(framework, year, unit, timezone.localdate())
@@ -113,7 +113,7 @@ def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> Ht
 def explain_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:
     """A unit's score opened down to its components, their inputs and where each came from."""
     framework = _framework(code)
-    unit = Unit.objects.filter(code=unit_code).first()
+    unit = unit_by_code(unit_code)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
     lines = explain_components(framework, year, unit)
