@@ -31,17 +31,15 @@ from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
 from tinhso.procedures.downloads import file_of
 from tinhso.procedures.models import (
-    FINISHED_STATUSES,
     ApologyLetter,
     Dossier,
-    DossierStatus,
-    FileKind,
     OnlineLevel,
     Procedure,
     Rating,
 )
 from tinhso.procedures.selectors import (
     applicant_dossiers,
+    applicant_page,
     dossier_history,
     dossier_lookup,
     lateness,
@@ -242,11 +240,6 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
     return _dossier(request, code, access.ANY)
 
 
-def _supplement_request(dossier: Dossier) -> str:
-    event = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
-    return event.note if event else ""
-
-
 def _answer_supplement(request: HttpRequest, dossier: Dossier) -> str:
     files = {f"file.{n}": upload for n, upload in enumerate(request.FILES.getlist("files"), 1)}
     services.dossier_answer_supplement(account=request.user, dossier=dossier,
@@ -291,24 +284,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("dossiers:detail", code=dossier.code)
-    files = list(dossier.files.all())
-    names = {d["code"]: d["name"] for d in dossier.procedure.required_documents or []}
-    rating = Rating.objects.filter(dossier=dossier).first()
     fields = {"supplement": {"note", "files"}, "rate": {"level", "comment"},
               "complain": {"text"}}.get(action, set())
     return render(request, "procedures/portal/detail.html", {
         "dossier": dossier, "lateness": lateness(dossier), "history": dossier_history(dossier),
         "answers": formschema.answers(dossier.procedure.form_schema or [],
                                       dossier.form_data or {}, (get_language() or "vi")[:2]),
-        "documents": [{"file": f, "document": names.get(f.document, f.document)}
-                      for f in files if f.kind in (FileKind.DOCUMENT, FileKind.SUPPLEMENT)],
-        "results": [f for f in files if f.kind == FileKind.RESULT],
-        "apologies": list(ApologyLetter.objects.filter(dossier=dossier)),
-        "supplement_request": (_supplement_request(dossier)
-                               if dossier.status == DossierStatus.SUPPLEMENT else ""),
-        "rating": rating, "levels": Rating.Level.choices,
-        "may_rate": rating is None and dossier.status in FINISHED_STATUSES,
-        "complaints": list(dossier.complaints.all()),
+        **applicant_page(dossier, request.user), "levels": Rating.Level.choices,
         "action": action, "errors": errors, "general_errors": _general(errors, fields),
         "values": request.POST if errors else {}, "accept": ACCEPT,
     })

@@ -15,8 +15,16 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.throttle import LOOKUP
 from tinhso.procedures import rules, workflow
+from tinhso.procedures.access import available_actions
 from tinhso.procedures.formschema import normalise_phone
-from tinhso.procedures.models import Dossier, DossierEvent, DossierFile
+from tinhso.procedures.models import (
+    ApologyLetter,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    FileKind,
+    Rating,
+)
 
 
 def too_many_lookups() -> str:
@@ -88,3 +96,24 @@ def lateness(dossier: Dossier, now: datetime | None = None) -> str:
 
 def is_overdue(dossier: Dossier, now: datetime | None = None) -> bool:
     return rules.is_overdue(dossier, now or timezone.now())
+
+
+def applicant_page(dossier: Dossier, user: Any) -> dict[str, Any]:
+    """What the applicant's page of one dossier shows besides the dossier: its documents by the
+    procedure's names, results, apology letters, rating, complaints, the open supplement
+    request, and what the applicant may do now (``access.available_actions``)."""
+    files = list(dossier.files.all())
+    names = {d["code"]: d["name"] for d in dossier.procedure.required_documents or []}
+    rating = Rating.objects.filter(dossier=dossier).first()
+    request = (dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+               if dossier.status == workflow.SUPPLEMENT else None)
+    return {
+        "documents": [{"file": f, "document": names.get(f.document, f.document)}
+                      for f in files if f.kind in (FileKind.DOCUMENT, FileKind.SUPPLEMENT)],
+        "results": [f for f in files if f.kind == FileKind.RESULT],
+        "apologies": list(ApologyLetter.objects.filter(dossier=dossier)),
+        "supplement_request": request.note if request else "",
+        "rating": rating,
+        "may_rate": "rate" in available_actions(user, dossier, rated=rating is not None),
+        "complaints": list(dossier.complaints.all()),
+    }
