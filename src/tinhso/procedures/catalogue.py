@@ -44,6 +44,11 @@ def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_l
     return qs.order_by("field", "name")
 
 
+def procedure_fields() -> list[str]:
+    """The fields (lĩnh vực) of the catalogue, in order, each once."""
+    return list(Procedure.objects.order_by("field").values_list("field", flat=True).distinct())
+
+
 def procedure_choices() -> QuerySet[Procedure]:
     """Every procedure by field and name, with what a picker shows."""
     return Procedure.objects.order_by("field", "name").only("code", "name", "field")

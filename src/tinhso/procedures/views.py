@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import may
 from tinhso.core.calendar import work_calendar, working_hours
 from tinhso.indicators.selectors import catalogue as indicator_catalogue
-from tinhso.procedures.catalogue import procedure_search, sample_procedures
+from tinhso.procedures.catalogue import (
+    procedure_by_code,
+    procedure_fields,
+    procedure_search,
+    sample_procedures,
+)
 from tinhso.procedures.figures import illustrative_dossiers, rate_inputs, service_figures, trace
-from tinhso.procedures.models import OnlineLevel, Procedure
+from tinhso.procedures.models import OnlineLevel
 from tinhso.procedures.publication import ALL_COUNTS, RATE_INDICATORS
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.selectors import unit_by_code
@@ -25,15 +30,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("online_level", "")
     procedures = procedure_search(q=q, field=field,
                                   online_level=level if level in OnlineLevel.values else "")
-    fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
+    fields = procedure_fields()
     return render(request, "procedures/catalogue.html", {
         "procedures": procedures, "q": q, "field": field, "online_level": level,
-        "fields": list(fields), "levels": OnlineLevel.choices,
+        "fields": fields, "levels": OnlineLevel.choices,
     })
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = Procedure.objects.filter(code=code).first()
+    procedure = procedure_by_code(code)
     if procedure is None:
         raise Http404(_("There is no procedure with code '%(code)s'.") % {"code": code})
     now = timezone.localtime()
