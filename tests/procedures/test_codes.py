@@ -10,10 +10,9 @@ from django.db import connection, connections
 
 from tests.factories import documents_for, form_for
 from tests.procedures.conftest import TUESDAY_9AM
-from tinhso.procedures import services
 from tinhso.procedures.codes import format_code
 from tinhso.procedures.models import Dossier
-from tinhso.procedures.services import Applicant, dossier_submit
+from tinhso.procedures.services import Applicant, dossier_submit, submission
 
 THREADS, EACH = 16, 6
 
@@ -28,7 +27,7 @@ def test_parallel_submissions_get_unique_codes_without_gaps(catalogue, applicant
                                                             reference_units, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL (SQLite serialises writers)")
-    store = services._store_file
+    store = submission.store_file
 
     def failing_store(dossier, *args, **kwargs):
         # A failure after the number was taken: the whole submission, number included,
@@ -37,7 +36,7 @@ def test_parallel_submissions_get_unique_codes_without_gaps(catalogue, applicant
             raise RuntimeError("disk full")
         return store(dossier, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_store_file", failing_store)
+    monkeypatch.setattr(submission, "store_file", failing_store)
     procedure = catalogue["Đăng ký khai sinh"]
     unit = reference_units["22366"]
 
