@@ -1,6 +1,6 @@
-"""Load the sample catalogue shipped in procedures/data (sources named in each row), each
-procedure's documents and form (procedure_forms.json), and the indicators the dossiers feed
-(service_indicators.json)."""
+"""Load the sample catalogue shipped in procedures/data (sources named in each row; what people
+read in Vietnamese as the law writes it, with its English twin), each procedure's documents and
+form (procedure_forms.json), and the indicators the dossiers feed (service_indicators.json)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA = DATA_DIR / "procedures_sample.csv"
 FORMS = DATA_DIR / "procedure_forms.json"
 SERVICE_INDICATORS = DATA_DIR / "service_indicators.json"
+# Read by people: in Vietnamese as the law writes it, with the English twin (``*_en``).
+BILINGUAL = ("agency", "agency_en", "time_limit", "time_limit_en", "fee", "fee_en",
+             "legal_basis", "legal_basis_en")
 
 
 def _forms(path: Path) -> dict[str, dict[str, Any]]:
@@ -64,9 +67,8 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any =
             documents = [{"required": True, **d} for d in spec.get("documents", [])]
             _obj, outcome = upsert(Procedure, {"code": code}, {
                 "national_code": row["national_code"], "name": row["name"],
-                "field": row["field"], "level": row["level"], "agency": row["agency"],
-                "online_level": row["online_level"], "time_limit": row["time_limit"],
-                "time_rule": rule, "fee": row["fee_vnd"], "legal_basis": row["legal_basis"],
+                "field": row["field"], "level": row["level"], "online_level": row["online_level"],
+                **{key: row[key] for key in BILINGUAL}, "time_rule": rule,
                 "source": f"{SAMPLE_SOURCE} ({row['legal_basis']})",
                 "required_documents": documents, "form_schema": spec.get("form", []),
                 "fee_payable": bool(spec.get("fee_payable", False)),

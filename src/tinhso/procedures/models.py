@@ -7,6 +7,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.procedures import workflow
@@ -31,16 +32,20 @@ class Procedure(models.Model):
     field = models.CharField(_("field"), max_length=200)
     level = models.CharField(_("level"), max_length=20)
     agency = models.CharField(_("implementing agency"), max_length=200)
+    agency_en = models.CharField(_("implementing agency (English)"), max_length=200, blank=True)
     online_level = models.CharField(_("online level"), max_length=10,
                                     choices=OnlineLevel.choices)
     time_limit = models.CharField(_("time limit"), max_length=200)
+    time_limit_en = models.CharField(_("time limit (English)"), max_length=200, blank=True)
     time_rule = models.JSONField(_("time-limit rule"), default=dict)
     fee = models.CharField(_("fee"), max_length=300, blank=True)
+    fee_en = models.CharField(_("fee (English)"), max_length=300, blank=True)
     fee_payable = models.BooleanField(_("fee payable"), default=False)
     receiving_unit_code = models.CharField(
         _("receiving agency (unit code)"), max_length=40, blank=True,
         help_text=_("For a provincial procedure: the department that receives its dossiers."))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    legal_basis_en = models.CharField(_("legal basis (English)"), max_length=300, blank=True)
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
     form_schema = models.JSONField(_("form"), default=list, blank=True)
     result_type = models.CharField(_("result"), max_length=20, default="electronic")
@@ -53,6 +58,30 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # What a page shows: the catalogue's Vietnamese text (as the law writes it), or its English
+    # twin on an English page when the catalogue has one.
+    def _in_language(self, field: str) -> str:
+        vietnamese: str = getattr(self, field)
+        if (get_language() or "vi").startswith("en"):
+            return getattr(self, f"{field}_en") or vietnamese
+        return vietnamese
+
+    @property
+    def agency_text(self) -> str:
+        return self._in_language("agency")
+
+    @property
+    def time_limit_text(self) -> str:
+        return self._in_language("time_limit")
+
+    @property
+    def fee_text(self) -> str:
+        return self._in_language("fee")
+
+    @property
+    def legal_basis_text(self) -> str:
+        return self._in_language("legal_basis")
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_text = fold(" ".join([self.name, self.field, self.agency, self.code,

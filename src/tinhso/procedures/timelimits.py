@@ -1,7 +1,10 @@
 """Legal time limits as rules the calendar applies. Pure Python.
 
-"same working day", "same working day (received after 15:00: next working day)",
-"3 working days", "15 days" (the law's days: counted as calendar days here, and said so).
+The catalogue writes them in Vietnamese, as the law does: "Trong ngày làm việc", "Trong ngày
+làm việc (nhận sau 15 giờ: ngày làm việc tiếp theo)", "3 ngày làm việc", "15 ngày" (the law's
+days: counted as calendar days here, and said so). The English forms ("same working day",
+"same working day (received after 15:00: next working day)", "3 working days", "15 days") are
+read too, for the English twin and for older catalogues.
 """
 
 from __future__ import annotations
@@ -12,19 +15,23 @@ from typing import Any
 
 from tinhso.core.workdays import WorkCalendar
 
-_CUTOFF = re.compile(r"after (\d{1,2}):(\d{2})")
-_WORKING = re.compile(r"^(\d+) working days?")
-_DAYS = re.compile(r"^(\d+) days?")
+# "after 15:00", "sau 15:00", "sau 15 giờ", "sau 15 giờ 30"
+_CUTOFF = re.compile(r"(?:after|sau) (\d{1,2})(?::(\d{2})| giờ(?: (\d{2}))?)")
+_SAME_DAY = ("same working day", "trong ngày làm việc", "trong ngày")
+_WORKING = re.compile(r"^(\d+) (?:working days?|ngày làm việc)")
+_DAYS = re.compile(r"^(\d+) (?:days?|ngày)")
 
 
 def parse_time_limit(text: str) -> dict[str, Any]:
-    """A rule from the written time limit; ValueError when it cannot be read."""
-    lowered = text.strip().lower()
-    if lowered.startswith("same working day"):
+    """A rule from the written time limit (Vietnamese or English); ValueError when it cannot be
+    read."""
+    lowered = " ".join(text.strip().lower().split())
+    if lowered.startswith(_SAME_DAY):
         rule: dict[str, Any] = {"type": "same_day"}
         cutoff = _CUTOFF.search(lowered)
         if cutoff:
-            rule["cutoff"] = f"{int(cutoff.group(1)):02d}:{cutoff.group(2)}"
+            minutes = cutoff.group(2) or cutoff.group(3) or "00"
+            rule["cutoff"] = f"{int(cutoff.group(1)):02d}:{minutes}"
         return rule
     if match := _WORKING.match(lowered):
         return {"type": "working_days", "days": int(match.group(1))}
