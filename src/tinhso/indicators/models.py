@@ -213,14 +213,23 @@ class Target(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_value = models.DecimalField(_("baseline"), max_digits=20, decimal_places=6,
                                          null=True, blank=True)
+    # For a rank: the field the target was set in (top 20 of 63 provinces is not top 20 of
+    # 34). Two documents may set targets for the same year in different fields.
+    rank_of = models.PositiveSmallIntegerField(
+        _("out of"), null=True, blank=True,
+        help_text=_("For a rank target: how many units were ranked when it was set."))
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
 
     class Meta:
-        ordering = ["indicator", "unit", "year"]
+        ordering = ["indicator", "unit", "year", "rank_of"]
         verbose_name = _("target")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="target_unique"),
+            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="target_unique",
+                                    condition=models.Q(rank_of__isnull=True)),
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "rank_of"],
+                                    name="target_unique_in_field",
+                                    condition=models.Q(rank_of__isnull=False)),
         ]
 
     def __str__(self) -> str:

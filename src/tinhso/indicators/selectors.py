@@ -19,8 +19,8 @@ from tinhso.indicators import blocks
 from tinhso.indicators.compute import Rows, UnitIndex, build_unit_index, evaluate_catalogue
 from tinhso.indicators.formula import check_catalogue, parse
 from tinhso.indicators.loading import value_columns
-from tinhso.indicators.models import Indicator, IndicatorValue, Target
-from tinhso.indicators.progress import Progress, assess
+from tinhso.indicators.models import Indicator, IndicatorValue, Measure, Target
+from tinhso.indicators.progress import Progress, assess, assess_rank
 from tinhso.units.selectors import all_units, units_within
 
 if TYPE_CHECKING:
@@ -202,15 +202,73 @@ def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoin
     target = next_target(indicator, unit, year)
     if target is None:
         return None, None
-    return target, progress_for(indicator, target, series)
+    ranks = rank_history(indicator, unit) if indicator.measure == Measure.RANK else None
+    return target, progress_for(indicator, target, series, ranks)
 
 
-def progress_for(indicator: Indicator, target: Target, series: list[SeriesPoint]) -> Progress:
+def progress_for(indicator: Indicator, target: Target, series: list[SeriesPoint],
+                 ranks: list[RankPoint] | None = None) -> Progress:
+    """The target's progress; a rank target against the ranks of its own field (``ranks``:
+    the unit's rank history, from :func:`rank_history`)."""
+    baseline = float(target.baseline_value) if target.baseline_value is not None else None
+    if indicator.measure == Measure.RANK and ranks is not None:
+        return assess_rank([(r.period.end, r.value, r.of) for r in ranks
+                            if r.period.end.year <= target.year],
+                           float(target.value), target.year, target.rank_of, baseline)
     points = [(p.period.end, p.value) for p in series if p.period.end.year <= target.year]
     return assess(points, float(target.value), target.year,
-                  higher_is_better=indicator.direction == "higher",
-                  baseline=float(target.baseline_value)
-                  if target.baseline_value is not None else None)
+                  higher_is_better=indicator.direction == "higher", baseline=baseline)
+
+
+@dataclass(frozen=True)
+class RankPoint:
+    """A published rank with its field: ``value`` of ``of`` (16 of 34) and its source."""
+
+    period: Period
+    value: float
+    of: int | None
+    source: str
+    is_illustrative: bool
+
+
+def rank_histories(indicators: Iterable[Indicator], unit: Unit
+                   ) -> dict[int, list[RankPoint]]:
+    """indicator id -> the unit's approved ranks of it, oldest first, each with its field size
+    (one query). A rank is stored, never computed: no aggregation mixes fields."""
+    out: dict[int, list[RankPoint]] = {i.pk: [] for i in indicators}
+    rows = (IndicatorValue.objects.filter(indicator_id__in=list(out), unit=unit,
+                                          status__in=COUNTED)
+            .order_by("period_start", "period")
+            .values_list("indicator_id", "period", "value", "rank_of", "source",
+                         "is_illustrative"))
+    for indicator_id, period, value, of, source, illustrative in rows:
+        out[indicator_id].append(RankPoint(parse_period(period), float(value), of, source,
+                                           illustrative))
+    return out
+
+
+def rank_history(indicator: Indicator, unit: Unit) -> list[RankPoint]:
+    """The unit's approved ranks of ``indicator``, oldest first, with their fields (1 query)."""
+    return rank_histories([indicator], unit)[indicator.pk]
+
+
+@dataclass(frozen=True)
+class RankEra:
+    """Consecutive ranks taken in one field (63 provinces until 2024, 34 after the merger)."""
+
+    of: int | None
+    points: list[RankPoint]
+
+
+def rank_eras(history: list[RankPoint]) -> list[RankEra]:
+    """Split a rank history where its field changes: a chart draws each era as its own line."""
+    eras: list[RankEra] = []
+    for point in history:
+        if eras and eras[-1].of == point.of:
+            eras[-1].points.append(point)
+        else:
+            eras.append(RankEra(point.of, [point]))
+    return eras
 
 
 @dataclass(frozen=True)
@@ -219,26 +277,45 @@ class TargetStatus:
     target: Target
     progress: Progress
     series: list[SeriesPoint]
+    ranks: list[RankPoint] | None = None
+
+
+def _chosen_targets(unit: Unit, year: int) -> list[Target]:
+    """Each indicator's (and, for a rank, each field's) first target not yet past, else its
+    last one (one query)."""
+    targets = list(Target.objects.filter(unit=unit).select_related("indicator")
+                   .order_by("indicator__display_order", "indicator__code", "rank_of", "year"))
+    chosen: dict[tuple[int, int | None], Target] = {}
+    for target in targets:
+        key = (target.indicator_id, target.rank_of)
+        current = chosen.get(key)
+        if current is None or (current.year < year and target.year >= current.year):
+            chosen[key] = target
+    return list(chosen.values())
 
 
 def targets_with_progress(unit: Unit, today: date | None = None) -> list[TargetStatus]:
-    """Each indicator's next target for the unit, with its status (a fixed number of queries)."""
-    year = (today or date.today()).year
-    targets = list(Target.objects.filter(unit=unit).select_related("indicator")
-                   .order_by("indicator__display_order", "indicator__code", "year"))
-    chosen: dict[int, Target] = {}
-    for target in targets:  # the first target not yet past, else the last one
-        current = chosen.get(target.indicator_id)
-        if current is None or (current.year < year and target.year >= current.year):
-            chosen[target.indicator_id] = target
+    """Each indicator's next target for the unit, with its status (a fixed number of queries).
+    A rank indicator has one per field its targets were set in (top 20 of 63 from the 2021
+    resolution, top 10 of 34 from the 2025 plan), each judged against ranks of its field."""
+    chosen = _chosen_targets(unit, (today or date.today()).year)
     if not chosen:
         return []
-    computed = compute(codes=[t.indicator.code for t in chosen.values()], root=unit)
+    ranked = {t.indicator_id: t.indicator for t in chosen if t.indicator.measure == Measure.RANK}
+    histories = rank_histories(ranked.values(), unit) if ranked else {}
+    others = {t.indicator.code for t in chosen if t.indicator_id not in ranked}
+    computed = compute(codes=sorted(others), root=unit) if others else None
     result = []
-    for target in chosen.values():
+    for target in chosen:
         indicator = target.indicator
-        series = [SeriesPoint(parse_period(p), v)
-                  for p, v in computed.series(indicator.code, unit)]
-        result.append(TargetStatus(indicator, target, progress_for(indicator, target, series),
-                                   series))
+        ranks = histories.get(indicator.pk)
+        if ranks is not None:
+            series = [SeriesPoint(r.period, r.value) for r in ranks]
+        else:
+            assert computed is not None
+            series = [SeriesPoint(parse_period(p), v)
+                      for p, v in computed.series(indicator.code, unit)]
+        result.append(TargetStatus(indicator, target,
+                                   progress_for(indicator, target, series, ranks), series,
+                                   ranks))
     return result
