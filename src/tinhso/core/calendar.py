@@ -75,6 +75,11 @@ def stored_day(day: date) -> CalendarDay | None:
     return CalendarDay.objects.filter(day=day).first()
 
 
+def stored_days(year: int) -> dict[date, CalendarDay]:
+    """The stored announcements and edits of ``year``, by day."""
+    return {row.day: row for row in CalendarDay.objects.filter(day__year=year)}
+
+
 def calendar_day_store(*, day: date, kind: str, name: str, source: str) -> CalendarDay:
     """Write one day and clear the cached calendars. No permission check and no audit event:
     only the calendars app's services call it, inside their checked and audited transaction."""
