@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from django.utils import translation
 
 from tests.factories import grant, staff_user
+from tinhso.audit.display import detail_lines
 from tinhso.units.services import unit_update
 
 pytestmark = pytest.mark.django_db
@@ -26,3 +30,29 @@ def test_others_may_not_read_it(client, reference_units):
     client.force_login(leader)
     assert client.get("/audit/").status_code == 403
     assert 'href="/audit/"' not in client.get("/").content.decode()
+
+
+def test_the_details_read_as_field_before_and_after_with_dates_as_written_in_vietnam(
+        client, reference_units, admin_user):
+    unit_update(actor=admin_user, unit=reference_units["58"], name_en="Ninh Thuan",
+                valid_to=date(2025, 6, 29))
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    page = client.get("/audit/", {"action": "unit.updated"}).content.decode()
+    details = page[page.index('data-testid="audit-details"'):]
+    details = details[:details.index("</ul>")]
+    assert "{" not in details and "'from'" not in details  # no Python dict on the page
+    assert "<strong>Name in English</strong>" in details
+    assert "→ <ins>Ninh Thuan</ins>" in details
+    assert "<del>30/06/2025</del> → <ins>29/06/2025</ins>" in details
+    assert "2025-06-29" not in details
+
+
+def test_detail_lines_label_known_fields_and_show_the_rest_plainly():
+    with translation.override("en"):
+        lines = detail_lines({"indicator": "dti_rank", "year": 2030, "value": "25",
+                          "due": "2026-11-17T09:00:00+07:00", "extra_thing": True})
+        assert [(line.label, line.value) for line in lines] == [
+            ("Indicator", "dti_rank"), ("Year", "2030"), ("Value", "25"),
+            ("Due", "09:00 17/11/2026"), ("extra thing", "yes")]
+    assert detail_lines(None) == []

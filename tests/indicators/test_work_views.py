@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import staff_user
+from tests.factories.indicators import IndicatorFactory
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,18 @@ def test_a_value_page_shows_history_and_takes_evidence(client, people, reference
     client.force_login(other)
     assert client.get(f"/indicators/values/{value.pk}/").status_code == 403
     assert client.get(f"/indicators/evidence/{evidence.pk}/").status_code == 403
+
+
+def test_the_round_form_names_each_indicator_with_its_measure_by_task_group(client, people):
+    IndicatorFactory(code="paperless_rate", name="Tỷ lệ họp không giấy",
+                     task_group="digital_government")
+    IndicatorFactory(code="fibre_households", name="Hộ gia đình có cáp quang",
+                     measure="count", task_group="digital_society")
+    client.cookies["django_language"] = "en"
+    client.force_login(people["coordinator"])
+    page = client.get("/indicators/rounds/new/").content.decode()
+    boxes = page[page.index('data-testid="round-indicators"'):]
+    assert "paperless_rate — Tỷ lệ họp không giấy (Percent)" in boxes
+    assert "fibre_households — Hộ gia đình có cáp quang (Count)" in boxes
+    assert boxes.index("Digital government") < boxes.index("paperless_rate")
+    assert boxes.index("Digital society") < boxes.index("fibre_households")

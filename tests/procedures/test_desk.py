@@ -232,10 +232,10 @@ def test_the_whole_path_through_the_pages(client, submit, desk):
     officer = desk["commune"]
     client.force_login(officer)
     page = client.get(reverse("desk:detail", args=[dossier.code])).content.decode()
-    for action in ("assign", "request_supplement", "approve", "refuse", "withdraw",
-                   "apologise"):
+    for action in ("assign", "request_supplement", "approve", "refuse", "withdraw"):
         assert f'data-testid="act-{action}"' in page, action
     assert 'data-testid="act-resume"' not in page and 'data-testid="act-return_result"' not in page
+    assert 'data-testid="act-apologise"' not in page  # on time: nothing to apologise for
 
     response = _act(client, dossier, "assign", {"unit": "22366", "officer": str(officer.pk)})
     assert response.status_code == 302
@@ -298,8 +298,23 @@ def test_an_action_the_status_does_not_allow_is_shown_above_its_form(client, sub
     assert _status(dossier) == "received"
 
 
+def test_an_apology_letter_is_offered_only_for_a_late_dossier(client, submit, desk):
+    on_time = submit("Cấp Giấy xác nhận tình trạng hôn nhân", at=timezone.now())
+    overdue = submit("Đăng ký khai sinh", at=timezone.now() - timedelta(days=10))
+    client.force_login(desk["commune"])
+    page = client.get(reverse("desk:detail", args=[on_time.code])).content.decode()
+    assert 'data-testid="act-apologise"' not in page
+    refused = _act(client, on_time, "apologise", {
+        "reason": "Chờ xác minh",
+        "new_due_at": f"{timezone.localtime() + timedelta(days=3):%Y-%m-%dT%H:%M}"})
+    assert refused.status_code == 400 and "is not possible" in refused.content.decode()
+    assert not ApologyLetter.objects.filter(dossier=on_time).exists()
+    page = client.get(reverse("desk:detail", args=[overdue.code])).content.decode()
+    assert 'data-testid="act-apologise"' in page
+
+
 def test_an_apology_letter_with_a_new_appointment(client, submit, desk):
-    dossier = submit("Đăng ký khai sinh", at=timezone.now())
+    dossier = submit("Đăng ký khai sinh", at=timezone.now() - timedelta(days=10))
     client.force_login(desk["commune"])
     bad = _act(client, dossier, "apologise", {"reason": "Chờ xác minh", "new_due_at": "hôm qua"})
     assert bad.status_code == 400 and 'data-field="new_due_at"' in bad.content.decode()

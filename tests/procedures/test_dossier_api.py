@@ -247,6 +247,21 @@ def test_acting_needs_the_right_and_a_status_that_allows_it(client, submit, desk
     assert got.status_code == 200 and got.json()["status"] == "approved"
 
 
+def test_the_apology_letter_is_for_late_dossiers_only(client, submit, desk):
+    on_time = submit(MARITAL, at=datetime.now(VN))
+    late = submit(BIRTH, at=datetime.now(VN) - timedelta(days=10))
+    token = bearer(desk["commune"])
+    assert "apologise" not in client.get(f"/api/v1/dossiers/{on_time.code}/",
+                                         **token).json()["actions"]
+    assert "apologise" in client.get(f"/api/v1/dossiers/{late.code}/", **token).json()["actions"]
+    letter = {"reason": "Chờ xác minh",
+              "new_due_at": (datetime.now(VN) + timedelta(days=3)).isoformat()}
+    got = post(client, f"/api/v1/dossiers/{on_time.code}/actions/apologise/", letter, token)
+    assert got.status_code == 400 and "on time" in got.json()["detail"]
+    got = post(client, f"/api/v1/dossiers/{late.code}/actions/apologise/", letter, token)
+    assert got.status_code == 200
+
+
 def test_the_applicant_answers_a_supplement_and_rates(client, catalogue, desk, applicant_user):
     token = bearer(applicant_user)
     code = post(client, "/api/v1/dossiers/", body(catalogue[MARITAL]), token).json()["code"]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may_somewhere, scope_paths
+from tinhso.audit.display import detail_lines
 from tinhso.audit.events import is_registered, registered_events
 from tinhso.audit.selectors import audit_events
 
@@ -25,6 +26,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                           unit_paths=scope_paths(request.user, "audit.view"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {
-        "page": page, "actions": [(e, e.label) for e in registered_events()],
+        "page": page, "rows": [(e, detail_lines(e.details)) for e in page], "actions": [(e, e.label) for e in registered_events()],
         "action": action, "actor": actor,
     })

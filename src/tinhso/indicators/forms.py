@@ -71,6 +71,13 @@ class IndicatorForm(forms.Form):
         return data
 
 
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    """Indicators as a person reads them: "code — name (measure)"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name} ({obj.get_measure_display()})"
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("e.g. Báo cáo 6 tháng đầu năm 2026"))
@@ -78,8 +85,10 @@ class RoundForm(forms.Form):
                              help_text=_("2026, 2026S1, 2026Q2 or 202606"))
     deadline = forms.DateField(label=_("Deadline"),
                                widget=forms.DateInput(attrs={"type": "date"}))
-    indicators = forms.ModelMultipleChoiceField(
-        label=_("Indicators"), queryset=Indicator.objects.filter(formula=""),
+    indicators = IndicatorChoiceField(
+        label=_("Indicators"),
+        queryset=Indicator.objects.filter(formula="").order_by("task_group", "display_order",
+                                                               "code"),
         widget=forms.CheckboxSelectMultiple)
     units = forms.CharField(
         label=_("Reporting units (codes)"), widget=forms.Textarea(attrs={"rows": 2}),
@@ -89,6 +98,17 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, owner: Unit, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.owner = owner
+
+    def indicator_groups(self) -> list[tuple[str, list[Any]]]:
+        """The indicators' check boxes by task group (the group's name, its boxes)."""
+        names = dict(TaskGroup.choices)
+        groups: dict[str, list[Any]] = {}
+        for box in self["indicators"]:
+            instance = getattr(box.data["value"], "instance", None)
+            group = getattr(instance, "task_group", "") or ""
+            groups.setdefault(group, []).append(box)
+        return [(str(names.get(key, _("Other indicators"))), boxes)
+                for key, boxes in groups.items()]
 
     def clean_units(self) -> list[Unit]:
         raw = self.cleaned_data["units"].replace(",", " ").split()

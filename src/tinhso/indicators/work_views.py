@@ -112,7 +112,10 @@ def round_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The round is open."))
             return redirect("indicators:round", pk=collection.pk)
-    return render(request, "indicators/round_form.html", {"form": form, "owner": owner})
+    return render(request, "indicators/round_form.html", {
+        "form": form, "owner": owner,
+        "before_indicators": [form[n] for n in ("title", "period", "deadline")],
+        "after_indicators": [form["units"]]})
 
 
 @login_required

@@ -9,14 +9,16 @@ answered as one that does not exist.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tinhso.accounts.models import UserKind
 from tinhso.accounts.permissions import may, scope_paths
 from tinhso.core.db import within_paths
-from tinhso.procedures import workflow
+from tinhso.procedures import rules, workflow
 from tinhso.procedures.models import Dossier
 
 # What each caller needs of a dossier it names by code.
@@ -91,12 +93,17 @@ def may_take(user: Any, name: str, dossier: Dossier) -> bool:
     return action.permission is not None and may_act(user, action.permission, dossier)
 
 
-def available_actions(user: Any, dossier: Dossier, *, rated: bool = False) -> list[str]:
+def available_actions(user: Any, dossier: Dossier, *, rated: bool = False,
+                      now: datetime | None = None) -> list[str]:
     """The actions ``user`` may take on ``dossier`` now: its status allows them and they hold
-    the right (``rated``: the applicant has already rated it)."""
+    the right (``rated``: the applicant has already rated it). The apology letter only where
+    the one word for its time (``rules.lateness``) says it is overdue or late."""
     names = []
     for name in workflow.possible_actions(dossier.status):
         if name == "rate" and rated:
+            continue
+        if name == "apologise" and not rules.lateness(dossier, dossier.on_time,
+                                                      now or timezone.now()):
             continue
         if may_take(user, name, dossier):
             names.append(name)

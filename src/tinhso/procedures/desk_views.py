@@ -151,7 +151,12 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise PermissionDenied(_("You may not %(action)s dossier %(code)s.") % {
             "action": str(desk_action.label).lower(), "code": dossier.code})
     form = desk_action.make_form(dossier, request.POST, request.FILES)
-    if form.is_valid():
+    if action not in access.available_actions(request.user, dossier):
+        # What the page does not offer (the status moved on, or no apology is due): say why.
+        form.is_valid()
+        form.add_error(None, _("'%(action)s' is not possible for this dossier now.")
+                       % {"action": desk_action.label})
+    elif form.is_valid():
         try:
             desk_action.run(request.user, dossier, form)
         except ValidationError as exc:

@@ -222,6 +222,9 @@ def dossier_apologise(*, actor: Any, dossier: Dossier, reason: str, new_due_at: 
     """The apology letter with a new appointment, for a dossier that is or will be late."""
     reason = reason_given(reason)
     at = now_local(now)
+    if not rules.lateness(dossier, dossier.on_time, at):
+        raise ValidationError(_("Dossier %(code)s is on time: there is nothing to apologise "
+                                "for.") % {"code": dossier.code})
     if new_due_at <= at:
         raise ValidationError({"new_due_at": [_("The new appointment must be in the future.")]})
     transition(actor=actor, dossier=dossier, action="apologise", now=at, note=reason,
