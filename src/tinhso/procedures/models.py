@@ -59,6 +59,11 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = fold(" ".join([self.name, self.field, self.agency, self.code,
+                                          self.national_code]))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     # What a page shows: the catalogue's Vietnamese text (as the law writes it), or its English
     # twin on an English page when the catalogue has one.
     def _in_language(self, field: str) -> str:
@@ -82,11 +87,6 @@ class Procedure(models.Model):
     @property
     def legal_basis_text(self) -> str:
         return self._in_language("legal_basis")
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = fold(" ".join([self.name, self.field, self.agency, self.code,
-                                          self.national_code]))
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 # --- Dossiers (hồ sơ một cửa) ---------------------------------------------------------------
