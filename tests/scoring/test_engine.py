@@ -58,9 +58,11 @@ def test_rules_and_missing_policies():
                                                               "input": "online_rate",
                                                               "threshold": 0.8}},
                 {"code": "paid", "max_points": 10, "rule": {"type": "ratio", "numerator": "p",
-                                                            "denominator": "q"}},
+                                                            "denominator": "q"},
+                 "input_names": {"p": "paid online", "q": "all payments"}},
                 {"code": "list", "max_points": 20, "rule": {"type": "checklist",
-                                                            "criteria": ["c1", "c2"]}},
+                                                            "criteria": ["c1", "c2"]},
+                 "input_names": {"c1": "first", "c2": "second"}},
             ]},
             {"code": "b", "weight": 40, "components": [
                 {"code": "band", "max_points": 10, "rule": {"type": "bands", "input": "x",

@@ -1,11 +1,13 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.scoring.engine import Framework, FrameworkError, available_frameworks, load_framework
-from tinhso.scoring.selectors import gap_to_rank, merged_ranking, ranking, unit_assessment
+from tinhso.scoring.gap_selectors import Gap, gap_to_rank
+from tinhso.scoring.selectors import merged_ranking, ranking, unit_assessment
 from tinhso.units.selectors import unit_by_code
 
 router = Router(tags=["scoring"])
@@ -52,17 +54,45 @@ class StepOut(Schema):
     proposed: float
     points: float
     effort: float
+    ceiling: float
+
+
+class TargetOut(Schema):
+    published: bool = Field(description="Whether the score at the target rank was published")
+    exact: float | None = Field(description="The published score at the target rank")
+    lower: float = Field(description="Not published: the nearest published score below "
+                                     "(0 when none)")
+    upper: float = Field(description="Not published: the nearest published score above "
+                                     "(1, full marks, when none); the plan aims at it")
+    lower_rank: int | None
+    lower_unit: str | None
+    upper_rank: int | None
+    upper_unit: str | None
+
+
+class CeilingOut(Schema):
+    value: float
+    best_published: float | None
+    origin: str = Field(description="what-if, best-published or full-marks")
 
 
 class GapOut(Schema):
     target_rank: int
-    score_to_beat: float
+    field_size: int = Field(description="How many units the ranking has")
+    method: str = Field(description="The framework and year the ranks belong to")
+    score_to_beat: float = Field(description="The published score at the target rank, or the "
+                                             "upper bound when it was not published")
+    target: TargetOut
     held_by: str | None
     points_missing: float
-    reachable: bool
+    reachable: bool = Field(description="Whether the plan reaches the score within the "
+                                        "ceilings")
     already_reached: bool
-    plan: list[StepOut]
+    reached: float | None = Field(description="The index the plan reaches")
+    points_short: float = Field(description="Points still missing after the plan")
+    plan: list[StepOut] = Field(description="Unreachable: every indicator at its ceiling")
     total_effort: float | None
+    ceilings: dict[str, CeilingOut]
 
 
 class ExplanationOut(Schema):
@@ -70,6 +100,7 @@ class ExplanationOut(Schema):
     year: int
     unit: str
     published_rank: int | None
+    field_size: int
     total: float = Field(description="The index in [0, 1] from these values")
     points: float
     illustrative: bool
@@ -87,6 +118,10 @@ class WhatIfIn(Schema):
                                      description="Main indicator code -> value in [0, 1]")
     efforts: dict[str, float] = Field(default_factory=dict,
                                       description="Main indicator code -> effort per point")
+    ceilings: dict[str, float] = Field(default_factory=dict,
+                                       description="Main indicator code -> the highest value "
+                                                   "the plan may propose (default: the best "
+                                                   "published in the field)")
 
 
 def _framework(code: str) -> Framework:
@@ -127,12 +162,39 @@ def get_ranking(request: HttpRequest, framework: str, year: int, merged: bool = 
              "total": float(r.total) if r.total is not None else None} for r in rows]
 
 
+def _target_out(gap: Gap) -> dict[str, Any]:
+    target = gap.target
+    return {"published": target.published, "exact": target.exact, "lower": target.lower,
+            "upper": target.upper,
+            "lower_rank": gap.lower_row.rank if gap.lower_row else None,
+            "lower_unit": gap.lower_row.unit.code if gap.lower_row else None,
+            "upper_rank": gap.upper_row.rank if gap.upper_row else None,
+            "upper_unit": gap.upper_row.unit.code if gap.upper_row else None}
+
+
+def _gap_out(framework: Framework, year: int, gap: Gap) -> dict[str, Any]:
+    result = gap.plan
+    return {
+        "target_rank": gap.target_rank, "field_size": gap.field_size,
+        "method": f"{framework.short_name} {year}", "score_to_beat": gap.score_to_beat,
+        "target": _target_out(gap), "held_by": gap.holder.unit.code if gap.holder else None,
+        "points_missing": result.missing_points, "reachable": result.reachable,
+        "already_reached": result.already_reached, "reached": result.reached,
+        "points_short": result.points_short, "plan": [s.__dict__ for s in result.steps],
+        "total_effort": result.total_effort if result.reachable else None,
+        "ceilings": {code: {"value": c.value, "best_published": c.best, "origin": c.origin}
+                     for code, c in gap.ceilings.items()},
+    }
+
+
 def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
-             values: dict[str, float], efforts: dict[str, float]) -> dict[str, Any]:
+             values: dict[str, float], efforts: dict[str, float],
+             ceilings: dict[str, float]) -> dict[str, Any]:
     unit = unit_by_code(unit_code)
     if unit is None:
         raise Http404(f"There is no unit with code '{unit_code}'.")
-    unknown = sorted((set(values) | set(efforts)) - {i.code for i in framework.indicators})
+    codes = {i.code for i in framework.indicators}
+    unknown = sorted((set(values) | set(efforts) | set(ceilings)) - codes)
     if unknown:
         raise Http404(f"Unknown main indicators for {framework.code}: {', '.join(unknown)}")
     assessment = unit_assessment(framework, year, unit,
@@ -140,38 +202,37 @@ def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
     if assessment is None:
         raise Http404(f"{unit.name} has no values for {framework.code} in {year}.")
     rows = ranking(framework.code, year)
-    if not 1 <= target_rank <= max(len(rows), 1):
-        raise Http404(f"The target rank must be between 1 and {len(rows)}.")
-    gap = gap_to_rank(framework, rows, assessment, target_rank, efforts)
+    if not 1 <= target_rank <= len(rows):
+        raise ValidationError({"target_rank": f"The target rank must be between 1 and "
+                                              f"{len(rows)} (the number of units ranked)."})
+    gap = gap_to_rank(framework, rows, assessment, target_rank, efforts, ceilings)
     sources = {i.code: i.source for i in assessment.inputs}
     scores = assessment.scores
     return {
         "framework": framework.code, "year": year, "unit": unit.code,
-        "published_rank": gap.published_rank, "total": float(scores.total[0]),
+        "published_rank": gap.published_rank, "field_size": gap.field_size,
+        "total": float(scores.total[0]),
         "points": float(scores.points[0]), "illustrative": assessment.illustrative,
         "missing": scores.missing[0],
         "indicators": [{"code": ind.code, "name": ind.name, "weight": ind.weight,
                         "value": float(scores.indicators[0][j]),
                         "source": "what-if" if ind.code in values else sources.get(ind.code, "")}
                        for j, ind in enumerate(framework.indicators)],
-        "gap": {"target_rank": target_rank, "score_to_beat": gap.score_to_beat,
-                "held_by": gap.holder.unit.code if gap.holder else None,
-                "points_missing": gap.plan.missing_points, "reachable": gap.plan.reachable,
-                "already_reached": gap.plan.already_reached,
-                "plan": [s.__dict__ for s in gap.plan.steps],
-                "total_effort": gap.plan.total_effort if gap.plan.reachable else None},
+        "gap": _gap_out(framework, year, gap),
     }
 
 
-@router.get("/units/{framework}/{year}/{unit}/", response={200: ExplanationOut, 404: ErrorOut},
-            summary="A unit's score explained, with the gap to a target rank and the plan")
+@router.get("/units/{framework}/{year}/{unit}/",
+            response={200: ExplanationOut, 400: ErrorOut, 404: ErrorOut},
+            summary="A unit's score explained, with the gap to a target rank and the plan",
+            description="A target rank outside 1..n (n units ranked) answers 400.")
 def explain(request: HttpRequest, framework: str, year: int, unit: str,
             rank: int = 25) -> Any:
-    return _explain(_framework(framework), year, unit, rank, {}, {})
+    return _explain(_framework(framework), year, unit, rank, {}, {}, {})
 
 
-@router.post("/what-if/", response={200: ExplanationOut, 404: ErrorOut},
-             summary="Score, rank gap and plan with changed values or efforts")
+@router.post("/what-if/", response={200: ExplanationOut, 400: ErrorOut, 404: ErrorOut},
+             summary="Score, rank gap and plan with changed values, efforts or ceilings")
 def what_if(request: HttpRequest, payload: WhatIfIn) -> Any:
     return _explain(_framework(payload.framework), payload.year, payload.unit,
-                    payload.target_rank, payload.values, payload.efforts)
+                    payload.target_rank, payload.values, payload.efforts, payload.ceilings)

@@ -44,6 +44,12 @@ class Component:
     name: str
     max_points: float
     rule: dict[str, Any]
+    input_names: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def input_name(self, code: str) -> str:
+        """What a unit answers for ``code``: its own name where the component has several
+        inputs (each criterion of a checklist, both terms of a ratio), else the component's."""
+        return self.input_names.get(code, self.name)
 
     @property
     def inputs(self) -> list[str]:
@@ -91,6 +97,7 @@ class Framework:
     note: str = ""
     note_vi: str = ""
     legal_basis: str = ""
+    short_name: str = ""  # how a rank names its method: "DTI (QĐ 922)"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -132,7 +139,13 @@ def _component(data: Mapping[str, Any], where: str) -> Component:
         points = float(data["max_points"])
     except (KeyError, TypeError, ValueError) as exc:
         raise FrameworkError(f"{where}: max_points is missing or not a number") from exc
-    return Component(str(data["code"]), str(data.get("name", data["code"])), points, rule)
+    component = Component(str(data["code"]), str(data.get("name", data["code"])), points, rule,
+                          {str(k): str(v) for k, v in (data.get("input_names") or {}).items()})
+    unnamed = [c for c in component.inputs if c not in component.input_names]
+    if len(component.inputs) > 1 and unnamed:  # else two questions read the same
+        raise FrameworkError(f"{where}: several inputs, so input_names must name each "
+                             f"(missing: {', '.join(unnamed)})")
+    return component
 
 
 def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Framework:
@@ -174,7 +187,8 @@ def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Frame
         scale=float(data.get("scale", 1)), missing=missing, indicators=tuple(indicators),
         pillars=tuple(pillars), published_in_full=bool(data.get("published_in_full", True)),
         note=str(data.get("note", "")), note_vi=str(data.get("note_vi", "")),
-        legal_basis=str(data.get("legal_basis", "")), raw=dict(data),
+        legal_basis=str(data.get("legal_basis", "")),
+        short_name=str(data.get("short_name") or data["name"]), raw=dict(data),
     )
 
 

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.indicators.selectors import Computed, compute
 from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
-from tinhso.scoring.gap import Plan, plan, target_for_rank
 from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
-from tinhso.scoring.robustness import rank_intervals
 from tinhso.units.selectors import units_by_code
 
 if TYPE_CHECKING:
@@ -79,38 +77,6 @@ def unit_assessment(framework: Framework, year: int, unit: Unit,
 
 
 @dataclass(frozen=True)
-class Gap:
-    target_rank: int
-    score_to_beat: float
-    holder: RankingRow | None
-    plan: Plan
-    published_rank: int | None
-    current: float
-
-    @property
-    def beats_target(self) -> bool:
-        return round(self.current, 4) >= round(self.score_to_beat, 4)
-
-
-def gap_to_rank(framework: Framework, published: list[RankingRow],
-                assessment: UnitAssessment, target_rank: int,
-                efforts: dict[str, float] | None = None) -> Gap:
-    """The gap from the unit's score to ``target_rank`` of the ``published`` ranking."""
-    holder = next((r for r in published if r.rank == target_rank and r.total is not None), None)
-    if holder is not None:
-        to_beat = float(holder.total)  # type: ignore[arg-type]
-    else:
-        to_beat = target_for_rank([float(r.total) for r in published if r.total is not None],
-                                  target_rank)
-    codes = [i.code for i in framework.indicators]
-    current = assessment.scores.indicators[0]
-    result = plan(codes, current.tolist(), framework.weights.tolist(), to_beat,
-                  efforts=[(efforts or {}).get(c, 1.0) for c in codes], scale=framework.scale)
-    own = next((r.rank for r in published if r.unit.pk == assessment.unit.pk), None)
-    return Gap(target_rank, to_beat, holder, result, own, float(assessment.scores.total[0]))
-
-
-@dataclass(frozen=True)
 class ComputedRanking:
     framework: Framework
     period: str
@@ -119,6 +85,7 @@ class ComputedRanking:
     ranks: list[int]
     inputs_found: list[str]
     inputs_missing: list[str]
+    unranked: list[Unit] = field(default_factory=list)  # no inputs at all: not ranked
 
 
 def scores_from_indicators(framework: Framework, units: Sequence[Unit], period: str, *,
@@ -138,37 +105,23 @@ def scores_from_indicators(framework: Framework, units: Sequence[Unit], period: 
                            found, sorted(set(framework.inputs) - set(found)))
 
 
-def robustness_among(framework: Framework, peers: list[RankingRow],
-                     assessment: UnitAssessment, samples: int = 1000) -> list[dict[str, Any]]:
-    """Rank intervals of the unit and of ``peers`` (rows with every main indicator's value)
-    under weight perturbations, as rows for a table with range bars."""
-    codes = [i.code for i in framework.indicators]
-    others = [r for r in peers if r.unit.pk != assessment.unit.pk]
-    matrix = np.array([[float(r.values.get(c, "nan")) for c in codes] for r in others]
-                      + [assessment.scores.indicators[0].tolist()])
-    result, _ranks = rank_intervals(matrix, framework.weights, samples=samples)
-    n = len(matrix)
-    names = [r.name for r in others] + [assessment.unit.name]
-    return [{"name": name, "low": int(result.low[i]), "high": int(result.high[i]),
-             "median": int(result.median[i]), "is_unit": i == n - 1,
-             "left": (result.low[i] - 1) / n * 100,
-             "width": (result.high[i] - result.low[i] + 1) / n * 100}
-            for i, name in enumerate(names)]
-
-
 def ranking_from_inputs(framework: Framework, year: int, parent: Unit, on: date
                         ) -> ComputedRanking:
     """Score and rank the units below ``parent`` from their verified inputs (self-assessment)
-    for ``year``."""
-    units = list(parent.children.valid_on(on).order_by("level", "name"))
+    for ``year``. Only units with at least one verified input are scored and ranked (among
+    themselves); the others are ``unranked``: no answers yet, which is not a score of zero."""
+    children = list(parent.children.valid_on(on).order_by("level", "name"))
     values: dict[tuple[int, str], float] = {
         (i.unit_id, i.code): i.value for i in ScoreInput.objects.filter(
-            framework=framework.code, year=year, unit__in=units)}
+            framework=framework.code, year=year, unit__in=children)}
+    answered = {unit_id for (unit_id, _code) in values}
+    units = [u for u in children if u.pk in answered]
     inputs = {code: [values.get((u.pk, code)) for u in units] for code in framework.inputs}
     scores = score(framework, [u.code for u in units], inputs)
     found = sorted({code for (_unit, code) in values})
     return ComputedRanking(framework, str(year), units, scores, rank(scores.total).tolist(),
-                           found, sorted(set(framework.inputs) - set(found)))
+                           found, sorted(set(framework.inputs) - set(found)),
+                           [u for u in children if u.pk not in answered])
 
 
 @dataclass(frozen=True)

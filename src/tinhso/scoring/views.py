@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
+from tinhso.scoring.engine import (
+    Framework,
+    FrameworkError,
+    available_frameworks,
+    load_framework,
+)
+from tinhso.scoring.gap_selectors import Gap, ceilings_for, gap_to_rank, robustness_among
 from tinhso.scoring.selectors import (
-    gap_to_rank,
+    RankingRow,
+    UnitAssessment,
     ranking,
-    robustness_among,
     unit_assessment,
     with_full_values,
     years_with_results,
@@ -17,7 +25,7 @@ from tinhso.scoring.selectors import (
 from tinhso.units.selectors import unit_by_code
 
 
-def _framework(code: str):  # type: ignore[no-untyped-def]
+def _framework(code: str) -> Framework:
     try:
         return load_framework(code)
     except FrameworkError as exc:
@@ -50,17 +58,11 @@ def _float(raw: str | None, field: str) -> float | None:
                                                                       "field": field}) from exc
 
 
-def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:
-    """A unit's scores, the gap to a target rank and the cheapest plan; what-if by the form."""
-    framework = _framework(code)
-    unit = unit_by_code(unit_code)
-    if unit is None:
-        raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
-    try:
-        target_rank = int(request.GET.get("rank", 25))
-    except ValueError as exc:
-        raise BadRequest(_("The target rank must be a whole number.")) from exc
-    overrides, efforts = {}, {}
+def _what_if(request: HttpRequest, framework: Framework
+             ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """The values (v_<code>), efforts per point (e_<code>) and ceilings (c_<code>) the what-if
+    form changed."""
+    overrides, efforts, ceilings = {}, {}, {}
     for indicator in framework.indicators:
         value = _float(request.GET.get(f"v_{indicator.code}"), indicator.code)
         if value is not None:
@@ -68,15 +70,29 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         effort = _float(request.GET.get(f"e_{indicator.code}"), indicator.code)
         if effort is not None:
             efforts[indicator.code] = max(effort, 0.0)
-    assessment = unit_assessment(framework, year, unit, overrides)
-    if assessment is None:
-        raise Http404(_("%(unit)s has no values for %(code)s in %(year)s.")
-                      % {"unit": unit.name, "code": code, "year": year})
-    rows = ranking(code, year)
-    if not 1 <= target_rank <= max(len(rows), 1):
-        raise Http404(_("The target rank must be between 1 and %(n)s.") % {"n": len(rows)})
-    gap = gap_to_rank(framework, rows, assessment, target_rank, efforts)
+        ceiling = _float(request.GET.get(f"c_{indicator.code}"), indicator.code)
+        if ceiling is not None:
+            ceilings[indicator.code] = min(max(ceiling, 0.0), 1.0)
+    return overrides, efforts, ceilings
+
+
+def _target_rank(raw: str | None, field_size: int) -> tuple[int | None, str]:
+    """The target rank asked for (25 by default) or why it cannot be used."""
+    try:
+        target = int((raw or "25").strip())
+    except ValueError:
+        return None, _("The target rank must be a whole number, not '%(raw)s'.") % {"raw": raw}
+    if not 1 <= target <= field_size:
+        return None, _("The target rank must be between 1 and %(n)s (the number of units "
+                       "ranked).") % {"n": field_size}
+    return target, ""
+
+
+def _indicator_rows(framework: Framework, assessment: UnitAssessment, rows: list[RankingRow],
+                    gap: Gap | None, efforts: dict[str, float], overrides: dict[str, float]
+                    ) -> list[dict[str, Any]]:
     complete = with_full_values(framework, rows)
+    ceilings = gap.ceilings if gap else ceilings_for(framework, rows)
     indicators = []
     for j, indicator in enumerate(framework.indicators):
         column = [float(r.values[indicator.code]) for r in complete
@@ -87,20 +103,51 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
             "best": max(column) if column else None,
             "average": sum(column) / len(column) if column else None,
             "effort": efforts.get(indicator.code, 1.0),
+            "ceiling": ceilings[indicator.code],
             "override": indicator.code in overrides,
         })
-    radar = {
-        "labels": [i["indicator"].name for i in indicators if i["indicator"].weight > 0],
-        "unit": [i["value"] for i in indicators if i["indicator"].weight > 0],
-        "best": [i["best"] for i in indicators if i["indicator"].weight > 0],
-        "average": [i["average"] for i in indicators if i["indicator"].weight > 0],
-        "names": [unit.name, _("Best published"), _("Average of published")],
-    }
-    robust_rows = robustness_among(framework, complete, assessment)
-    return render(request, "scoring/unit.html", {
-        "robust_rows": robust_rows, "robust_n": len(robust_rows),
+    return indicators
+
+
+def _radar(unit_name: str, indicators: list[dict[str, Any]]) -> dict[str, Any]:
+    weighted = [i for i in indicators if i["indicator"].weight > 0]
+    return {"labels": [i["indicator"].name for i in weighted],
+            "unit": [i["value"] for i in weighted], "best": [i["best"] for i in weighted],
+            "average": [i["average"] for i in weighted],
+            "names": [unit_name, _("Best published"), _("Average of published")]}
+
+
+def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:
+    """A unit's scores, the gap to a target rank and the cheapest plan; what-if by the form
+    (an htmx request gets the results part only). A target rank that cannot be used answers
+    400 with the page saying why."""
+    framework = _framework(code)
+    unit = unit_by_code(unit_code)
+    if unit is None:
+        raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
+    overrides, efforts, ceilings = _what_if(request, framework)
+    assessment = unit_assessment(framework, year, unit, overrides)
+    if assessment is None:
+        raise Http404(_("%(unit)s has no values for %(code)s in %(year)s.")
+                      % {"unit": unit.name, "code": code, "year": year})
+    rows = ranking(code, year)
+    target_rank, rank_error = _target_rank(request.GET.get("rank"), len(rows))
+    gap = None if target_rank is None else gap_to_rank(framework, rows, assessment,
+                                                       target_rank, efforts, ceilings)
+    indicators = _indicator_rows(framework, assessment, rows, gap, efforts, overrides)
+    context = {
         "framework": framework, "year": year, "unit": unit, "assessment": assessment,
-        "gap": gap, "indicators": indicators, "radar": radar, "target_rank": target_rank,
-        "what_if": bool(overrides or efforts), "total_points": len(rows),
-        "steps": [(s, framework.indicator(s.code).name) for s in gap.plan.steps],
-    })
+        "gap": gap, "rank_error": rank_error, "indicators": indicators,
+        "target_rank": target_rank if target_rank is not None else request.GET.get("rank"),
+        "what_if": bool(overrides or efforts or ceilings), "field_size": len(rows),
+        "current": float(assessment.scores.total[0]),
+        "published_rank": next((r.rank for r in rows if r.unit.pk == unit.pk), None),
+        "steps": [(s, framework.indicator(s.code).name) for s in gap.plan.steps] if gap else [],
+    }
+    status = 400 if rank_error else 200
+    if request.headers.get("HX-Request"):
+        return render(request, "scoring/_gap.html", context, status=status)
+    robust_rows = robustness_among(framework, with_full_values(framework, rows), assessment)
+    context.update({"robust_rows": robust_rows, "robust_n": len(robust_rows),
+                    "radar": _radar(unit.name, indicators)})
+    return render(request, "scoring/unit.html", context, status=status)

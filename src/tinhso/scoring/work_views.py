@@ -30,13 +30,16 @@ def _framework(code: str) -> Framework:
 
 
 def questions(framework: Framework) -> list[dict[str, Any]]:
-    """Each input a unit answers, labelled by its component (and criterion)."""
+    """Each input a unit answers, labelled by its own name (a criterion of a checklist, a term
+    of a ratio), with the component it belongs to when that differs."""
     rows = []
     for indicator in framework.indicators:
         for component in indicator.components:
             for code in component.inputs:
-                rows.append({"code": code, "indicator": indicator.name,
-                             "component": component.name, "rule": component.rule["type"]})
+                name = component.input_name(code)
+                rows.append({"code": code, "indicator": indicator.name, "name": name,
+                             "component": component.name if name != component.name else "",
+                             "rule": component.rule["type"]})
     return rows
 
 
