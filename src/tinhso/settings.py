@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tinhso.indicators",
     "tinhso.scoring",
     "tinhso.web",
+    "tinhso.dashboard",
     "tinhso.demo",
     "tinhso.api",
 ]
@@ -150,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "dashboard:home"  # the landing page ("My page"); a safe ?next= wins
 LOGOUT_REDIRECT_URL = "web:home"
 
 # The public dossier look-up (code + phone): after TINHSO_LOOKUP_FAILURE_LIMIT wrong pairs from

@@ -54,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
     if may_somewhere(user, "audit.view"):
         items.append({"key": "audit", "label": _("Audit log"), "url": reverse("audit:list")})
+    if getattr(user, "is_authenticated", False):  # the landing page: what needs me today
+        items.insert(0, {"key": "me", "label": _("My page"), "url": reverse("dashboard:home")})
     for item in items:
         item["active"] = request.path.startswith(str(item["url"]))
     return {"nav_items": items}
