@@ -252,6 +252,11 @@ def rank_history(indicator: Indicator, unit: Unit) -> list[RankPoint]:
     return rank_histories([indicator], unit)[indicator.pk]
 
 
+def rank_targets(indicator: Indicator, unit: Unit) -> list[Target]:
+    """Every target of a rank indicator for the unit, by field then year (one query)."""
+    return list(Target.objects.filter(indicator=indicator, unit=unit).order_by("rank_of", "year"))
+
+
 @dataclass(frozen=True)
 class RankEra:
     """Consecutive ranks taken in one field (63 provinces until 2024, 34 after the merger)."""

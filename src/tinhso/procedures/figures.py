@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhso.indicators.selectors import catalogue, compute
-from tinhso.procedures.models import Channel, Dossier, DossierStatus, Rating
+from tinhso.procedures.models import Channel, Dossier, DossierStat, DossierStatus, Rating
 from tinhso.procedures.publication import (
     ALL_COUNTS,
     CATALOGUE_INDICATORS,
@@ -40,6 +41,29 @@ class UnitFigures:
     rates: dict[str, float | None]
     score_766: float | None
 
+    @property
+    def has_dossiers(self) -> bool:
+        """The one rule for "this unit had dossiers in the year": received in it, resolved in
+        it or still open at its end. The page's cards, its empty message, the rows of the
+        units below and the 766 score all ask this."""
+        return any(self.counts.get(c) for c in
+                   ("dossiers_received", "dossiers_resolved", "dossiers_in_progress"))
+
+    @property
+    def on_time_counted(self) -> int:
+        """The on-time rate's numerator, as the formula computes it (Decision 766): resolved
+        on time, plus dossiers still open at the period's end that are not late."""
+        c = self.counts
+        return int((c.get("dossiers_resolved_on_time") or 0) + (c.get("dossiers_in_progress") or 0)
+                   - (c.get("dossiers_open_overdue") or 0))
+
+    @property
+    def on_time_base(self) -> int:
+        """The on-time rate's denominator: dossiers resolved in the year plus those still open
+        at its end."""
+        c = self.counts
+        return int((c.get("dossiers_resolved") or 0) + (c.get("dossiers_in_progress") or 0))
+
 
 def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitFigures]:
     """The year's counts and rates for ``root`` then each unit directly below it (valid on
@@ -56,10 +80,55 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     for position, unit in enumerate(units):
         counts = {c: computed.value(c, unit, period) for c in counted}
         rates = {c: computed.value(c, unit, period) for c in rated}
-        has_any = bool(counts["dossiers_received"])
-        out.append(UnitFigures(unit, counts, rates,
-                               float(scored.scores.points[position]) if has_any else None))
+        figures = UnitFigures(unit, counts, rates, None)
+        if figures.has_dossiers:
+            figures = UnitFigures(unit, counts, rates, float(scored.scores.points[position]))
+        out.append(figures)
     return out
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of a unit's dossiers: received (and online) by month of receipt, resolved
+    and resolved on time by month of decision."""
+
+    month: date
+    received: int
+    online: int
+    resolved: int
+    on_time: int
+
+
+def monthly_trend(root: Unit, year: int, today: date | None = None) -> list[Month]:
+    """The months of ``year`` for ``root`` and every unit below it, from the aggregate (one
+    GROUP BY query; months without dossiers are zeros; the current year stops at this month)."""
+    today = today or timezone.localdate()
+    last = today.month if year == today.year else (0 if year > today.year else 12)
+    rows = (DossierStat.objects.filter(unit__path__startswith=root.path, month__year=year)
+            .values("month").order_by("month")
+            .annotate(n_received=Sum("received"),
+                      n_online=Sum("received", filter=Q(channel=Channel.ONLINE)),
+                      n_resolved=Sum("resolved"), n_on_time=Sum("resolved_on_time")))
+    found = {row["month"]: row for row in rows}
+    months = []
+    for number in range(1, last + 1):
+        first = date(year, number, 1)
+        row = found.get(first, {})
+        months.append(Month(first, *(int(row.get(f"n_{c}") or 0)
+                                     for c in ("received", "online", "resolved", "on_time"))))
+    return months
+
+
+def months_chart(months: list[Month]) -> dict[str, object]:
+    """The monthly trend as the chart script reads it (web/static/web/charts.js)."""
+    return {
+        "labels": [f"{m.month.month:02d}/{m.month.year}" for m in months],
+        "series": [
+            {"label": _("Received"), "values": [m.received for m in months]},
+            {"label": _("Submitted online"), "values": [m.online for m in months]},
+            {"label": _("Resolved on time"), "values": [m.on_time for m in months]},
+        ],
+    }
 
 
 def illustrative_dossiers(year: int, within: Unit | None = None) -> int:

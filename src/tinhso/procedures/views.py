@@ -17,7 +17,14 @@ from tinhso.procedures.catalogue import (
     procedure_search,
     sample_procedures,
 )
-from tinhso.procedures.figures import illustrative_dossiers, rate_inputs, service_figures, trace
+from tinhso.procedures.figures import (
+    illustrative_dossiers,
+    monthly_trend,
+    months_chart,
+    rate_inputs,
+    service_figures,
+    trace,
+)
 from tinhso.procedures.models import OnlineLevel
 from tinhso.procedures.publication import ALL_COUNTS, RATE_INDICATORS
 from tinhso.procedures.timelimits import due_at
@@ -66,13 +73,15 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": code})
     year = _year(request)
     rows = service_figures(unit, year)
+    months = monthly_trend(unit, year)
     return render(request, "procedures/statistics.html", {
-        "unit": unit, "year": year, "total": rows[0], "rows": [r for r in rows[1:]
-                                                                if r.counts["dossiers_received"]],
+        "unit": unit, "year": year, "total": rows[0],
+        "rows": [r for r in rows[1:] if r.has_dossiers], "units_below": len(rows) - 1,
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "may_trace": may(request.user, "dossiers.view", unit),
         "catalogue_sample": sample_procedures(),
         "illustrative": illustrative_dossiers(year, within=unit),
+        "months": months, "months_chart": months_chart(months),
     })
 
 

@@ -8,6 +8,7 @@ AREA_KEYS = "|".join(key for key, _label, _url in AREAS)
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     re_path(rf"^(?P<key>{AREA_KEYS})/$", views.area, name="area"),
 ]

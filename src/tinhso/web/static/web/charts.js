@@ -71,3 +71,75 @@
     }
   });
 })();
+
+/* Charts declared by their canvas: <canvas data-chart="months|ranks|shares" data-source="ID">
+   reads the JSON of json_script ID. Each sits in a .chart-box (fixed height, full width), so
+   the chart keeps its aspect on a phone; the figures are in a table beside it. */
+(function () {
+  "use strict";
+  var locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
+  var whole = function (v) { return Number(v).toLocaleString(locale, { maximumFractionDigits: 0 }); };
+  var palette = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1"];
+  function json(id) {
+    var el = id ? document.getElementById(id) : null;
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  var base = { responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
+               plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } } };
+  function months(canvas, d) {
+    return new Chart(canvas, { type: "line", data: { labels: d.labels, datasets: d.series.map(function (s, i) {
+      return { label: s.label, data: s.values, borderColor: palette[i], backgroundColor: palette[i], tension: 0.2 };
+    }) }, options: Object.assign({}, base, { scales: { y: { beginAtZero: true, ticks: { callback: whole, precision: 0 } },
+      x: { ticks: { autoSkip: true, maxRotation: 0 } } } }) });
+  }
+  // A vertical dashed line, labelled, between two eras of a rank (63 provinces -> 34).
+  var breaks = { id: "rankBreaks", afterDatasetsDraw: function (chart) {
+    var marks = chart.options.plugins.rankBreaks && chart.options.plugins.rankBreaks.marks;
+    if (!marks) { return; }
+    var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+    marks.forEach(function (b) {
+      var a = chart.data.labels.indexOf(b.after), z = chart.data.labels.indexOf(b.before);
+      if (a < 0 || z < 0) { return; }
+      var at = (x.getPixelForValue(a) + x.getPixelForValue(z)) / 2;
+      ctx.save();
+      ctx.strokeStyle = "#6c757d"; ctx.setLineDash([4, 4]); ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(at, area.top); ctx.lineTo(at, area.bottom); ctx.stroke();
+      ctx.setLineDash([]); ctx.fillStyle = "#41464b"; ctx.font = "11px sans-serif";
+      ctx.textAlign = at > (area.left + area.right) / 2 ? "right" : "left";
+      ctx.fillText(b.label, at + (ctx.textAlign === "left" ? 4 : -4), area.top + 12);
+      ctx.restore();
+    });
+  } };
+  function ranks(canvas, d) {
+    var datasets = d.series.map(function (s) {
+      return { label: s.label, data: s.values, of: s.of, borderColor: s.colour, backgroundColor: s.colour,
+               spanGaps: true, pointRadius: 5 };
+    });
+    d.targets.forEach(function (t) {
+      datasets.push({ label: t.label, of: t.of, showLine: false, pointStyle: "star", pointRadius: 9,
+                      borderColor: t.colour, backgroundColor: t.colour,
+                      data: d.labels.map(function (l) { return l === t.year ? t.value : null; }) });
+    });
+    var field = function (c) { var of = c.dataset.of; return whole(c.parsed.y) + (of ? "/" + of : ""); };
+    return new Chart(canvas, { type: "line", plugins: [breaks], data: { labels: d.labels, datasets: datasets },
+      options: Object.assign({}, base, { interaction: { mode: "nearest", intersect: true },
+        scales: { y: { reverse: true, min: 1, ticks: { callback: whole, precision: 0 } } },
+        plugins: { legend: base.plugins.legend, rankBreaks: { marks: d.breaks },
+                   tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + field(c); } } } } }) });
+  }
+  function shares(canvas, d) {
+    return new Chart(canvas, { type: "bar", data: { labels: d.labels,
+      datasets: [{ label: d.label, data: d.values, backgroundColor: "#6ea8fe" }] },
+      options: Object.assign({}, base, { indexAxis: "y", scales: { x: { beginAtZero: true, suggestedMax: 100,
+        ticks: { callback: function (v) { return whole(v) + " %"; } } } } }) });
+  }
+  var kinds = { months: months, ranks: ranks, shares: shares };
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var draw = kinds[canvas.getAttribute("data-chart")];
+      var d = json(canvas.getAttribute("data-source"));
+      if (draw && d) { draw(canvas, d); }
+    });
+  });
+})();
