@@ -49,7 +49,7 @@ def test_the_score_to_beat_never_rises_as_the_rank_grows():
 
 @pytest.mark.parametrize("rank", [0, 6, -1])
 def test_a_rank_outside_the_field_is_refused(rank):
-    with pytest.raises(ValueError, match="outside 1..5"):
+    with pytest.raises(ValueError, match=r"outside 1\.\.5"):
         target_score([1, 2, 3, 4, 5], [0.9, None, None, None, None], rank)
 
 

@@ -48,13 +48,27 @@ def test_what_if_recomputes_score_and_plan(client, demo):
     assert not codes & {"chinh_quyen_so", "kinh_te_so", "xa_hoi_so"}
 
 
-def test_bad_requests_are_404s_with_a_reason(client, demo):
+def test_bad_requests_say_why(client, demo):
     assert client.get("/rankings/nope/2022/").status_code == 404
     assert client.get("/rankings/dti-province-922/1999/").status_code == 404
     assert client.get("/rankings/dti-province-922/2022/20/").status_code == 404  # no values
-    assert client.get("/rankings/dti-province-922/2022/56/", {"rank": "99"}).status_code == 404
     response = client.get("/rankings/dti-province-922/2022/56/", {"v_kinh_te_so": "abc"})
     assert response.status_code == 400 and "abc" in response.content.decode()
+
+
+def test_a_target_rank_outside_the_field_is_a_400_that_says_why(client, demo):
+    cases = [("0", "between 1 and 63"), ("64", "between 1 and 63"), ("99", "between 1 and 63"),
+             ("abc", "whole number, not &#x27;abc&#x27;"), ("2.5", "whole number")]
+    for rank, says in cases:
+        for htmx in (False, True):
+            headers = {"HX-Request": "true"} if htmx else {}
+            response = client.get("/rankings/dti-province-922/2022/56/", {"rank": rank},
+                                  headers=headers)
+            page = response.content.decode()
+            assert response.status_code == 400, (rank, htmx)
+            assert 'data-testid="rank-error"' in page and says in page
+            assert 'id="results"' in page  # the htmx form swaps it in (hx-on::before-swap)
+            assert ('data-testid="what-if"' in page) is not htmx
 
 
 def test_a_unit_with_published_values_is_scored_from_them(client, demo):

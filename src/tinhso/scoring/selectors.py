@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.indicators.selectors import Computed, compute
@@ -40,6 +41,13 @@ def with_full_values(framework: Framework, rows: list[RankingRow]) -> list[Ranki
     """The rows whose every weighted main indicator was published."""
     return [r for r in rows if r.values and all(
         r.values.get(i.code) for i in framework.indicators if i.weight > 0)]
+
+
+def imported_years(framework: str) -> list[tuple[int, int, datetime]]:
+    """(year, results, last imported) for each year of a framework's published results."""
+    return [(row["year"], row["n"], row["last"]) for row in PublishedResult.objects.filter(
+        framework=framework).values("year").annotate(n=Count("id"), last=Max("imported_at"))
+        .order_by("-year")]
 
 
 def years_with_results(framework: str) -> list[int]:

@@ -61,10 +61,10 @@ def _decimal(raw: str, row: int, column: str, errors: list[RowError]) -> Decimal
     try:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation:
-        errors.append(RowError(row, column, f"'{raw}' is not a number"))
+        errors.append(RowError(row, column, _("'%(raw)s' is not a number") % {"raw": raw}))
         return None
     if not (0 <= value <= 1):
-        errors.append(RowError(row, column, f"{raw} is not in [0, 1]"))
+        errors.append(RowError(row, column, _("%(raw)s is not in [0, 1]") % {"raw": raw}))
     return value
 
 
@@ -84,12 +84,12 @@ def _read_results(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected([RowError(0, "file", "not a UTF-8 CSV file")]) from exc
+        raise ImportRejected([RowError(0, "file", _("not a UTF-8 CSV file"))]) from exc
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in ("rank", "province_code") if c not in columns]
     if missing:
-        raise ImportRejected([RowError(1, c, "this column is missing") for c in missing])
+        raise ImportRejected([RowError(1, c, _("this column is missing")) for c in missing])
     return ("dti" if "dti" in columns else "total"), list(enumerate(reader, start=2))
 
 
@@ -99,7 +99,8 @@ def _rank(number: int, row: dict[str, str], errors: list[RowError]) -> int:
         if rank_value < 1:
             raise ValueError
     except ValueError:
-        errors.append(RowError(number, "rank", f"'{row.get('rank')}' is not a rank"))
+        errors.append(RowError(number, "rank",
+                               _("'%(raw)s' is not a rank") % {"raw": row.get("rank")}))
         return 0
     return rank_value
 
@@ -116,9 +117,11 @@ def _parse_results(rows: list[tuple[int, dict[str, str]]], codes: list[str], tot
         code = (row.get("province_code") or "").strip()
         unit = units.get(code)
         if unit is None:
-            errors.append(RowError(number, "province_code", f"'{code}' is not a unit code"))
+            errors.append(RowError(number, "province_code",
+                                   _("'%(code)s' is not a unit code") % {"code": code}))
         elif code in seen:
-            errors.append(RowError(number, "province_code", f"also on row {seen[code]}"))
+            errors.append(RowError(number, "province_code",
+                                   _("also on row %(row)s") % {"row": seen[code]}))
         seen.setdefault(code, number)
         rank_value = _rank(number, row, errors)
         values: dict[str, Decimal] = {}

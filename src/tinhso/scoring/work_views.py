@@ -101,7 +101,8 @@ def verify_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
 
 
 def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> HttpResponse:
-    """The ranking of a province's departments and communes from verified answers."""
+    """The ranking of a province's departments and communes from verified answers; units with
+    no verified answer yet are listed after, unranked."""
     framework = _framework(code)
     unit = unit_by_code(parent)
     if unit is None:
@@ -110,7 +111,9 @@ def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> Ht
     rows = sorted(zip(result.ranks, result.units, result.scores.points.tolist(),
                       result.scores.missing, strict=True), key=lambda r: (r[0], r[1].name))
     return render(request, "scoring/units_ranking.html", {
-        "framework": framework, "year": year, "parent": unit, "rows": rows, "result": result})
+        "framework": framework, "year": year, "parent": unit, "rows": rows, "result": result,
+        "ranked": len(rows), "unranked": result.unranked,
+        "field_size": len(rows) + len(result.unranked)})
 
 
 def explain_page(request: HttpRequest, code: str, year: int, unit_code: str) -> HttpResponse:

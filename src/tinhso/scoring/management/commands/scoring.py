@@ -2,33 +2,44 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.imports import ImportRejected
 from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
-from tinhso.scoring.selectors import ranking
+from tinhso.scoring.selectors import imported_years, ranking
 from tinhso.scoring.services import published_results_import
 
 
+def _day(moment: datetime) -> str:
+    """A date as people here write it: dd/mm/yyyy (in the installation's time zone)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y")
+
+
 class Command(BaseCommand):
-    help = "Index frameworks: import published results, print rankings, list frameworks."
+    help = gettext_lazy("Index frameworks: import published results, print rankings, list "
+                        "frameworks.")
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import-results", help="import a published ranking (CSV)")
+        imp = sub.add_parser("import-results", help=_("import a published ranking (CSV)"))
         imp.add_argument("file")
         imp.add_argument("--framework", required=True)
         imp.add_argument("--year", type=int, required=True)
-        imp.add_argument("--source", default="", help="who published it (default: the file)")
-        rank = sub.add_parser("rank", help="print a ranking")
+        imp.add_argument("--source", default="",
+                         help=_("who published it (default: the file)"))
+        rank = sub.add_parser("rank", help=_("print a ranking"))
         rank.add_argument("--framework", required=True)
         rank.add_argument("--year", type=int, required=True)
         rank.add_argument("--format", choices=["csv", "json"], default="csv")
-        sub.add_parser("frameworks", help="list the frameworks")
+        sub.add_parser("frameworks", help=_("list the frameworks"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -38,14 +49,17 @@ class Command(BaseCommand):
 
     def _frameworks(self, options: dict[str, Any]) -> None:
         for framework in available_frameworks():
-            full = "" if framework.published_in_full else "  (not published in full)"
+            full = "" if framework.published_in_full else "  " + _("(not published in full)")
             self.stdout.write(f"{framework.code:<28} {framework.name}{full}")
+            for year, rows, imported in imported_years(framework.code):
+                self.stdout.write("    " + _("%(year)s: %(rows)s results, imported %(date)s")
+                                  % {"year": year, "rows": rows, "date": _day(imported)})
 
     def _import_results(self, options: dict[str, Any]) -> None:
         framework = load_framework(options["framework"])
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         try:
             result = published_results_import(
                 actor=SYSTEM, framework=framework, year=options["year"], name=path.name,
@@ -53,24 +67,31 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(f"{path.name}: {error}")
-            raise CommandError(f"{path.name}: rejected, {len(exc.errors)} problem(s); nothing "
-                               "was imported.") from exc
-        self.stdout.write(f"{path.name}: {result.rows} results, {result.with_values} with "
-                          "every main indicator's value.")
+            raise CommandError(_("%(file)s: rejected, %(n)s problem(s); nothing was imported.")
+                               % {"file": path.name, "n": len(exc.errors)}) from exc
+        self.stdout.write(_("%(file)s: %(rows)s results, %(complete)s with every main "
+                            "indicator's value; imported %(date)s.")
+                          % {"file": path.name, "rows": result.rows,
+                             "complete": result.with_values, "date": _day(timezone.now())})
         for unit, published, again in result.checked:
-            self.stdout.write(f"  {unit}: published {published}, recomputed {again:.4f}: "
-                              "agrees within rounding")
+            self.stdout.write("  " + _("%(unit)s: published %(published)s, recomputed "
+                                       "%(again)s: agrees within rounding")
+                              % {"unit": unit, "published": published,
+                                 "again": f"{again:.4f}"})
         for difference in result.differences:
-            self.stdout.write(f"  {difference.unit}: published {difference.published}, "
-                              f"recomputed {difference.recomputed:.4f}: DIFFERS by "
-                              f"{difference.gap:.4f}")
+            self.stdout.write("  " + _("%(unit)s: published %(published)s, recomputed "
+                                       "%(again)s: DIFFERS by %(gap)s")
+                              % {"unit": difference.unit, "published": difference.published,
+                                 "again": f"{difference.recomputed:.4f}",
+                                 "gap": f"{difference.gap:.4f}"})
 
     def _rank(self, options: dict[str, Any]) -> None:
         load_framework(options["framework"])
         rows = ranking(options["framework"], options["year"])
         if not rows:
-            raise CommandError(f"no results for {options['framework']} {options['year']}: "
-                               "import them with `tinhso scoring import-results`")
+            raise CommandError(_("no results for %(framework)s %(year)s: import them with "
+                                 "`tinhso scoring import-results`")
+                               % {"framework": options["framework"], "year": options["year"]})
         if options["format"] == "json":
             self.stdout.write(json.dumps([
                 {"rank": r.rank, "unit": r.unit.code, "name": r.name,
