@@ -126,7 +126,7 @@ def test_a_bad_submission_is_shown_again_with_each_message_by_its_field_and_noth
 
     assert response.status_code == 200
     page = _page(response)
-    assert "The dossier was not submitted" in page and "Attach the files again" in page
+    assert "The dossier was not submitted" in page and "attach only the others again" in page
     expected = {
         "applicant_phone": "Give a Vietnamese phone number (10 digits, starting with 0).",
         "unit": "Choose the agency that receives your dossier.",

@@ -27,6 +27,8 @@ from tinhso.accounts.models import UserKind
 from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.procedures import access, formschema, services
+from tinhso.procedures.services import held
+from tinhso.procedures.services.held import HeldFile
 from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
 from tinhso.procedures.downloads import file_of
@@ -38,6 +40,8 @@ from tinhso.procedures.models import (
     Rating,
 )
 from tinhso.procedures.selectors import (
+    agencies_matching,
+    applicant_defaults,
     applicant_dossiers,
     applicant_page,
     dossier_history,
@@ -50,6 +54,7 @@ from tinhso.units.models import Unit
 SUBMITTERS = (UserKind.CITIZEN, UserKind.BUSINESS)
 ACCEPT = ",".join(UPLOAD_TYPES)
 APPLICANT_FIELDS = ("applicant_name", "applicant_phone", "applicant_email")
+SEARCH_FROM = 8  # more receiving agencies than this: a search box above their list
 
 Errors = dict[str, list[str]]
 
@@ -87,31 +92,46 @@ def _form_fields(procedure: Procedure, values: Mapping[str, str], errors: Errors
     return rows
 
 
-def _document_fields(procedure: Procedure, errors: Errors) -> list[dict[str, Any]]:
+def _document_fields(procedure: Procedure, errors: Errors, held: Mapping[str, HeldFile]
+                     ) -> list[dict[str, Any]]:
     return [{"name": f"doc.{d['code']}", "id": f"id_doc-{d['code']}", "label": d["name"],
-             "required": d.get("required", True), "errors": errors.get(f"doc.{d['code']}", [])}
+             "required": d.get("required", True), "held": held.get(f"doc.{d['code']}"),
+             "errors": errors.get(f"doc.{d['code']}", [])}
             for d in procedure.required_documents or []]
 
 
-def _prefill(user: Any, units: list[Unit]) -> dict[str, str]:
-    name = (user.organisation_name if user.kind == UserKind.BUSINESS else "") or (
-        user.get_full_name())
-    return {"applicant_name": name, "applicant_phone": user.phone, "applicant_email": user.email,
-            "unit": str(units[0].pk) if len(units) == 1 else ""}
+def _prefill(user: Any, procedure: Procedure, units: list[Unit]) -> dict[str, str]:
+    """The account's name, phone and e-mail (or those of its latest dossier), the address
+    given then when the form asks one, and the agency when only one receives."""
+    values = applicant_defaults(user)
+    if not any(f.get("name") == "address" for f in procedure.form_schema or []):
+        values.pop("form.address")
+    return {**values, "unit": str(units[0].pk) if len(units) == 1 else ""}
+
+
+def _files(request: HttpRequest, procedure: Procedure) -> tuple[dict[str, UploadedFile],
+                                                                 dict[str, UploadedFile]]:
+    """(the files attached now, every file to submit: those kept from the last try that were
+    neither replaced nor removed, and the new ones)."""
+    new: dict[str, UploadedFile] = {}
+    for key in request.FILES:
+        upload = request.FILES[key]
+        if key.startswith("doc.") and isinstance(upload, UploadedFile):
+            new[key] = upload
+    held.release(session=request.session, user=request.user, procedure_code=procedure.code,
+                 keys=[k for k in request.POST.getlist("remove") if k not in new])
+    kept = held.held_files(session=request.session, user=request.user,
+                           procedure_code=procedure.code)
+    return new, {**held.as_uploads(f for k, f in kept.items() if k not in new), **new}
 
 
 def _submitted(request: HttpRequest, procedure: Procedure, units: list[Unit],
-               values: Mapping[str, str]) -> Dossier:
+               values: Mapping[str, str], files: Mapping[str, UploadedFile]) -> Dossier:
     applicant = services.Applicant(name=values["applicant_name"],
                                    phone=values["applicant_phone"],
                                    email=values["applicant_email"].strip())
     form_data = {f["name"]: values.get(f"form.{f['name']}", "")
                  for f in procedure.form_schema or []}
-    files: dict[str, UploadedFile] = {}
-    for key in request.FILES:
-        upload = request.FILES[key]
-        if key.startswith("doc.") and isinstance(upload, UploadedFile):
-            files[key] = upload
     unit = next((u for u in units if str(u.pk) == values["unit"]), None)
     if unit is None:
         # Check the rest against an agency that does receive it, to show every problem at once.
@@ -130,12 +150,34 @@ def _submitted(request: HttpRequest, procedure: Procedure, units: list[Unit],
                                    pay_online=values.get("pay_online") == "on")
 
 
+def _try(request: HttpRequest, procedure: Procedure, units: list[Unit]
+         ) -> tuple[Dossier | None, dict[str, str], Errors]:
+    """Submit what was posted; on a refusal keep the good files for the next try."""
+    values = {key: request.POST.get(key, "") for key in request.POST}
+    for key in (*APPLICANT_FIELDS, "unit"):
+        values.setdefault(key, "")
+    new, files = _files(request, procedure)
+    try:
+        dossier = _submitted(request, procedure, units, values, files)
+    except ValidationError as exc:
+        errors = _errors(exc)
+        held.hold(session=request.session, user=request.user, procedure_code=procedure.code,
+                  uploads=new, refused=errors)
+        return None, values, errors
+    held.release(session=request.session, user=request.user, procedure_code=procedure.code)
+    return dossier, values, {}
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = procedure_by_code(code)
+    if procedure is None:
+        raise Http404(_("There is no procedure with code '%(code)s'.") % {"code": code})
+    return procedure
+
+
 @login_required
 def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
-    procedure = procedure_by_code(procedure_code)
-    if procedure is None:
-        raise Http404(_("There is no procedure with code '%(code)s'.")
-                      % {"code": procedure_code})
+    procedure = _procedure(procedure_code)
     if getattr(request.user, "kind", None) not in SUBMITTERS:
         raise PermissionDenied(_(
             "Dossiers are submitted online with a citizen or business account; you are signed "
@@ -143,21 +185,15 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     units = receiving_units(procedure)
     offered = procedure.online_level != OnlineLevel.NONE
     errors: Errors = {}
-    values = _prefill(request.user, units)
+    values = _prefill(request.user, procedure, units)
     if not offered:
         errors["procedure"] = [_("This procedure is not offered online: bring the dossier to "
                                  "the one-stop desk of the agency.")]
     elif not units:
         errors["procedure"] = [_("No agency receives this procedure online yet.")]
     if request.method == "POST" and offered and units:
-        values = {key: request.POST.get(key, "") for key in request.POST}
-        for key in (*APPLICANT_FIELDS, "unit"):
-            values.setdefault(key, "")
-        try:
-            dossier = _submitted(request, procedure, units, values)
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        dossier, values, errors = _try(request, procedure, units)
+        if dossier is not None:
             messages.success(request, _(
                 "Dossier %(code)s was received. The result is due at %(due)s. Keep the code: "
                 "with your phone number it lets you look the dossier up.") % {
@@ -167,13 +203,25 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     shown = {*APPLICANT_FIELDS, "unit"} | {
         f"form.{f['name']}" for f in procedure.form_schema or []} | {
         f"doc.{d['code']}" for d in procedure.required_documents or []}
+    kept = held.held_files(session=request.session, user=request.user,
+                           procedure_code=procedure.code)
     return render(request, "procedures/portal/submit.html", {
         "procedure": procedure, "units": units, "offered": offered and bool(units),
         "values": values, "errors": errors, "general_errors": _general(errors, shown),
         "form_fields": _form_fields(procedure, values, errors),
-        "documents": _document_fields(procedure, errors), "accept": ACCEPT,
+        "documents": _document_fields(procedure, errors, kept), "accept": ACCEPT,
         "resubmit_files": request.method == "POST" and bool(errors),
+        "searchable": len(units) > SEARCH_FROM,
     })
+
+
+def agencies(request: HttpRequest, procedure_code: str) -> HttpResponse:
+    """The receiving agencies whose name matches ``q``, as the options of the submission form's
+    list (htmx swaps them in as one types; without script the full list stays)."""
+    procedure = _procedure(procedure_code)
+    units = agencies_matching(receiving_units(procedure), request.GET.get("q", ""))
+    return render(request, "procedures/portal/_agency_options.html", {
+        "units": units, "selected": request.GET.get("unit", "")})
 
 
 # --- look up, own dossiers ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tinhso.procedures.models import (
     DossierFile,
     FileKind,
     Rating,
+    fold,
 )
 
 
@@ -117,3 +118,28 @@ def applicant_page(dossier: Dossier, user: Any) -> dict[str, Any]:
         "may_rate": "rate" in available_actions(user, dossier, rated=rating is not None),
         "complaints": list(dossier.complaints.all()),
     }
+
+
+def applicant_defaults(account: Any) -> dict[str, str]:
+    """What the submission form starts with for this account: its own name, phone and e-mail,
+    each completed from its latest dossier where the account has none, and the address given
+    then (the form's ``address`` field)."""
+    business = getattr(account, "kind", "") == "business"
+    name = (account.organisation_name if business else "") or account.get_full_name()
+    latest = (Dossier.objects.filter(applicant=account).order_by("-received_at", "-id")
+              .only("applicant_name", "applicant_phone", "applicant_email", "form_data")
+              .first())
+    previous = latest.form_data if latest and isinstance(latest.form_data, dict) else {}
+    return {
+        "applicant_name": name or (latest.applicant_name if latest else ""),
+        "applicant_phone": account.phone or (latest.applicant_phone if latest else ""),
+        "applicant_email": account.email or (latest.applicant_email if latest else ""),
+        "form.address": str(previous.get("address", "") or ""),
+    }
+
+
+def agencies_matching(units: list[Any], q: str) -> list[Any]:
+    """The receiving agencies whose name has every word of ``q``, ignoring diacritics and case
+    ('bac nha trang' finds 'Phường Bắc Nha Trang')."""
+    words = fold(q).split()
+    return [u for u in units if all(w in fold(u.name) for w in words)]

@@ -15,6 +15,7 @@ from tinhso.procedures.catalogue import (
     procedure_by_code,
     procedure_fields,
     procedure_search,
+    receiving_units,
     sample_procedures,
 )
 from tinhso.procedures.figures import (
@@ -54,6 +55,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "procedures/detail.html", {
         "procedure": procedure, "now": now, "hours_confirmed": confirmed,
         "due": due_at(procedure.time_rule, now, calendar) if procedure.time_rule else None,
+        "receiving": receiving_units(procedure),
     })
 
 
