@@ -49,9 +49,9 @@ def officer_section(user: Any) -> Section:
     return section
 
 
-def _own_item(dossier: Dossier, note: str) -> Item:
+def _own_item(dossier: Dossier, note: str, anchor: str = "") -> Item:
     return Item(f"{dossier.code} · {dossier.procedure.name}",
-                reverse("dossiers:detail", args=[dossier.code]), note=note)
+                reverse("dossiers:detail", args=[dossier.code]) + anchor, note=note)
 
 
 def applicant_section(user: Any) -> Section:
@@ -61,11 +61,12 @@ def applicant_section(user: Any) -> Section:
     section.needs = [
         Need("supplement", gettext_lazy("Dossiers waiting for your supplement"),
              today.counts["supplement"], mine,
-             [_own_item(d, _("The agency asked for more documents.")) for d in today.supplement]),
+             [_own_item(d, _("The agency asked for more documents."), "#supplement")
+              for d in today.supplement]),
         Need("results", gettext_lazy("Results ready to collect"), today.counts["results"], mine,
              [_own_item(d, _("Resolved: the result is ready.")) for d in today.results]),
         Need("to-rate", gettext_lazy("Services to rate"), today.counts["to_rate"], mine,
-             [_own_item(d, _("Tell us how it went.")) for d in today.to_rate]),
+             [_own_item(d, _("Tell us how it went."), "#rating") for d in today.to_rate]),
     ]
     section.extra["open"] = today.counts["open"]
     section.links = [(gettext_lazy("All my dossiers"), mine),
