@@ -9,6 +9,7 @@ from tests.factories import IndicatorFactory, grant, staff_user
 from tinhso.audit.models import AuditEvent
 from tinhso.core.imports import ImportRejected
 from tinhso.indicators import audit_events
+from tinhso.indicators.file_columns import LABELS, column_key
 from tinhso.indicators.files import template_workbook, values_import
 from tinhso.indicators.models import IndicatorValue, ValueStatus
 
@@ -31,7 +32,7 @@ def catalogue(db):
 
 def fill(content: bytes, values: dict[str, object]) -> bytes:
     workbook = load_workbook(io.BytesIO(content))
-    sheet = workbook["values"]
+    sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(min_row=2):
         if row[0].value in values:
             row[6].value = values[row[0].value]
@@ -45,7 +46,7 @@ def test_template_round_trip(reporter, reference_units, catalogue):
                                   period="2025", value=40, source="x")
     content = template_workbook(indicators=catalogue, units=[reference_units["56.STC"]],
                                 period="2026", title="Báo cáo năm 2026")
-    sheet = load_workbook(io.BytesIO(content))["values"]
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["paperless_meetings", "smes_supported"]  # no formula
     assert rows[0][8:] == ("2025", 40.0)  # last value pre-filled
@@ -75,13 +76,13 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(reporter, reference_u
     )
     with pytest.raises(ImportRejected) as caught:
         values_import(actor=reporter, name="bad.csv", content=csv_text.encode())
-    found = [(e.row, e.column) for e in caught.value.errors]
+    found = [(e.row, column_key(e.column)) for e in caught.value.errors]
     assert found == [(3, "indicator"), (4, "unit"), (5, "unit"), (6, "period"), (7, "value"),
                      (8, "value"), (9, "indicator"), (10, "value"), (11, "period")]
     messages = " | ".join(str(e) for e in caught.value.errors)
-    assert "row 3, indicator: 'nope' is not an indicator code" in messages
-    assert "row 4, unit: you may not enter values for Sở Y tế" in messages
-    assert "row 7, value: 'abc' is not a number" in messages
+    assert "row 3, Indicator code: 'nope' is not an indicator code" in messages
+    assert "row 4, Unit code: you may not enter values for Sở Y tế" in messages
+    assert "row 7, Value: 'abc' is not a number" in messages
     assert "between 0 and 100" in messages and "computed from a formula" in messages
     assert not IndicatorValue.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="value").exists()
@@ -90,7 +91,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(reporter, reference_u
 def test_missing_columns_and_unreadable_files(reporter):
     with pytest.raises(ImportRejected) as caught:
         values_import(actor=reporter, name="x.csv", content=b"indicator,unit\na,b\n")
-    assert {e.column for e in caught.value.errors} == {"period", "value"}
+    assert {e.column for e in caught.value.errors} == {"Period", "Value"}
     with pytest.raises(ImportRejected, match="1 problem"):
         values_import(actor=reporter, name="x.xlsx", content=b"not a zip")
     with pytest.raises(ImportRejected):
@@ -114,3 +115,19 @@ def test_semicolon_csv_with_vietnamese_decimals_and_blank_rows(reporter, catalog
     result = values_import(actor=reporter, name="x.csv", content=content)
     assert (result.created, result.skipped_blank) == (1, 1)
     assert str(IndicatorValue.objects.get().value.normalize()) == "64.06"
+
+
+def test_the_template_speaks_the_language_of_its_page_and_reads_back_in_either(
+        reporter, reference_units, catalogue):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        content = template_workbook(indicators=catalogue, units=[reference_units["56.STC"]],
+                                    period="2026")
+        vietnamese = [translation.gettext(text) for text in LABELS.values()]
+    header = [c.value for c in load_workbook(io.BytesIO(content)).worksheets[0][1]]
+    assert header == vietnamese  # the page's language (English until the catalogue has it)
+    assert all(column_key(text) == key for key, text in zip(LABELS, vietnamese, strict=True))
+    assert column_key("Giá trị") == column_key(" value ") == column_key("Value") == "value"
+    filled = fill(content, {"smes_supported": 7})
+    assert values_import(actor=reporter, name="stc.xlsx", content=filled).created == 1

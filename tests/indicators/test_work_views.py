@@ -37,7 +37,7 @@ def test_the_whole_path_from_definition_to_approval(client, people, reference_un
     assert client.get(f"/indicators/rounds/{collection.pk}/template/56.SYT.xlsx"
                       ).status_code == 403
     workbook = load_workbook(io.BytesIO(template.content))
-    workbook["values"]["G2"] = 72.5
+    workbook.worksheets[0]["G2"] = 72.5
     filled = io.BytesIO()
     workbook.save(filled)
     filled.seek(0)
@@ -74,7 +74,8 @@ def test_a_bad_upload_lists_every_problem_and_saves_nothing(client, people, refe
     assert response.status_code == 400
     page = response.content.decode()
     assert 'data-testid="upload-errors"' in page
-    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "value"), (3, "unit")]
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(2, "Giá trị"),
+                                                                        (3, "Mã đơn vị")]
     assert not IndicatorValue.objects.exists()
 
 

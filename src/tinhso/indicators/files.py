@@ -27,6 +27,7 @@ from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.periods import parse_period
 from tinhso.indicators import audit_events
 from tinhso.indicators.blocks import values_changed
+from tinhso.indicators.file_columns import COLUMNS, column_key, label
 from tinhso.indicators.models import Indicator, IndicatorValue, ValueStatus
 from tinhso.indicators.services import value_check
 from tinhso.units.selectors import units_by_code
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from tinhso.units.models import Unit
 
 REQUIRED = ("indicator", "unit", "period", "value")
-COLUMNS = ("indicator", "indicator_name", "measure", "unit", "unit_name", "period", "value",
-           "comment", "last_period", "last_value")
 MAX_ROWS = 50_000
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -53,7 +52,7 @@ def _rows_from_xlsx(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip().lower() if c is not None else "" for c in next(rows, [])]
+    header = [column_key(c) for c in next(rows, [])]
     for number, cells in enumerate(rows, start=2):
         yield number, dict(zip(header, cells, strict=False))
 
@@ -62,7 +61,7 @@ def _rows_from_csv(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     text = content.decode("utf-8-sig")
     dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t") if text else "excel"
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+    reader.fieldnames = [column_key(f) for f in reader.fieldnames or []]
     yield from enumerate(reader, start=2)
 
 
@@ -90,7 +89,8 @@ def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise ImportRejected([RowError(1, _("file"), _("the file has no rows"))])
     missing = [c for c in REQUIRED if c not in rows[0][1]]
     if missing:
-        raise ImportRejected([RowError(1, c, _("this column is missing")) for c in missing])
+        raise ImportRejected([RowError(1, label(c), _("this column is missing"))
+                              for c in missing])
     if len(rows) > MAX_ROWS:
         raise ImportRejected([RowError(0, _("file"), _("more than %d rows") % MAX_ROWS)])
     return rows
@@ -145,11 +145,11 @@ def _check_value(number: int, row: dict[str, Any], indicator: Indicator, unit: U
     try:
         value = value_check(indicator=indicator, unit=unit, period=period, value=row.get("value"))
     except ValidationError as exc:
-        return [RowError(number, field if field in COLUMNS else "value", m)
+        return [RowError(number, label(field if field in COLUMNS else "value"), m)
                 for field, messages in exc.message_dict.items() for m in messages], None
     status = known.statuses.get((indicator.pk, unit.pk, period))
     if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-        return [RowError(number, "value", _("the value for this period is already %s")
+        return [RowError(number, label("value"), _("the value for this period is already %s")
                          % ValueStatus(status).label.lower())], None
     return [], CheckedRow(indicator, unit, period, value, _text(row.get("comment")))
 
@@ -164,15 +164,16 @@ def _check_row(actor: Any, number: int, row: dict[str, Any], known: _Known,
     indicator = known.indicators.get(code)
     unit = known.units.get(unit_code)
     if indicator is None:
-        errors.append(RowError(number, "indicator", _("'%s' is not an indicator code") % code))
+        errors.append(RowError(number, label("indicator"),
+                               _("'%s' is not an indicator code") % code))
     if unit is None:
-        errors.append(RowError(number, "unit", _("'%s' is not a unit code") % unit_code))
+        errors.append(RowError(number, label("unit"), _("'%s' is not a unit code") % unit_code))
     elif not may(actor, "indicators.enter", unit):
-        errors.append(RowError(number, "unit", _(
+        errors.append(RowError(number, label("unit"), _(
             "you may not enter values for %(unit)s") % {"unit": unit.name}))
     key = (code, unit_code, period)
     if key in seen:
-        errors.append(RowError(number, "period", _(
+        errors.append(RowError(number, label("period"), _(
             "the same indicator, unit and period as row %d") % seen[key]))
     seen.setdefault(key, number)
     if indicator is None or unit is None or errors:
@@ -235,7 +236,7 @@ def _changes(checked: Sequence[CheckedRow], current: dict[Key, IndicatorValue], 
     for row in checked:
         value = current.get((row.indicator.pk, row.unit.pk, row.period))
         if value is not None and value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-            raise ImportRejected([RowError(0, "value", _("a value changed while importing; "
+            raise ImportRejected([RowError(0, label("value"), _("a value changed while importing; "
                                                          "send the file again"))])
         if value is not None and value.value == row.value and value.status == status \
                 and value.comment == row.comment:
@@ -312,8 +313,8 @@ def template_workbook(*, indicators: Sequence[Indicator], units: Sequence[Unit],
     the last value; the unit fills 'value' (and 'comment') and uploads it back."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "values"
-    sheet.append(list(COLUMNS))
+    sheet.title = _("Values")
+    sheet.append([label(key) for key in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     last = _last_values(indicators, units)
@@ -340,10 +341,11 @@ def template_workbook(*, indicators: Sequence[Indicator], units: Sequence[Unit],
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.protection = Protection(locked=cell.column not in (7, 8))
-    info = workbook.create_sheet("about")
+    info = workbook.create_sheet(_("About this file"))
     info.append([title or _("Indicator values")])
-    info.append([_("Fill in the 'value' column (and 'comment' if useful), save, and upload "
-                   "this file. Do not change the other columns.")])
+    info.append([_("Fill in the '%(value)s' column (and '%(comment)s' if useful), save, and "
+                   "upload this file. Do not change the other columns.")
+                 % {"value": label("value"), "comment": label("comment")}])
     info.append([_("Numbers may use a decimal comma: 64,06.")])
     output = io.BytesIO()
     workbook.save(output)
@@ -365,13 +367,14 @@ def values_csv(values: Iterable[IndicatorValue]) -> str:
 def values_xlsx(values: Iterable[IndicatorValue]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "values"
-    sheet.append(["indicator", "indicator_name", "unit", "unit_name", "period", "value",
-                  "status", "source", "illustrative"])
+    sheet.title = _("Values")
+    sheet.append([*(label(k) for k in ("indicator", "indicator_name", "unit", "unit_name",
+                                       "period", "value")),
+                  _("Status"), _("Source"), _("illustrative")])
     for v in values:
         sheet.append([v.indicator.code, v.indicator.name, v.unit.code, v.unit.name, v.period,
                       float(v.value), v.get_status_display(), v.source,
-                      "yes" if v.is_illustrative else ""])
+                      _("yes") if v.is_illustrative else ""])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.indicators.models import (
     Aggregation,
@@ -78,6 +80,22 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} — {obj.name} ({obj.get_measure_display()})"
 
 
+# A round's reporting units may be named by a level: its key, its word in the page's language,
+# or the Vietnamese word (sở, xã) whatever the page's language.
+LEVEL_WORDS = {"department": pgettext_lazy("reporting level keyword", "department"),
+               "commune": pgettext_lazy("reporting level keyword", "commune")}
+VIETNAMESE_LEVEL_WORDS = {"sở": "department", "xã": "commune"}
+
+
+def level_keyword(token: str) -> str | None:
+    """The level a round's keyword names, or None."""
+    word = token.lower()
+    if word in Level.values:
+        return word
+    shown = {str(text).lower(): level for level, text in LEVEL_WORDS.items()}
+    return VIETNAMESE_LEVEL_WORDS.get(word) or shown.get(word)
+
+
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("e.g. Báo cáo 6 tháng đầu năm 2026"))
@@ -92,8 +110,10 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple)
     units = forms.CharField(
         label=_("Reporting units (codes)"), widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Codes separated by commas or spaces, or a level: 'department' or "
-                    "'commune' for all of them today."))
+        help_text=format_lazy(_("Codes separated by commas or spaces, or a level: '{department}' "
+                                "or '{commune}' for all of them today."),
+                              department=LEVEL_WORDS["department"],
+                              commune=LEVEL_WORDS["commune"]))
 
     def __init__(self, *args: Any, owner: Unit, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -115,9 +135,9 @@ class RoundForm(forms.Form):
         units: list[Unit] = []
         missing = []
         for token in raw:
-            if token in Level.values:
+            if level := level_keyword(token):
                 units.extend(units_valid_within(self.owner, timezone.localdate())
-                             .filter(level=token))
+                             .filter(level=level))
                 continue
             unit = unit_by_code(token)
             if unit is None:
@@ -143,3 +163,31 @@ class ReturnForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file (PDF, image, Word, Excel; at most 10 MB)"))
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class TargetForm(forms.Form):
+    """A target of one indicator: for a unit, by a year, from a baseline, with its source."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Indicator.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    value = forms.CharField(label=_("Target"), max_length=30,
+                            help_text=_("A decimal comma is fine: 64,06"))
+    rank_of = forms.IntegerField(
+        label=_("Out of (units ranked)"), min_value=1, max_value=1000, required=False,
+        help_text=_("For a rank target: how many units were ranked when it was set."))
+    baseline_year = forms.IntegerField(label=_("Baseline year"), min_value=1990,
+                                       max_value=2100, required=False)
+    baseline_value = forms.CharField(label=_("Baseline"), max_length=30, required=False)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False,
+                             help_text=_("The document that sets it, e.g. 16-NQ/TU"))
+
+    def __init__(self, *args: Any, units: Any, rank: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if not rank:
+            del self.fields["rank_of"]
