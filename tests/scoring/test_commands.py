@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ def test_import_2022_and_print_the_ranking(reference_units):
     out = run_command("scoring", "import-results", str(CSV), "--framework", "dti-province-922",
                       "--year", "2022")
     assert "63 results, 5 with every main indicator's value" in out
+    assert re.search(r"imported \d{2}/\d{2}/\d{4}\.", out)  # dd/mm/yyyy
     assert out.count("agrees within rounding") == 5 and "DIFFERS" not in out
     rows = list(csv.DictReader(io.StringIO(run_command(
         "scoring", "rank", "--framework", "dti-province-922", "--year", "2022"))))
@@ -35,6 +37,20 @@ def test_import_2022_and_print_the_ranking(reference_units):
     run_command("scoring", "import-results", str(CSV), "--framework", "dti-province-922",
                 "--year", "2022")
     assert PublishedResult.objects.count() == 63
+    listing = run_command("scoring", "frameworks")
+    assert re.search(r"2022: 63 results, imported \d{2}/\d{2}/\d{4}", listing)
+
+
+def test_the_importer_speaks_through_the_translation_catalogue(reference_units, monkeypatch):
+    # Every message goes through gettext with an English message id: a catalogue that
+    # translated them would change what is printed.
+    from tinhso.scoring.management.commands import scoring as command
+
+    monkeypatch.setattr(command, "_", lambda message: "«" + message + "»")
+    out = run_command("scoring", "import-results", str(CSV), "--framework",
+                      "dti-province-922", "--year", "2022")
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines and all("«" in line for line in lines)
 
 
 def test_a_difference_beyond_rounding_is_reported(reference_units, tmp_path):

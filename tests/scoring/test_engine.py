@@ -161,3 +161,11 @@ def test_merged_provinces_average_their_members_main_indicators():
     merged = merge_members(values, {"58": "56", "49": "48"})
     assert merged == {"56": {"a": pytest.approx(0.5), "b": 0.5},
                       "48": {"a": pytest.approx(0.8), "b": pytest.approx(0.7)}}
+
+
+def test_a_component_with_several_inputs_must_name_each():
+    data = {"code": "t", "name": "T", "indicators": [{"code": "a", "weight": 1, "components": [
+        {"code": "list", "max_points": 2, "rule": {"type": "checklist", "criteria": ["x", "y"]},
+         "input_names": {"x": "X done"}}]}]}
+    with pytest.raises(FrameworkError, match=r"input_names must name each.*missing: y"):
+        parse_framework(data)

@@ -88,7 +88,7 @@ def _field_of_34(year: int) -> list[Unit]:
     provinces = list(Unit.objects.valid_on(date(2025, 7, 1)).filter(level="province")
                      .exclude(code="56").order_by("code"))
     assert len(provinces) == 33
-    ordered = provinces[:15] + [Unit.objects.get(code="56")] + provinces[15:]
+    ordered = [*provinces[:15], Unit.objects.get(code="56"), *provinces[15:]]
     framework = load_framework(DTI)
     codes = [i.code for i in framework.indicators]
     full = {1: 0.95, 3: 0.85, 16: 0.70}  # the rows giving every main indicator

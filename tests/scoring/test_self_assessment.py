@@ -105,3 +105,38 @@ def test_a_score_opens_down_to_its_components_and_sources(client, people, refere
     assert plan.points == 10 and plan.inputs[0][1] == 1.0
     assert "verified" in plan.inputs[0][2] and "evidence" in plan.inputs[0][2]
     assert response.context["total"] == 10
+
+
+def test_units_without_answers_are_not_ranked_at_zero(client, people, reference_units):
+    u = reference_units
+    url = "/rankings/khanhhoa-units/2026/units-of/56/"
+    units = u["56"].children.valid_on(date.today()).count()
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.context["rows"] == [] and len(response.context["unranked"]) == units
+    assert page.count("<em>no answers yet</em>") == units and "data-rank" not in page
+    framework = load_framework("khanhhoa-units")
+    answer = answer_submit(actor=people["reporter"], framework=framework, year=2026,
+                           unit=u["56.STC"], code="dx_plan_adopted", value=1)
+    answer_verify(actor=people["coordinator"], answer=answer)
+    response = client.get(url)
+    page = response.content.decode()
+    assert [(r[0], r[1].code) for r in response.context["rows"]] == [(1, "56.STC")]
+    assert "1/1" in page and page.count("<em>no answers yet</em>") == units - 1
+    # The ranked unit comes first, the units without answers after it.
+    assert page.index('data-unit="56.STC"') < page.index("<em>no answers yet</em>")
+
+
+def test_each_question_of_the_self_assessment_has_its_own_name(client, people):
+    client.force_login(people["reporter"])
+    response = client.get("/rankings/self-assessment/khanhhoa-units/2026/")
+    rows = response.context["rows"]
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names)) == len(load_framework("khanhhoa-units").inputs)
+    # The two criteria of one component show their own names, and the component's below.
+    lead = {r["code"]: r for r in rows if r["code"] in ("head_leads_dx", "dx_team_assigned")}
+    assert lead["head_leads_dx"]["name"] != lead["dx_team_assigned"]["name"]
+    assert lead["head_leads_dx"]["component"] == lead["dx_team_assigned"]["component"] != ""
+    page = response.content.decode()
+    for name in names:
+        assert page.count(f"<strong>{name}</strong>") == 1
