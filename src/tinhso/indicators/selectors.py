@@ -324,3 +324,9 @@ def targets_with_progress(unit: Unit, today: date | None = None) -> list[TargetS
                                    progress_for(indicator, target, series, ranks), series,
                                    ranks))
     return result
+
+
+def indicator_targets(indicator: Indicator) -> QuerySet[Target]:
+    """An indicator's targets by unit (name) and year, with their units; one query."""
+    return (Target.objects.filter(indicator=indicator).select_related("unit")
+            .order_by("unit__name", "year", "rank_of"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tinhso.indicators import views, work_views
+from tinhso.indicators import target_views, views, work_views
 
 app_name = "indicators"
 urlpatterns = [
@@ -19,5 +19,9 @@ urlpatterns = [
     path("values/<int:pk>/<str:act>/", work_views.value_act, name="value_act"),
     path("evidence/<int:pk>/", work_views.evidence_download, name="evidence"),
     path("<slug:code>/", views.detail, name="detail"),
+    path("<slug:code>/targets/", target_views.targets_page, name="targets"),
+    path("<slug:code>/targets/<int:pk>/", target_views.target_edit, name="target_edit"),
+    path("<slug:code>/targets/<int:pk>/delete/", target_views.target_remove,
+         name="target_delete"),
     path("<slug:code>/export.<str:fmt>", views.export, name="export"),
 ]
