@@ -57,7 +57,7 @@ class StepOut(Schema):
     ceiling: float
 
 
-class TargetOut(Schema):
+class ScoreToBeatOut(Schema):
     published: bool = Field(description="Whether the score at the target rank was published")
     exact: float | None = Field(description="The published score at the target rank")
     lower: float = Field(description="Not published: the nearest published score below "
@@ -82,7 +82,7 @@ class GapOut(Schema):
     method: str = Field(description="The framework and year the ranks belong to")
     score_to_beat: float = Field(description="The published score at the target rank, or the "
                                              "upper bound when it was not published")
-    target: TargetOut
+    target: ScoreToBeatOut
     held_by: str | None
     points_missing: float
     reachable: bool = Field(description="Whether the plan reaches the score within the "

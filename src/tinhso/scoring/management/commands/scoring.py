@@ -24,8 +24,8 @@ def _day(moment: datetime) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Index frameworks: import published results, print rankings, list "
-                        "frameworks.")
+    help = gettext_lazy(  # type: ignore[assignment]  # translated when --help prints it
+        "Index frameworks: import published results, print rankings, list frameworks.")
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
