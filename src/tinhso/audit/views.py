@@ -26,6 +26,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                           unit_paths=scope_paths(request.user, "audit.view"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {
-        "page": page, "rows": [(e, detail_lines(e.details)) for e in page], "actions": [(e, e.label) for e in registered_events()],
+        "page": page, "rows": [(e, detail_lines(e.details)) for e in page],
+        "actions": [(e, e.label) for e in registered_events()],
         "action": action, "actor": actor,
     })

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -18,7 +18,7 @@ from tinhso.indicators.models import (
     TaskGroup,
 )
 from tinhso.units.models import Level
-from tinhso.units.selectors import unit_by_code, units_valid_within
+from tinhso.units.selectors import all_units, unit_by_code, units_valid_within
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
@@ -173,7 +173,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class TargetForm(forms.Form):
     """A target of one indicator: for a unit, by a year, from a baseline, with its source."""
 
-    unit = UnitChoiceField(label=_("Unit"), queryset=Indicator.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=all_units().none())  # set per user
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     value = forms.CharField(label=_("Target"), max_length=30,
                             help_text=_("A decimal comma is fine: 64,06"))
@@ -188,6 +188,6 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, rank: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        cast(UnitChoiceField, self.fields["unit"]).queryset = units
         if not rank:
             del self.fields["rank_of"]

@@ -27,8 +27,6 @@ from tinhso.accounts.models import UserKind
 from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
 from tinhso.procedures import access, formschema, services
-from tinhso.procedures.services import held
-from tinhso.procedures.services.held import HeldFile
 from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
 from tinhso.procedures.downloads import file_of
@@ -49,6 +47,8 @@ from tinhso.procedures.selectors import (
     lateness,
     too_many_lookups,
 )
+from tinhso.procedures.services import held
+from tinhso.procedures.services.held import HeldFile
 from tinhso.units.models import Unit
 
 SUBMITTERS = (UserKind.CITIZEN, UserKind.BUSINESS)
