@@ -81,7 +81,9 @@ def review_need(user: Any) -> Need:
                 reverse("programme:review"),
                 [Item(f"{r.task.code} {r.task.title}",
                       reverse("programme:task", args=[r.task.pk]),
-                      note=f"{r.unit.name} · {r.period} · {r.percent} %") for r in first])
+                      note=" · ".join([r.unit.name, r.period] + (
+                          [f"{r.percent}\u00a0%"] if r.percent is not None else [])))
+                 for r in first])
 
 
 def verify_need(user: Any) -> Need:
