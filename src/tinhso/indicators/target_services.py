@@ -6,7 +6,7 @@ year) stays the way of the indicator form, the API and the loaders."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +17,9 @@ from tinhso.audit.services import audit_record
 from tinhso.indicators import audit_events
 from tinhso.indicators.models import Indicator, Measure, Target
 from tinhso.indicators.services import _check_value, to_decimal
-from tinhso.units.models import Unit
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 FIELDS = ("unit", "year", "value", "baseline_year", "baseline_value", "rank_of", "source")
 
@@ -52,7 +54,7 @@ def _taken(indicator: Indicator, data: dict[str, Any], exclude: int | None = Non
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Unit):
+    if hasattr(value, "path") and hasattr(value, "code"):  # a unit: by its code
         return value.code
     if isinstance(value, Decimal):
         return str(value.normalize()) if value == value.to_integral_value() else str(value)
