@@ -18,7 +18,7 @@ def login(client, username, password=PASSWORD, **extra):
 def test_login_and_logout(client, reference_units):
     user = staff_user(unit=reference_units["56"], username="canbo")
     response = login(client, "canbo")
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/me/"  # the landing page
     assert AuditEvent.objects.filter(action=audit_events.LOGIN_SUCCEEDED, actor=user).exists()
     page = client.get("/")
     assert user.display_name in page.content.decode()

@@ -40,12 +40,12 @@ def test_login_units_tree_by_date_and_language_switch(
     main_menu = page.locator("nav.main-nav")
     tree = page.get_by_test_id("unit-tree")
 
-    # 1. Log in and land on the home page.
+    # 1. Log in and land on "My page".
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(coordinator.username)
     page.locator("#id_password").fill(coordinator_password)
     page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(f"{base}/")
+    expect(page).to_have_url(f"{base}/me/")
     expect(page.get_by_test_id("user-name")).to_be_visible()
     expect(html).to_have_attribute("lang", "vi")
 
