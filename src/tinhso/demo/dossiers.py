@@ -24,7 +24,8 @@ from tinhso.procedures.services import calendar_for
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.models import Unit
 
-SOURCE = "demo (illustrative)"
+SOURCE = "Dữ liệu minh họa"  # data people read (a dossier's source, its events' author)
+EARLIER_SOURCES = ("demo (illustrative)",)  # what earlier versions wrote: loaded already
 AGENCIES = {  # unit code -> (dossiers, share online, share on time): invented
     "22366": (160, 0.62, 0.93), "22333": (110, 0.48, 0.86), "22390": (90, 0.55, 0.8),
     "56.STP": (60, 0.75, 0.9), "56.STC": (50, 0.85, 0.96), "56.SXD": (30, 0.3, 0.7),
@@ -35,7 +36,7 @@ NAMES = ["Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "Phạm Thị D", "H
 def load_illustrative_dossiers(today: date | None = None) -> int:
     """Create the illustrative dossiers of the current year unless they exist; returns the
     number created."""
-    if Dossier.objects.filter(source=SOURCE).exists():
+    if Dossier.objects.filter(source__in=(SOURCE, *EARLIER_SOURCES)).exists():
         return 0
     today = today or date.today()
     rng = random.Random(2026)
