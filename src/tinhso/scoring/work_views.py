@@ -79,8 +79,10 @@ def verify_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "unit", "answered_by").order_by("unit__path", "code")
     if paths is not None:
         answers = answers.filter(within_paths("unit__path", paths))
-    return render(request, "scoring/verify.html", {"framework": framework, "year": year,
-                                                   "answers": answers})
+    names = {q["code"]: q["name"] for q in questions(framework)}
+    return render(request, "scoring/verify.html", {
+        "framework": framework, "year": year, "answers": answers,
+        "named": [(a, names.get(a.code, a.code)) for a in answers]})
 
 
 @login_required
