@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,9 @@ def need(page: str, key: str) -> tuple[int, list[str]]:
 
 
 def landing(client: Any, user: Any) -> str:
+    """The landing page in English (the words the tests read)."""
     client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/me/")
     assert response.status_code == 200
     return response.content.decode()
@@ -61,8 +66,9 @@ def test_the_reporter_sees_what_to_enter_by_when_and_the_report_to_send(
     count, links = need(page, "values-to-enter")
     assert count == 1 and links == ["/indicators/to-report/"]
     assert "1 of 2 values entered" in page  # one submitted, one not yet
-    deadline = work["round"].deadline.strftime("%d/%m/%Y")
-    assert deadline in page
+    with translation.override("en"):
+        deadline = date_format(work["round"].deadline, "SHORT_DATE_FORMAT")
+    assert f"deadline {deadline}" in page
     to_report = client.get(links[0]).content.decode()
     assert f'data-testid="round-{work["round"].pk}"' in to_report
     assert "values-to-approve" not in page and "section-leader" not in page

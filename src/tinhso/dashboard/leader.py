@@ -5,6 +5,7 @@ Each a small chart with its table, opening to the page it comes from."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -51,18 +52,26 @@ def dti_ranks(home: Unit) -> tuple[list[RankPoint], int | None]:
 
 
 def goals_block(home: Unit, ranks: list[RankPoint]) -> list[dict[str, Any]]:
-    """Each goal of the home unit with the status of the target that measures it, and for a
-    rank goal the gap from the latest published rank."""
+    """Each goal of the home unit with the status of the target that measures it; for a rank
+    goal, the gap from the latest rank taken in the goal's own field (a rank among 34 is not
+    measured against a goal set among 63: that is said, with the proportional reading)."""
     goals = list(goals_for_unit(home))
-    progress = goal_progress(home, [(g.indicator_id, g.year) for g in goals if g.indicator_id])
-    latest = ranks[-1] if ranks else None
+    measured = goal_progress(home, [
+        (g.indicator_id, g.year, Decimal(g.target_rank) if g.target_rank else None)
+        for g in goals if g.indicator_id])
     rows = []
     for goal in goals:
-        row: dict[str, Any] = {"goal": goal,
-                               "progress": progress.get((goal.indicator_id or 0, goal.year))}
-        if goal.target_rank and latest is not None:
-            row["latest"] = latest
-            row["gap"] = latest.rank - goal.target_rank  # places to climb; <= 0: reached
+        found = measured.get((goal.indicator_id or 0, goal.year))
+        row: dict[str, Any] = {"goal": goal, "progress": found.progress if found else None}
+        if goal.target_rank and ranks:
+            field = found.target.rank_of if found else None
+            same = [p for p in ranks if field is None or p.of == field]
+            row["field"] = field
+            row["latest"] = ranks[-1]
+            if same:
+                row["ref"] = same[-1]
+                row["gap"] = same[-1].rank - goal.target_rank  # places to climb; <= 0: reached
+            row["other_field"] = field is not None and ranks[-1].of != field
         rows.append(row)
     return rows
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -16,10 +18,16 @@ from django.utils import timezone
 from tinhso.accounts.permissions import may_somewhere, scope_paths
 from tinhso.core.db import within_paths
 from tinhso.core.periods import parse_period
-from tinhso.indicators.models import CollectionRound, IndicatorValue, Target, ValueStatus
+from tinhso.indicators.models import (
+    CollectionRound,
+    IndicatorValue,
+    Measure,
+    Target,
+    ValueStatus,
+)
 from tinhso.indicators.progress import Progress
 from tinhso.indicators.rounds import Completeness, UnitProgress, owed
-from tinhso.indicators.selectors import SeriesPoint, compute, progress_for
+from tinhso.indicators.selectors import SeriesPoint, compute, progress_for, rank_histories
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
@@ -105,25 +113,47 @@ def values_returned(user: Any) -> QuerySet[IndicatorValue]:
     return _in_scope(user, "indicators.enter", values, "unit__path")
 
 
-def goal_progress(unit: Unit, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Progress]:
-    """The status of each (indicator id, year) target of ``unit``: the progress of the values
-    towards that very target (not the next one), as the indicator's page computes it. A fixed
+@dataclass(frozen=True)
+class GoalTarget:
+    target: Target
+    progress: Progress
+
+
+def goal_progress(unit: Unit, wanted: Iterable[tuple[int, int, Decimal | None]]
+                  ) -> dict[tuple[int, int], GoalTarget]:
+    """The target measuring each goal, (indicator id, year, the goal's value when it names
+    one: a rank), with its progress as the indicator's page computes it: a rank against the
+    ranks of the target's own field ("not comparable" across the 2025 merger). Where several
+    targets share an indicator and year (two fields), the one with the goal's value. A fixed
     number of queries."""
-    wanted = set(wanted)
+    wanted = list(wanted)
     if not wanted:
         return {}
-    targets = [t for t in Target.objects.filter(
-        unit=unit, indicator__in={i for i, _y in wanted}).select_related("indicator")
-        if (t.indicator_id, t.year) in wanted]
-    if not targets:
+    targets = list(Target.objects.filter(unit=unit, indicator__in={i for i, _y, _v in wanted})
+                   .select_related("indicator").order_by("rank_of", "id"))
+    chosen: dict[tuple[int, int], Target] = {}
+    for indicator_id, year, value in wanted:
+        same = [t for t in targets if (t.indicator_id, t.year) == (indicator_id, year)]
+        exact = [t for t in same if value is not None and t.value == value]
+        if exact or same:
+            chosen[(indicator_id, year)] = (exact or same)[0]
+    if not chosen:
         return {}
-    computed = compute(codes=sorted({t.indicator.code for t in targets}), root=unit)
+    ranked = {t.indicator_id: t.indicator for t in chosen.values()
+              if t.indicator.measure == Measure.RANK}
+    histories = rank_histories(ranked.values(), unit) if ranked else {}
+    others = sorted({t.indicator.code for t in chosen.values() if t.indicator_id not in ranked})
+    computed = compute(codes=others, root=unit) if others else None
     result = {}
-    for target in targets:
-        series = [SeriesPoint(parse_period(p), v)
-                  for p, v in computed.series(target.indicator.code, unit)]
-        result[(target.indicator_id, target.year)] = progress_for(target.indicator, target,
-                                                                  series)
+    for key, target in chosen.items():
+        ranks = histories.get(target.indicator_id)
+        if ranks is not None:
+            series = [SeriesPoint(r.period, r.value) for r in ranks]
+        else:
+            assert computed is not None
+            series = [SeriesPoint(parse_period(p), v)
+                      for p, v in computed.series(target.indicator.code, unit)]
+        result[key] = GoalTarget(target, progress_for(target.indicator, target, series, ranks))
     return result
 
 
