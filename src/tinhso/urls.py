@@ -21,6 +21,7 @@ urlpatterns = [
     path("dossiers/", include("tinhso.procedures.portal_urls")),
     path("desk/", include("tinhso.procedures.desk_urls")),
     path("programme/", include("tinhso.programme.urls")),
+    path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),
     path("", include("tinhso.web.urls")),
 ]
