@@ -83,7 +83,9 @@ def rank_chart(home: Unit, ranks: list[RankPoint], gap_year: int | None) -> Char
     return Chart(
         key="dti-rank", title=gettext_lazy("DTI rank by year"), kind="line",
         labels=[str(p.year) for p in ranks],
-        series=[(_("Rank"), [float(p.rank) for p in ranks])],
+        series=[(_("Rank among %(n)s") % {"n": field},
+                 [float(p.rank) if p.of == field else None for p in ranks])
+                for field in dict.fromkeys(p.of for p in ranks)],  # one line per field
         headers=[_("Year"), _("Rank"), _("Index"), _("Method"), _("Source")],
         rows=[[str(p.year), rank_text(p), format_number(p.total, 4, lang),
                p.method_en if lang == "en" else p.method, p.source] for p in ranks],

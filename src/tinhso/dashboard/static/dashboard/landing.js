@@ -12,12 +12,14 @@
       var spec = JSON.parse(el.textContent);
       var datasets = spec.datasets.map(function (d, i) {
         return { label: d.label, data: d.data, borderColor: colours[i % colours.length],
-                 backgroundColor: colours[i % colours.length], tension: 0.2, spanGaps: true };
+                 backgroundColor: colours[i % colours.length], tension: 0.2, spanGaps: true,
+                 pointRadius: 4 };
       });
       var horizontal = spec.type === "bar";
-      var valueAxis = { reverse: !!spec.reverse, ticks: { callback: number } };
-      if (spec.reverse) { valueAxis.ticks.precision = 0; }
-      var scales = horizontal ? { x: valueAxis, y: { ticks: { autoSkip: false } } } : { y: valueAxis };
+      // Counts, ranks and percentages: whole numbers on the axis.
+      var valueAxis = { reverse: !!spec.reverse, ticks: { callback: number, precision: 0 } };
+      var scales = horizontal ? { x: valueAxis, y: { ticks: { autoSkip: false } } }
+                              : { x: { offset: true }, y: valueAxis };
       new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets },
         options: { maintainAspectRatio: false, responsive: true, indexAxis: horizontal ? "y" : "x",
                    scales: scales, plugins: { legend: { display: datasets.length > 1 } } } });
