@@ -85,7 +85,7 @@ _CODE = re.compile(r"\S*(?:_|@|://|[A-Za-z0-9]\.[A-Za-z]|[A-Za-z0-9]/[A-Za-z0-9]
 _WORD = re.compile(r"[^\W\d_]+")
 _VIETNAMESE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
                               "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
-_SEGMENT = re.compile(r"[^·,;:()\[\]|/\-–—\"'«»•→…\n\t0-9%]+")
+_SEGMENT = re.compile(r"[^·,;:.!?()\[\]|/\-–—\"'«»•→…\n\t0-9%]+")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
 SKIPPED = {"script", "style", "template"}
@@ -189,6 +189,7 @@ def test_the_vietnamese_detector_finds_vietnamese_in_english_unless_it_is_data()
     assert vietnamese_phrases("Agency: Department of Finance (Sở Tài chính) – Khánh Hòa") == [
         "Sở Tài chính"]  # Khánh Hòa uses Latin-1 letters only: not told apart from French
     assert vietnamese_phrases("Same working day (received after 15:00: next working day)") == []
+    assert vietnamese_phrases("What needs you today, Nguyễn Văn An.", "nguyễn văn an") == []
 
 
 def test_text_is_read_from_nodes_and_attributes_by_the_language_of_its_element():
@@ -277,8 +278,15 @@ def pages_with_arguments() -> dict[str, Page]:
         "scoring:explain": Page(reverse("scoring:explain", args=[fw, year, "56"])),
         "procedures:trace": Page(reverse("procedures:trace") + "?indicator=dossiers_received"
                                  f"&unit=56&year={date.today().year}", "dieuphoi"),
+        "scoring:units_ranking": Page(reverse("scoring:units_ranking", args=[
+            "khanhhoa-units", date.today().year, "56"])),
+        "scoring:answer": Page(reverse("scoring:answer", args=[fw, year]), "baocao.stc"),
         "web:area": Page(reverse("web:area", kwargs={"key": "reports"})),
+        "calendars:year (administrator)": Page(reverse("calendars:year"), "admin"),
     }
+    # The landing page differs by role: each demo account's own.
+    pages.update({f"dashboard:home ({who})": Page(reverse("dashboard:home"), who)
+                  for who in READERS})
     document = Document.objects.order_by("pk").first()
     task = Task.objects.order_by("pk").first()
     if document:
