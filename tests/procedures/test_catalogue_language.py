@@ -69,3 +69,21 @@ def test_without_an_english_twin_an_english_page_shows_the_vietnamese():
     permit.refresh_from_db()
     with translation.override("en"):
         assert permit.fee_text == "Do Hội đồng nhân dân tỉnh quy định"
+
+
+@pytest.mark.django_db
+def test_without_an_english_time_limit_an_english_page_says_the_rule():
+    procedures_load()
+    Procedure.objects.update(time_limit_en="")
+    by_code = {p.national_code or p.name: p for p in Procedure.objects.all()}
+    with translation.override("en"):
+        assert by_code["2.000815"].time_limit_text == (
+            "Same working day (received after 15:00: next working day)")
+        assert by_code["Đăng ký thường trú"].time_limit_text == "7 working days"
+        assert by_code["Cấp giấy phép xây dựng công trình"].time_limit_text == "20 days"
+        assert by_code["1.001193"].time_limit_text == "Same working day"
+    with translation.override("vi"):
+        assert by_code["Đăng ký thường trú"].time_limit_text == "7 ngày làm việc"
+    odd = Procedure(time_limit="Theo thỏa thuận", time_rule={"type": "agreed"})
+    with translation.override("en"):
+        assert odd.time_limit_text == "Theo thỏa thuận"

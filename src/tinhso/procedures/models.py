@@ -7,7 +7,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.procedures import workflow
@@ -17,6 +17,22 @@ def fold(text: str) -> str:
     """Lowercase without Vietnamese diacritics: 'Cấp giấy phép' -> 'cap giay phep'."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+
+
+def describe_time_rule(rule: dict[str, object]) -> str:
+    """A time-limit rule (``timelimits.parse_time_limit``) said in the active language; "" for
+    a rule it does not know."""
+    days = rule.get("days")
+    if rule.get("type") == "same_day":
+        if rule.get("cutoff"):
+            return gettext("Same working day (received after %(time)s: next working day)") % {
+                "time": rule["cutoff"]}
+        return gettext("Same working day")
+    if rule.get("type") == "working_days" and isinstance(days, int):
+        return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
+    if rule.get("type") == "days" and isinstance(days, int):
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    return ""
 
 
 class OnlineLevel(models.TextChoices):
@@ -78,6 +94,10 @@ class Procedure(models.Model):
 
     @property
     def time_limit_text(self) -> str:
+        """The written time limit, or on an English page without its twin, the rule said in
+        English."""
+        if (get_language() or "vi").startswith("en") and not self.time_limit_en:
+            return describe_time_rule(self.time_rule) or self.time_limit
         return self._in_language("time_limit")
 
     @property
