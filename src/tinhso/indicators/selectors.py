@@ -257,6 +257,19 @@ def rank_targets(indicator: Indicator, unit: Unit) -> list[Target]:
     return list(Target.objects.filter(indicator=indicator, unit=unit).order_by("rank_of", "year"))
 
 
+def rank_target_fields(unit: Unit) -> dict[tuple[int, int, int], int | None]:
+    """(indicator id, year, rank) -> the field the unit's rank target was set in, for saying
+    which field a goal's "top 20" means (one query). A rank set in two fields for the same year
+    maps to None: the goal alone does not say which."""
+    fields: dict[tuple[int, int, int], int | None] = {}
+    rows = Target.objects.filter(unit=unit, indicator__measure=Measure.RANK).values_list(
+        "indicator_id", "year", "value", "rank_of")
+    for indicator_id, year, value, of in rows:
+        key = (indicator_id, year, int(value))
+        fields[key] = of if fields.get(key, of) == of else None
+    return fields
+
+
 @dataclass(frozen=True)
 class RankEra:
     """Consecutive ranks taken in one field (63 provinces until 2024, 34 after the merger)."""

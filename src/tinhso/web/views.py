@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,7 +14,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from tinhso.accounts.services import user_set_language
-from tinhso.indicators.selectors import TargetStatus, headline_values, targets_with_progress
+from tinhso.indicators.selectors import (
+    TargetStatus,
+    headline_values,
+    rank_target_fields,
+    targets_with_progress,
+)
 from tinhso.procedures.catalogue import sample_procedures
 from tinhso.procedures.figures import (
     illustrative_dossiers,
@@ -27,6 +32,9 @@ from tinhso.units.selectors import unit_by_code
 from tinhso.web.charts import shares_chart, target_shares
 from tinhso.web.context_processors import AREAS
 from tinhso.web.templatetags.web_charts import indicator_name
+
+if TYPE_CHECKING:
+    from tinhso.units.models import Unit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         months = monthly_trend(unit, year)
         shares = target_shares(targets)
         context.update({
-            "goals": list(goals_for_unit(unit)),
+            "goals": _goals_with_fields(unit),
             "documents": list(documents_for_unit(unit)),
             "figures": list(headline_values(unit)),
             "targets": targets,
@@ -54,6 +62,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "months": months, "months_chart": months_chart(months),
         })
     return render(request, "web/home.html", context)
+
+
+def _goals_with_fields(unit: Unit) -> list[tuple[Any, int | None]]:
+    """Each goal with the field its rank was set in (top 25 of 63), from the matching target."""
+    fields = rank_target_fields(unit)
+    return [(goal, fields.get((goal.indicator_id, goal.year, goal.target_rank))
+             if goal.target_rank else None) for goal in goals_for_unit(unit)]
 
 
 def _rank_charts(targets: list[TargetStatus]) -> list[dict[str, Any]]:
