@@ -68,7 +68,8 @@ def _goals_with_fields(unit: Unit) -> list[tuple[Any, int | None]]:
     """Each goal with the field its rank was set in (top 25 of 63), from the matching target."""
     fields = rank_target_fields(unit)
     return [(goal, fields.get((goal.indicator_id, goal.year, goal.target_rank))
-             if goal.target_rank else None) for goal in goals_for_unit(unit)]
+             if goal.target_rank and goal.indicator_id else None)
+            for goal in goals_for_unit(unit)]
 
 
 def _rank_charts(targets: list[TargetStatus]) -> list[dict[str, Any]]:
