@@ -103,3 +103,17 @@ def test_two_targets_for_one_year_in_different_fields_but_not_twice_in_one(dti):
     province, rank = dti
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(indicator=rank, unit=province, year=2025, value=19, rank_of=34)
+
+
+def test_the_indicator_page_prefers_the_target_set_in_the_latest_ranks_field(dti):
+    from tinhso.indicators.selectors import indicator_progress
+
+    province, rank = dti
+    Target.objects.create(indicator=rank, unit=province, year=2030, value=10, rank_of=34,
+                          source="4636/KH-UBND")
+    target, progress = indicator_progress(rank, province, [], today=date(2026, 1, 1))
+    assert (target.year, target.rank_of, int(target.value)) == (2030, 34, 10)
+    assert progress.latest_of == 34 and progress.status != NOT_COMPARABLE
+    # In 2025 both fields have a target; the one of the latest rank's field (34) is chosen.
+    target, progress = indicator_progress(rank, province, [], today=date(2025, 3, 1))
+    assert (target.year, target.rank_of) == (2025, 34) and progress.status == ACHIEVED

@@ -186,23 +186,30 @@ def indicator_series(indicator: Indicator, unit: Unit) -> list[SeriesPoint]:
     return [SeriesPoint(parse_period(p), v) for p, v in computed.series(indicator.code, unit)]
 
 
-def next_target(indicator: Indicator, unit: Unit, after_year: int | None = None
-                ) -> Target | None:
+def next_target(indicator: Indicator, unit: Unit, after_year: int | None = None,
+                field: int | None = None) -> Target | None:
+    """The first target not yet past (the last one when all are); of two for the same year
+    (a rank set in two fields), the one set in ``field`` when there is one."""
     qs = Target.objects.filter(indicator=indicator, unit=unit)
     if after_year is not None:
-        upcoming = qs.filter(year__gte=after_year).order_by("year").first()
-        if upcoming is not None:
-            return upcoming
-    return qs.order_by("-year").first()
+        upcoming = list(qs.filter(year__gte=after_year).order_by("year", "rank_of"))
+        if upcoming:
+            first = [t for t in upcoming if t.year == upcoming[0].year]
+            return next((t for t in first if field is not None and t.rank_of == field), first[0])
+    last = list(qs.order_by("-year", "rank_of")[:2])
+    return next((t for t in last if field is not None and t.rank_of == field and
+                 t.year == last[0].year), last[0] if last else None)
 
 
 def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoint],
                        today: date | None = None) -> tuple[Target | None, Progress | None]:
+    """The indicator's next target and the progress toward it; for a rank, the target set in
+    the field of the latest rank when there is one for that year (16/34: the 2025 plan's)."""
     year = (today or date.today()).year
-    target = next_target(indicator, unit, year)
+    ranks = rank_history(indicator, unit) if indicator.measure == Measure.RANK else None
+    target = next_target(indicator, unit, year, ranks[-1].of if ranks else None)
     if target is None:
         return None, None
-    ranks = rank_history(indicator, unit) if indicator.measure == Measure.RANK else None
     return target, progress_for(indicator, target, series, ranks)
 
 
