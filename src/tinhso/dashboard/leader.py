@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tinhso.core.numbers import format_number, format_percent
-from tinhso.dashboard.blocks import Chart, Item, Need, Section
+from tinhso.dashboard.blocks import Chart, Item, Need, Section, named
 from tinhso.indicators.today import goal_progress, rank_values
 from tinhso.procedures.figures import service_figures
 from tinhso.programme.board_selectors import OverdueBoard
@@ -102,11 +102,11 @@ def late_tasks_chart(board: OverdueBoard) -> Chart:
     units = [c for c in board.units if c.overdue or c.at_risk][:12]
     return Chart(
         key="late-tasks", title=gettext_lazy("Late programme tasks by lead unit"), kind="bar",
-        labels=[c.unit.name for c in units],
+        labels=[named(c.unit) for c in units],
         series=[(_("Overdue"), [float(c.overdue) for c in units]),
                 (_("At risk"), [float(c.at_risk) for c in units])],
         headers=[_("Lead unit"), _("Overdue"), _("At risk"), _("Open")],
-        rows=[[c.unit.name, str(c.overdue), str(c.at_risk), str(c.open)] for c in units],
+        rows=[[named(c.unit), str(c.overdue), str(c.at_risk), str(c.open)] for c in units],
         source_url=reverse("programme:overdue"), source_label=_("Overdue and at-risk tasks"))
 
 
@@ -114,10 +114,10 @@ def late_tasks_need(board: OverdueBoard) -> Need:
     return Need(
         key="late-tasks", label=gettext_lazy("Programme tasks overdue"),
         count=len(board.overdue), url=reverse("programme:overdue"),
-        items=[Item(f"{o.row.task.code} {o.row.task.title}",
+        items=[Item(f"{o.row.task.code} {named(o.row.task, 'title')}",
                     reverse("programme:task", args=[o.row.task.pk]),
                     note=_("%(unit)s, %(days)s working days late")
-                    % {"unit": o.row.task.lead_unit.name, "days": o.row.late_days}, late=True)
+                    % {"unit": named(o.row.task.lead_unit), "days": o.row.late_days}, late=True)
                for o in board.overdue[:FIRST]])
 
 
@@ -127,11 +127,11 @@ def services_chart(home: Unit, year: int) -> Chart:
     rows.sort(key=lambda r: (r.rates["on_time_rate"] is None, -(r.rates["on_time_rate"] or 0)))
     return Chart(
         key="service-quality", title=gettext_lazy("Public services: resolved on time, by unit"),
-        kind="bar", labels=[r.unit.name for r in rows],
+        kind="bar", labels=[named(r.unit) for r in rows],
         series=[(_("Resolved on time (%)"), [r.rates["on_time_rate"] for r in rows])],
         headers=[_("Unit"), _("Dossiers received"), _("Resolved on time"),
                  _("Submitted online"), _("Decision 766 score")],
-        rows=[[r.unit.name, format_number(r.counts["dossiers_received"], 0, lang),
+        rows=[[named(r.unit), format_number(r.counts["dossiers_received"], 0, lang),
                format_percent(r.rates["on_time_rate"], 2, lang),
                format_percent(r.rates["online_dossiers_rate"], 2, lang),
                format_number(r.score_766, 2, lang)] for r in rows],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhso.core.numbers import format_percent
-from tinhso.dashboard.blocks import Chart, Item, Need, Section
+from tinhso.dashboard.blocks import Chart, Item, Need, Section, named
 from tinhso.dashboard.leader import FIRST, _lang, late_tasks_need
 from tinhso.indicators.rounds import Completeness
 from tinhso.indicators.today import (
@@ -37,7 +37,7 @@ def _day(day: date) -> str:
 
 
 def _value_item(value: IndicatorValue) -> Item:
-    return Item(f"{value.indicator.name} · {value.unit.name} · {value.period}",
+    return Item(f"{named(value.indicator)} · {named(value.unit)} · {value.period}",
                 reverse("indicators:value", args=[value.pk]), note=value.return_reason)
 
 
@@ -79,9 +79,9 @@ def review_need(user: Any) -> Need:
     return Need("reports-to-review", gettext_lazy("Progress reports to review"),
                 reports.count(),
                 reverse("programme:review"),
-                [Item(f"{r.task.code} {r.task.title}",
+                [Item(f"{r.task.code} {named(r.task, 'title')}",
                       reverse("programme:task", args=[r.task.pk]),
-                      note=" · ".join([r.unit.name, r.period] + (
+                      note=" · ".join([named(r.unit), r.period] + (
                           [f"{r.percent}\u00a0%"] if r.percent is not None else [])))
                  for r in first])
 
@@ -93,7 +93,7 @@ def verify_need(user: Any) -> Need:
                 answers.count(),
                 reverse("scoring:verify", args=[first[0].framework, first[0].year])
                 if first else reverse("scoring:index"),
-                [Item(f"{a.unit.name} · {a.code}",
+                [Item(f"{named(a.unit)} · {a.code}",
                       reverse("scoring:verify", args=[a.framework, a.year]),
                       note=f"{a.framework} {a.year}") for a in first])
 
@@ -122,7 +122,7 @@ def enter_need(user: Any, today: date) -> Need:
             if row.has_reported:
                 continue
             items.append(Item(
-                f"{collection.title} · {unit.name}", reverse("indicators:to_report"),
+                f"{collection.title} · {named(unit)}", reverse("indicators:to_report"),
                 note=_("%(entered)s of %(owed)s values entered, deadline %(day)s")
                 % {"entered": row.entered, "owed": row.owed, "day": _day(collection.deadline)},
                 late=row.late))
@@ -141,7 +141,7 @@ def returned_need(user: Any) -> Need:
 def tasks_to_report_need(mine: MineBoard) -> Need:
     return Need("tasks-to-report", gettext_lazy("Progress reports to send"), len(mine.to_report),
                 reverse("programme:mine"),
-                [Item(f"{m.row.task.code} {m.row.task.title}",
+                [Item(f"{m.row.task.code} {named(m.row.task, 'title')}",
                       reverse("programme:task", args=[m.row.task.pk]),
                       note=_("period %(period)s, due %(day)s")
                       % {"period": mine.period.code, "day": _day(mine.report_due)},
