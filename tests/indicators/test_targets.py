@@ -67,7 +67,7 @@ def test_a_coordinator_adds_changes_and_deletes_a_target_on_the_page(
     assert twice.status_code == 400 and "already has a target for 2028" in twice.content.decode()
 
     edit = f"{url}{target.pk}/"
-    assert 'value="90"' in client.get(edit).content.decode()
+    assert 'value="90"' in client.get(edit).content.decode()  # as typed, on every database
     assert client.post(edit, {"unit": reference_units["56.STC"].pk, "year": "2029",
                               "value": "92,5", "source": "KH 4636"}).status_code == 302
     target.refresh_from_db()
@@ -80,6 +80,7 @@ def test_a_coordinator_adds_changes_and_deletes_a_target_on_the_page(
     assert not Target.objects.exists()
     deleted = AuditEvent.objects.get(action="target.deleted")
     assert deleted.details["year"] == 2029 and deleted.details["unit"] == "56.STC"
+    assert deleted.details["value"] == "92.5"
 
 
 def test_only_those_who_define_indicators_write_targets(client, indicator, people,

@@ -53,11 +53,16 @@ def _taken(indicator: Indicator, data: dict[str, Any], exclude: int | None = Non
                                                          "year": data["year"]}})
 
 
+def plain_number(value: Decimal) -> str:
+    """A stored number as typed: no trailing zeros, never an exponent (90, not 9E+1)."""
+    return format(value.normalize(), "f")
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "path") and hasattr(value, "code"):  # a unit: by its code
         return value.code
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        return plain_number(value)
     return value
 
 

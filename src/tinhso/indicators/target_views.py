@@ -24,7 +24,12 @@ from tinhso.core.forms import add_service_errors
 from tinhso.indicators.forms import TargetForm
 from tinhso.indicators.models import Indicator, Measure, Target
 from tinhso.indicators.selectors import indicator_by_code, indicator_targets
-from tinhso.indicators.target_services import target_add, target_delete, target_update
+from tinhso.indicators.target_services import (
+    plain_number,
+    target_add,
+    target_delete,
+    target_update,
+)
 from tinhso.units.selectors import all_units, unit_by_code, units_within
 
 
@@ -60,9 +65,9 @@ def _units(request: HttpRequest, also: Any = None) -> QuerySet[Any]:
 def _form(request: HttpRequest, indicator: Indicator, target: Target | None = None
           ) -> TargetForm:
     initial = {} if target is None else {
-        "unit": target.unit, "year": target.year, "value": target.value.normalize(),
+        "unit": target.unit, "year": target.year, "value": plain_number(target.value),
         "rank_of": target.rank_of, "baseline_year": target.baseline_year,
-        "baseline_value": (target.baseline_value.normalize()
+        "baseline_value": (plain_number(target.baseline_value)
                            if target.baseline_value is not None else None),
         "source": target.source}
     return TargetForm(request.POST or None, initial=initial,
