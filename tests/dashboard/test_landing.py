@@ -88,7 +88,12 @@ def test_the_officer_sees_the_overdue_dossier_and_reaches_it_at_the_desk(
     page = landing(client, people["officer"])
     code = work["overdue"].code
     assert need(page, "desk-overdue") == (1, [f"/desk/{code}/"])
-    assert 'data-testid="desk-due-today"' in page and "/desk/?mark=overdue" in page
+    # the page leads with the desk's counts, each linking to the queue it counts
+    counts = dict(re.findall(r'href="(/desk/[^"]*)" data-testid="desk-[\w-]+"><span class="big">'
+                             r'(\d+)<', page))
+    assert counts == {"/desk/?mark=today": "0", "/desk/?mark=overdue": "1", "/desk/": "1",
+                      "/desk/?status=supplement": "0"}
+    assert page.index('data-testid="desk-overdue"') < page.index('data-testid="need-desk-overdue"')
     desk = client.get(f"/desk/{code}/").content.decode()
     assert f'data-testid="dossier-code">{code}<' in desk
     assert work["supplement"].code not in page  # another unit's dossier
