@@ -48,6 +48,7 @@ def test_the_coordinator_sees_rounds_values_tasks_reports_and_answers(
     count, links = need(page, "answers-to-verify")
     assert (count, links) == (1, ["/rankings/self-assessment/khanhhoa-units/2025/verify/"])
     assert "0 of 2 units reported" in page  # the round's completeness, neither reported
+    assert "Q1 2026 · 40\u00a0%" in page  # the report's period as people write it
     # where each is done: the round's board, the value's approve button, the review form,
     # the answer in the verify list
     board = client.get(f"/indicators/rounds/{work['round'].pk}/").content.decode()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhso.core.numbers import format_percent
+from tinhso.core.periods import parse_period
 from tinhso.dashboard.blocks import Chart, Item, Need, Section, named
 from tinhso.dashboard.leader import FIRST, _lang, late_tasks_need
 from tinhso.indicators.rounds import Completeness
@@ -32,12 +33,20 @@ if TYPE_CHECKING:
     from tinhso.indicators.models import IndicatorValue
 
 
+def period_label(code: str) -> str:
+    """"Quý 3/2026" (or "Q3 2026"), the code itself when it is not a period."""
+    try:
+        return parse_period(code).label(_lang())
+    except ValueError:
+        return code
+
+
 def _day(day: date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _value_item(value: IndicatorValue) -> Item:
-    return Item(f"{named(value.indicator)} · {named(value.unit)} · {value.period}",
+    return Item(f"{named(value.indicator)} · {named(value.unit)} · {period_label(value.period)}",
                 reverse("indicators:value", args=[value.pk]), note=value.return_reason)
 
 
@@ -67,7 +76,7 @@ def rounds_chart(boards: list[Completeness]) -> Chart:
         labels=[b.round.title for b in boards],
         series=[(_("Reported (%)"), [round(b.rate, 1) for b in boards])],
         headers=[_("Round"), _("Period"), _("Deadline"), _("Units reported"), _("Late units")],
-        rows=[[b.round.title, b.round.period, _day(b.round.deadline),
+        rows=[[b.round.title, period_label(b.round.period), _day(b.round.deadline),
                f"{b.reported}/{len(b.units)} ({format_percent(b.rate, 0, lang)})",
                str(len(b.late))] for b in boards],
         source_url=reverse("indicators:rounds"), source_label=_("Collection rounds"))
@@ -81,7 +90,7 @@ def review_need(user: Any) -> Need:
                 reverse("programme:review"),
                 [Item(f"{r.task.code} {named(r.task, 'title')}",
                       reverse("programme:task", args=[r.task.pk]),
-                      note=" · ".join([named(r.unit), r.period] + (
+                      note=" · ".join([named(r.unit), period_label(r.period)] + (
                           [f"{r.percent}\u00a0%"] if r.percent is not None else [])))
                  for r in first])
 
@@ -143,8 +152,8 @@ def tasks_to_report_need(mine: MineBoard) -> Need:
                 reverse("programme:mine"),
                 [Item(f"{m.row.task.code} {named(m.row.task, 'title')}",
                       reverse("programme:task", args=[m.row.task.pk]),
-                      note=_("period %(period)s, due %(day)s")
-                      % {"period": mine.period.code, "day": _day(mine.report_due)},
+                      note=_("%(period)s, report due %(day)s")
+                      % {"period": period_label(mine.period.code), "day": _day(mine.report_due)},
                       late=mine.report_late) for m in mine.to_report[:FIRST]])
 
 
