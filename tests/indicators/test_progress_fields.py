@@ -117,3 +117,15 @@ def test_the_indicator_page_prefers_the_target_set_in_the_latest_ranks_field(dti
     # In 2025 both fields have a target; the one of the latest rank's field (34) is chosen.
     target, progress = indicator_progress(rank, province, [], today=date(2025, 3, 1))
     assert (target.year, target.rank_of) == (2025, 34) and progress.status == ACHIEVED
+
+
+def test_a_goals_target_is_the_one_of_its_rank_when_two_fields_share_a_year(dti):
+    from tinhso.indicators.selectors import next_target
+
+    province, rank = dti
+    # 16-NQ/TU's goal for 2025 is top 25 (set among 63); Plan 4636's is top 20 of 34.
+    target = next_target(rank, province, 2025, rank=25)
+    assert (target.year, target.rank_of, int(target.value)) == (2025, 63, 25)
+    target = next_target(rank, province, 2025, rank=20)
+    assert (target.rank_of, int(target.value)) == (34, 20)
+    assert next_target(rank, province, 2031).year == 2030  # all past: the last one

@@ -186,19 +186,25 @@ def indicator_series(indicator: Indicator, unit: Unit) -> list[SeriesPoint]:
     return [SeriesPoint(parse_period(p), v) for p, v in computed.series(indicator.code, unit)]
 
 
+def _preferred(targets: list[Target], field: int | None, rank: float | None) -> Target:
+    """Of targets for the same year (a rank set in two fields): the one set in ``field``, else
+    the one whose value is ``rank`` (a goal's "top 25"), else the first."""
+    return (next((t for t in targets if field is not None and t.rank_of == field), None)
+            or next((t for t in targets if rank is not None and float(t.value) == rank), None)
+            or targets[0])
+
+
 def next_target(indicator: Indicator, unit: Unit, after_year: int | None = None,
-                field: int | None = None) -> Target | None:
-    """The first target not yet past (the last one when all are); of two for the same year
-    (a rank set in two fields), the one set in ``field`` when there is one."""
-    qs = Target.objects.filter(indicator=indicator, unit=unit)
-    if after_year is not None:
-        upcoming = list(qs.filter(year__gte=after_year).order_by("year", "rank_of"))
-        if upcoming:
-            first = [t for t in upcoming if t.year == upcoming[0].year]
-            return next((t for t in first if field is not None and t.rank_of == field), first[0])
-    last = list(qs.order_by("-year", "rank_of")[:2])
-    return next((t for t in last if field is not None and t.rank_of == field and
-                 t.year == last[0].year), last[0] if last else None)
+                field: int | None = None, rank: float | None = None) -> Target | None:
+    """The first target not yet past (the last one when all are); of two for the same year,
+    the one set in ``field`` or, failing that, of value ``rank`` (see :func:`_preferred`)."""
+    targets = list(Target.objects.filter(indicator=indicator, unit=unit)
+                   .order_by("year", "rank_of"))
+    if not targets:
+        return None
+    upcoming = [t for t in targets if after_year is not None and t.year >= after_year]
+    year = upcoming[0].year if upcoming else targets[-1].year
+    return _preferred([t for t in targets if t.year == year], field, rank)
 
 
 def indicator_progress(indicator: Indicator, unit: Unit, series: list[SeriesPoint],

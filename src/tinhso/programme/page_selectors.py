@@ -252,8 +252,8 @@ class GoalLine:
 def document_goals(document: Document) -> list[GoalLine]:
     """The document's goals, each with its indicator's target (one query per linked goal)."""
     goals = document.goals.select_related("unit", "indicator").order_by("year", "id")
-    return [GoalLine(g, next_target(g.indicator, g.unit, g.year) if g.indicator else None)
-            for g in goals]
+    return [GoalLine(g, next_target(g.indicator, g.unit, g.year, rank=g.target_rank)
+                     if g.indicator else None) for g in goals]
 
 
 def related_documents(document: Document) -> dict[str, list[Document]]:
