@@ -129,3 +129,12 @@ def test_a_goals_target_is_the_one_of_its_rank_when_two_fields_share_a_year(dti)
     target = next_target(rank, province, 2025, rank=20)
     assert (target.rank_of, int(target.value)) == (34, 20)
     assert next_target(rank, province, 2031).year == 2030  # all past: the last one
+
+
+def test_the_api_gives_the_fields_and_says_not_comparable(client, dti):
+    body = client.get("/api/v1/indicators/dti_rank/series/", {"unit": "56"}).json()
+    progress = body["progress"]
+    assert progress["target"]["year"] == 2030 and progress["target"]["rank_of"] == 63
+    assert progress["status"] == NOT_COMPARABLE
+    assert progress["latest"] == 16 and progress["latest_of"] == 34
+    assert progress["proportional"] == pytest.approx(16 * 63 / 34)

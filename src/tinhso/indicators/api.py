@@ -86,6 +86,8 @@ class TargetOut(Schema):
     value: Decimal
     baseline_year: int | None
     baseline_value: Decimal | None
+    rank_of: int | None = Field(description="For a rank target: how many units were ranked "
+                                "when it was set (top 20 of 63 is not top 20 of 34)")
     source: str
     is_illustrative: bool
 
@@ -104,8 +106,14 @@ class PointOut(Schema):
 
 
 class ProgressOut(Schema):
-    status: str = Field(description="achieved, on_track, at_risk, off_track or unknown")
+    status: str = Field(description="achieved, on_track, at_risk, off_track, unknown, or "
+                        "not_comparable: a rank target set in another field than the latest "
+                        "rank's")
     latest: float | None
+    latest_of: int | None = Field(None, description="For a rank: the latest rank's field size")
+    proportional: float | None = Field(None, description="When not comparable: the latest rank "
+                                       "read proportionally in the target's field (a reading, "
+                                       "not a published rank)")
     projection: float | None = Field(description="The trend's value at the target year's end")
     target: TargetOut
 
@@ -232,6 +240,7 @@ def get_series(request: HttpRequest, code: str, unit: str) -> Any:
         "indicator": indicator.code, "unit": place.code,
         "points": [{"period": p.period.code, "value": p.value} for p in series],
         "progress": {"status": progress.status, "latest": progress.latest,
+                     "latest_of": progress.latest_of, "proportional": progress.proportional,
                      "projection": progress.projection, "target": target}
         if progress and target else None,
     }
