@@ -129,7 +129,7 @@
   }
   function shares(canvas, d) {
     return new Chart(canvas, { type: "bar", data: { labels: d.labels,
-      datasets: [{ label: d.label, data: d.values, backgroundColor: "#6ea8fe" }] },
+      datasets: [{ label: d.label, data: d.values, backgroundColor: "#6ea8fe", maxBarThickness: 28 }] },
       options: Object.assign({}, base, { indexAxis: "y", scales: { x: { beginAtZero: true, suggestedMax: 100,
         ticks: { callback: function (v) { return whole(v) + " %"; } } } } }) });
   }
