@@ -3,12 +3,14 @@ person today; the first item leads to the page where it is done. At 390 px the p
 scroll sideways.
 
 The demo leaves three accounts with nothing to do (no value submitted for the approver, no
-dossier of the citizen's or the business's own) and the ward's desk with whatever its random
-dossiers give on the day: the fixture adds one illustrative piece of work for each, through
-the services where there is one."""
+dossier of the citizen's or the business's own), the reporter with programme reports that depend
+on the period, and the ward's desk with whatever its random dossiers give on the day: the
+fixture adds one illustrative piece of work for each, through the services where there is
+one."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +40,7 @@ def demo(reference_units: dict[str, Any]) -> None:
     from tinhso.accounts.models import User
     from tinhso.accounts.permissions import SYSTEM
     from tinhso.demo.loader import demo_load
+    from tinhso.indicators.rounds import round_open
     from tinhso.indicators.services import value_save
     from tinhso.units.models import Unit
 
@@ -48,6 +51,13 @@ def demo(reference_units: dict[str, Any]) -> None:
                                  reporting_levels=["department"])
     value_save(actor=users["baocao.stc"], indicator=indicator, unit=finance, period="2026",
                value=42, source="Sở Tài chính (minh họa)", submit=True)
+    # A round the coordinator opens for Finance, so that the reporter has values to enter
+    # whatever the day (the demo's programme reports depend on the period).
+    asked = IndicatorFactory(code="minh_hoa_dich_vu_truc_tuyen", reporting_levels=["department"],
+                             name="Dịch vụ công trực tuyến (minh họa)")
+    round_open(actor=users["dieuphoi"], title="Thu thập số liệu (minh họa)", period="2026",
+               deadline=date.today() + timedelta(days=10), indicators=[asked], units=[finance],
+               owner_unit=Unit.objects.get(code="56"))
     DossierFactory(procedure=ProcedureFactory(level="commune"), unit=ward, is_illustrative=True)
     DossierFactory(online=True, paused_in_time=True, applicant=users["congdan"],
                    is_illustrative=True)
@@ -87,6 +97,7 @@ def test_each_demo_account_lands_on_its_page_and_reaches_what_needs_it(
         page.wait_for_load_state("load")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{username}: the page is {width} px wide at 390 px"
+    page.wait_for_load_state("networkidle")
 
 
 def test_the_leaders_charts_are_drawn_with_their_tables(page: Page, live_server: Any,
@@ -103,3 +114,4 @@ def test_the_leaders_charts_are_drawn_with_their_tables(page: Page, live_server:
     with page.expect_navigation():
         rank.get_by_test_id("dti-gap-link").click()
     assert page.url.endswith("/rankings/dti-province-922/2022/56/")
+    page.wait_for_load_state("networkidle")  # nothing still asked of the server at teardown
