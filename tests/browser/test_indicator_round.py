@@ -76,7 +76,7 @@ def test_define_open_fill_upload_approve_and_see_the_chart_move(
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
     workbook = load_workbook(template)
-    sheet = workbook["values"]
+    sheet = workbook.worksheets[0]
     assert sheet["A2"].value == "paperless_rate" and sheet["D2"].value == "56.STC"
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,unit,period,value\npaperless_rate,56.STC,2026,140\n"

@@ -33,8 +33,8 @@ def test_a_rejected_import_names_every_problem(reference_units, tmp_path, capsys
     with pytest.raises(CommandError, match="3 problem"):
         call_command("indicators", "import", str(source))
     err = capsys.readouterr().err
-    assert "row 2, indicator: 'x' is not an indicator code" in err
-    assert "row 3, unit: 'ZZ' is not a unit code" in err
+    assert "row 2, Indicator code: 'x' is not an indicator code" in err
+    assert "row 3, Unit code: 'ZZ' is not a unit code" in err
     assert not IndicatorValue.objects.exists()
 
 
