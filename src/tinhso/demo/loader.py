@@ -21,6 +21,7 @@ from tinhso.core.db import upsert
 from tinhso.demo import audit_events
 from tinhso.demo.dossiers import load_illustrative_dossiers
 from tinhso.demo.programme import load_illustrative_tasks, load_task_groups
+from tinhso.demo.work import load_work
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
 from tinhso.procedures.loaders import procedures_load
 from tinhso.procedures.publication import publish_catalogue
@@ -175,8 +176,8 @@ def published_load(*, actor: Any) -> Counter[str]:
 
 @transaction.atomic
 def demo_load(*, actor: Any) -> Counter[str]:
-    """The published data and the illustrative demonstration accounts, dossiers, scores, and
-    the programme's tasks with their progress reports."""
+    """The published data and the illustrative demonstration accounts, dossiers, scores, the
+    programme's tasks with their progress reports, and the work waiting for each account."""
     counts = published_load(actor=actor)
     units = _units()
     accounts = load_accounts(units)
@@ -184,6 +185,7 @@ def demo_load(*, actor: Any) -> Counter[str]:
     accounts["created"] += load_illustrative_dossiers()
     # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
     tasks = load_illustrative_tasks(actor)
+    tasks.update(load_work())  # what waits for each demo account the day of the load
     accounts.update(tasks)
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=audit_events.DEMO_LOADED, unit=units["VN"],
