@@ -1,16 +1,10 @@
 """Every demo account signs in and lands on its own page, which shows first what needs that
 person today; the first item leads to the page where it is done. At 390 px the page does not
-scroll sideways.
-
-The demo leaves three accounts with nothing to do (no value submitted for the approver, no
-dossier of the citizen's or the business's own), the reporter with programme reports that depend
-on the period, and the ward's desk with whatever its random dossiers give on the day: the
-fixture adds one illustrative piece of work for each, through the services where there is
-one."""
+scroll sideways. The demo as ``tinhso demo`` loads it, nothing added: it gives each account its
+work of the load day (``tinhso.demo.work``)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -35,34 +29,11 @@ DONE_AT = {
 
 @pytest.fixture
 def demo(reference_units: dict[str, Any]) -> None:
-    """The demo, and the work it does not give some accounts (illustrative, as the demo is)."""
-    from tests.factories import DossierFactory, IndicatorFactory, ProcedureFactory
-    from tinhso.accounts.models import User
-    from tinhso.accounts.permissions import SYSTEM
-    from tinhso.demo.loader import demo_load
-    from tinhso.indicators.rounds import round_open
-    from tinhso.indicators.services import value_save
-    from tinhso.units.models import Unit
+    """The demo, as loaded by ``tinhso demo``."""
+    from tinhso.accounts.permissions import SYSTEM  # local: Django is set up by then
+    from tinhso.demo.loader import demo_load  # local: Django is set up by then
 
     demo_load(actor=SYSTEM)
-    users = {u.username: u for u in User.objects.filter(username__in=ACCOUNTS)}
-    finance, ward = Unit.objects.get(code="56.STC"), Unit.objects.get(code="22366")
-    indicator = IndicatorFactory(code="minh_hoa_ho_so_so_hoa", name="Hồ sơ được số hóa (minh họa)",
-                                 reporting_levels=["department"])
-    value_save(actor=users["baocao.stc"], indicator=indicator, unit=finance, period="2026",
-               value=42, source="Sở Tài chính (minh họa)", submit=True)
-    # A round the coordinator opens for Finance, so that the reporter has values to enter
-    # whatever the day (the demo's programme reports depend on the period).
-    asked = IndicatorFactory(code="minh_hoa_dich_vu_truc_tuyen", reporting_levels=["department"],
-                             name="Dịch vụ công trực tuyến (minh họa)")
-    round_open(actor=users["dieuphoi"], title="Thu thập số liệu (minh họa)", period="2026",
-               deadline=date.today() + timedelta(days=10), indicators=[asked], units=[finance],
-               owner_unit=Unit.objects.get(code="56"))
-    DossierFactory(procedure=ProcedureFactory(level="commune"), unit=ward, is_illustrative=True)
-    DossierFactory(online=True, paused_in_time=True, applicant=users["congdan"],
-                   is_illustrative=True)
-    DossierFactory(online=True, resolved_on_time=True, applicant=users["doanhnghiep"],
-                   is_illustrative=True)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
