@@ -5,7 +5,10 @@ nothing."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from datetime import date, datetime
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -15,6 +18,7 @@ from django.utils import timezone
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
 from tinhso.demo.loader import demo_accounts
+from tinhso.demo.work import load_work
 from tinhso.indicators.models import CollectionRound, IndicatorValue, ValueStatus
 from tinhso.procedures.models import Dossier, DossierEvent
 from tinhso.procedures.queues import marks
@@ -48,6 +52,7 @@ def test_each_demo_account_has_something_waiting_that_it_can_open(client: Any) -
 
 
 def test_the_work_is_each_role_s_own_and_illustrative(client: Any) -> None:
+    loaded = timezone.now()
     call_command("demo", "--quiet-accounts")
     year = timezone.localdate().year
     collection = CollectionRound.objects.get(is_open=True, period=str(year))
@@ -75,13 +80,12 @@ def test_the_work_is_each_role_s_own_and_illustrative(client: Any) -> None:
     desk = Dossier.objects.filter(unit__code="22366", applicant__isnull=True,
                                   applicant_name__in=["Đặng Thị Hoa (minh họa)",
                                                       "Lê Văn Bình (minh họa)"])
-    now = timezone.now()
     overdue = desk.get(applicant_name="Đặng Thị Hoa (minh họa)")
-    assert marks(overdue, now).overdue and overdue.is_illustrative
+    assert marks(overdue, loaded).overdue and overdue.is_illustrative
     soon = desk.get(applicant_name="Lê Văn Bình (minh họa)")
-    assert soon.due_at >= now and not marks(soon, now).overdue
+    assert soon.due_at >= loaded and not marks(soon, loaded).overdue
     if timezone.localtime(soon.received_at).date() == timezone.localtime(soon.due_at).date():
-        assert marks(soon, now).due_today
+        assert marks(soon, loaded).due_today
     # Through the services: each dossier has its public history.
     assert DossierEvent.objects.filter(dossier__in=mine, action="request_supplement").exists()
 
@@ -98,3 +102,24 @@ def test_a_second_load_adds_no_work(client: Any, capsys: Any) -> None:
             SelfAssessmentAnswer.objects.count(), Dossier.objects.count(),
             DossierEvent.objects.count(), AuditEvent.objects.count()) == counts
     assert needs_of(client, "pheduyet.stc")
+
+
+def test_the_work_is_dated_from_the_load_day_on_the_working_day_calendar() -> None:
+    """Loaded on Wednesday 25/11/2026 at 09:00: the desk's overdue dossier is overdue and the
+    other due that day, the round's deadline ten working days on, the answers of that year."""
+    with mock.patch("tinhso.demo.loader.load_work", return_value=Counter()):
+        call_command("demo", "--quiet-accounts")
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_default_timezone())
+    assert load_work(now=now)["created"] > 0
+    desk = {d.applicant_name: d for d in Dossier.objects.filter(
+        applicant_name__in=["Đặng Thị Hoa (minh họa)", "Lê Văn Bình (minh họa)"])}
+    overdue, today = desk["Đặng Thị Hoa (minh họa)"], desk["Lê Văn Bình (minh họa)"]
+    # Nine working days back, over two weekends and Vietnam's Culture Day (24/11, a day off).
+    assert timezone.localtime(overdue.received_at).date() == date(2026, 11, 11)
+    assert marks(overdue, now).overdue
+    assert marks(today, now).due_today and timezone.localtime(today.due_at).date() == now.date()
+    collection = CollectionRound.objects.get(title__contains="2026 (minh họa)")
+    assert collection.period == "2026" and collection.deadline == date(2026, 12, 9)
+    assert SelfAssessmentAnswer.objects.filter(year=2026, unit__code="56.STC").exists()
+    # Loaded again that day: nothing new.
+    assert load_work(now=now)["created"] == 0

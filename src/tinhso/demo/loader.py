@@ -185,11 +185,14 @@ def demo_load(*, actor: Any) -> Counter[str]:
     accounts["created"] += load_illustrative_dossiers()
     # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
     tasks = load_illustrative_tasks(actor)
-    tasks.update(load_work())  # what waits for each demo account the day of the load
+    work = load_work()  # what waits for each demo account the day of the load
     accounts.update(tasks)
+    accounts.update(work)
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=audit_events.DEMO_LOADED, unit=units["VN"],
-                     details={"accounts_created": accounts["created"] - tasks["created"],
-                              "tasks_and_reports_created": tasks["created"]})
+                     details={"accounts_created": accounts["created"] - tasks["created"]
+                              - work["created"],
+                              "tasks_and_reports_created": tasks["created"],
+                              "work_created": work["created"]})
     counts.update(accounts)
     return counts
