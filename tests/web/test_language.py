@@ -82,6 +82,10 @@ ALLOWED_WORDS = frozenset({"pdf", "excel", "word", "csv", "xlsx", "api", "htmx",
 ALLOWED_VIETNAMESE: frozenset[str] = frozenset()
 
 _CODE = re.compile(r"\S*(?:_|@|://|[A-Za-z0-9]\.[A-Za-z]|[A-Za-z0-9]/[A-Za-z0-9])\S*")
+# The scoring frameworks' codes ("khanhhoa-units"), shown as they are (the audit log's details).
+FRAMEWORK_CODES = re.compile("|".join(sorted(
+    re.escape(p.stem) for p in (Path(tinhso.__file__).parent / "scoring" / "frameworks")
+    .glob("*.json"))))
 _WORD = re.compile(r"[^\W\d_]+")
 _VIETNAMESE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
                               "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
@@ -143,7 +147,7 @@ def visible_texts(html: str, language: str) -> list[tuple[str, str]]:
 
 def english_words(text: str) -> list[str]:
     """The English words of a text meant to be Vietnamese."""
-    words = _WORD.findall(_CODE.sub(" ", nfc(text)))
+    words = _WORD.findall(_CODE.sub(" ", FRAMEWORK_CODES.sub(" ", nfc(text))))
     return [w for w in words if w.lower() in ENGLISH_WORDS and w.lower() not in ALLOWED_WORDS]
 
 
