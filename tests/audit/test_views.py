@@ -56,3 +56,30 @@ def test_detail_lines_label_known_fields_and_show_the_rest_plainly():
             ("Indicator", "dti_rank"), ("Year", "2030"), ("Value", "25"),
             ("Due", "09:00 17/11/2026"), ("extra thing", "yes")]
     assert detail_lines(None) == []
+
+
+def test_the_programme_and_load_details_have_labels_and_codes_read_as_words():
+    task_created = {"lead_unit": "56.TTR", "support_units": ["56.SKHCN"], "start_on": "2026-03-02",
+                    "due_on": "2026-09-30", "assigned_by": "16-NQ/TU"}
+    task_closed = {"done_on": "2025-12-19", "late": False, "result_document": "318/BC-STP"}
+    loaded = {"accounts_created": 522, "tasks_and_reports_created": 107}
+    with translation.override("en"):
+        assert [(line.label, line.value) for line in detail_lines(task_created)] == [
+            ("Lead unit", "56.TTR"), ("Supporting units", "56.SKHCN"), ("Start", "02/03/2026"),
+            ("Due date", "30/09/2026"), ("Assigned by", "16-NQ/TU")]
+        assert [line.label for line in detail_lines(task_closed)] == [
+            "Completed on", "Late", "Result document"]
+        assert [line.label for line in detail_lines(loaded)] == [
+            "Accounts created", "Tasks and reports created"]
+
+
+def test_a_status_change_reads_before_and_after_in_words():
+    with translation.override("en"):
+        change, reason = detail_lines({"from": "submitted", "to": "returned", "reason": "Sai"})
+        assert (change.label, change.before, change.value, change.changed) == (
+            "Change", "Submitted", "Returned", True)
+        assert (reason.label, reason.value) == ("Reason", "Sai")
+        status, channel = detail_lines({"status": "approved", "channel": "in_person"})
+        assert (status.value, channel.value) == ("Approved", "In person")
+        # a code in a field that is not a status stays as it is
+        assert detail_lines({"note": "approved"})[0].value == "approved"

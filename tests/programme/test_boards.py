@@ -130,7 +130,8 @@ def test_each_board_shows_the_coordinator_its_data(client: Any, board: dict[str,
     for url, key in zip(PAGES, ("skhcn", "skhcn", "overdue", "other"), strict=True):
         response = client.get(url)
         assert response.status_code == 200
-        text = board[key].lead_unit.name if url.endswith("charts/") else board[key].title
+        # the pages read in English: a unit by its English name
+        text = board[key].lead_unit.name_en if url.endswith("charts/") else board[key].title
         assert text in response.content.decode(), url
 
 
@@ -152,7 +153,7 @@ def test_my_units_tasks_grouped_with_the_reports_to_send(client: Any, board: dic
         < page.index('data-section="in_progress"') < page.index('data-section="done"')
     # Finance supports the Health task: it is listed with its role.
     row = re.search(rf'<tr data-task="{b["behind"].pk}".*?</tr>', page, re.S).group(0)
-    assert "supports" in row and "Sở Y tế" in row
+    assert "supports" in row and "Department of Health" in row
     assert b["other"].title not in page and b["not_started"].title not in page
     # A report is owed for the overdue task (its report was returned), not for the task whose
     # report was accepted, nor for the one that started after the period ended.
@@ -168,7 +169,7 @@ def test_my_units_are_where_i_hold_a_role_and_where_i_work(
         client: Any, board: dict[str, Any], people: dict[str, Any]) -> None:
     client.force_login(people["coordinator"])
     page = client.get("/programme/mine/").content.decode()
-    assert "Sở Khoa học và Công nghệ" in page
+    assert "Department of Science and Technology" in page
     # The coordinator's role at the province does not make every department's task theirs.
     assert _tasks(page) == [board["skhcn"].pk]
 
@@ -221,9 +222,9 @@ def test_the_reporter_sees_only_the_tasks_of_their_unit(
     page = client.get("/programme/overdue/").content.decode()
     assert set(_tasks(page)) == mine & {board["overdue"].pk, board["soon"].pk,
                                         board["behind"].pk}
-    assert "Sở Xây dựng" not in page
+    assert "Department of Construction" not in page
     page = client.get("/programme/charts/").content.decode()
-    assert board["skhcn"].title not in page and "Sở Xây dựng" not in page
+    assert board["skhcn"].title not in page and "Department of Construction" not in page
 
 
 # --- overdue and at risk --------------------------------------------------------------------
@@ -237,7 +238,7 @@ def test_overdue_and_at_risk_with_reasons_and_counts_per_unit(
     overdue = re.search(r'data-testid="overdue".*?</table>', page, re.S).group(0)
     assert _tasks(overdue) == [b["overdue"].pk, b["other"].pk]  # most late first
     row = re.search(rf'<tr data-task="{b["overdue"].pk}".*?</tr>', overdue, re.S).group(0)
-    assert "Sở Tài chính" in row and "Sở Y tế" in row  # lead and supporting units
+    assert "Department of Finance" in row and "Department of Health" in row  # lead, support
     report = ProgressReport.objects.get(task=b["overdue"])
     assert f'data-last-report="{report.pk}"' in row and "Returned" in row
     late = int(re.search(r'data-late="(\d+)"', row).group(1))
@@ -315,7 +316,7 @@ def test_charts_carry_the_roll_up_figures(client: Any, board: dict[str, Any],
     assert chart["progress"][0] == pytest.approx((150 + 10 + 100 + 5) / 6)
     assert chart["progress"][1] == pytest.approx((55 + 0 + 100 + 0) / 4)
     units = data["units"]
-    stc = units["labels"].index("Sở Tài chính")
+    stc = units["labels"].index("Department of Finance")
     stc_facts = [TaskFact(f.id, 0, f.weight, f.progress, f.status)
                  for f, t in zip(facts, tasks, strict=True) if t.lead_unit.code == "56.STC"]
     unit_figures, _whole = roll_up([GroupFact(0, None, Decimal(1))], stc_facts)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The names services write into their details, with the words a reader knows them by.
@@ -37,7 +37,35 @@ LABELS: dict[str, Any] = {
     "start": _("Start"), "due_date": _("Due date"), "weight": _("Weight"),
     "progress": _("Progress"), "date": _("Date"), "number": _("Number"),
     "electronic": _("Electronic result"), "level_rated": _("Rating"), "day": _("Day"),
+    # the programme's tasks and reports
+    "task": _("Task"), "group": _("Group"), "document": _("Document"),
+    "lead_unit": _("Lead unit"), "support_units": _("Supporting units"),
+    "start_on": _("Start"), "due_on": _("Due date"), "done_on": _("Completed on"),
+    "assigned_by": _("Assigned by"), "result_document": _("Result document"),
+    "late": _("Late"), "percent": _("Percent complete"), "evidence": _("Evidence"),
+    "follows": _("Follows report"), "dti_codes": _("DTI indicators"),
+    "expected_output": _("Expected output"),
+    # loads and imports
+    "created": _("Created"), "updated": _("Updated"), "rows": _("Rows"),
+    "differences": _("Differences"), "codes": _("Codes"), "framework": _("Framework"),
+    "indicators": _("Indicators"), "units": _("Units"),
+    "accounts_created": _("Accounts created"),
+    "tasks_and_reports_created": _("Tasks and reports created"),
+    "work_created": _("Work items created"),
 }
+
+# Stored codes of the fields that hold a status, a channel or a kind, in the reader's words.
+VALUE_FIELDS = frozenset({"status", "channel", "kind", "from", "to"})
+VALUES: dict[str, Any] = {
+    "draft": _("Draft"), "submitted": _("Submitted"), "approved": _("Approved"),
+    "returned": _("Returned"), "received": _("Received"), "processing": _("In processing"),
+    "supplement": _("Waiting for supplement"), "refused": _("Refused"),
+    "withdrawn": _("Withdrawn"), "in_person": _("In person"), "online": _("Online"),
+    "postal": _("Postal"), "working_day": _("Working day"), "lead": _("Lead unit's report"),
+    "support": _("Supporting unit's part"),
+}
+
+CHANGE = pgettext_lazy("audit details", "Change")
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -55,6 +83,13 @@ def label(name: str) -> str:
     """The field's translated label, or its own name (underscores as spaces) when unknown."""
     known = LABELS.get(name)
     return str(known) if known is not None else name.replace("_", " ")
+
+
+def shown_value(name: str, value: Any) -> str:
+    """A field's value as text; a status, channel or kind code in the reader's words."""
+    if name in VALUE_FIELDS and isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
+    return shown(value)
 
 
 def shown(value: Any) -> str:
@@ -104,18 +139,27 @@ def detail_lines(details: Any) -> list[DetailLine]:
     if isinstance(changes, Mapping):
         for name, change in changes.items():
             if _is_change(change):
-                lines.append(DetailLine(label=label(name), value=shown(change.get("to")),
-                                        before=shown(change.get("from")), changed=True))
+                lines.append(DetailLine(label=label(name),
+                                        value=shown_value(name, change.get("to")),
+                                        before=shown_value(name, change.get("from")),
+                                        changed=True))
             else:
-                lines.append(DetailLine(label=label(name), value=shown(change)))
+                lines.append(DetailLine(label=label(name), value=shown_value(name, change)))
+    top_change = _is_change({k: v for k, v in details.items() if k in ("from", "to")}) \
+        and not isinstance(details["to"], Mapping)
+    if top_change:  # the details themselves say a value's or a status's before and after
+        lines.append(DetailLine(label=str(CHANGE), value=shown_value("to", details["to"]),
+                                before=shown_value("from", details.get("from")), changed=True))
     for name, value in details.items():
         if name == "changes" and isinstance(changes, Mapping):
             continue
         if name == "before" and isinstance(changes, Mapping):
             continue  # the whole record before a change: the changed fields say it
+        if top_change and name in ("from", "to"):
+            continue
         if _is_change(value):
-            lines.append(DetailLine(label=label(name), value=shown(value.get("to")),
-                                    before=shown(value.get("from")), changed=True))
+            lines.append(DetailLine(label=label(name), value=shown_value(name, value.get("to")),
+                                    before=shown_value(name, value.get("from")), changed=True))
         else:
-            lines.append(DetailLine(label=label(name), value=shown(value)))
+            lines.append(DetailLine(label=label(name), value=shown_value(name, value)))
     return lines

@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from tinhso.core.languages import localized
 
 
 def named(obj: Any, field_name: str = "name") -> str:
     """A stored name in the page's language: its English twin (``<field>_en``) on an English
     page when filled, else the Vietnamese original."""
-    english = (getattr(obj, f"{field_name}_en", "")
-               if (get_language() or "").startswith("en") else "")
-    return str(english or getattr(obj, field_name))
+    return localized(obj, field_name)
 
 
 @dataclass

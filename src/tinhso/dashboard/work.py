@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tinhso.core.languages import in_language
 from tinhso.core.numbers import format_percent
 from tinhso.core.periods import parse_period
 from tinhso.dashboard.blocks import Chart, Item, Need, Section, named
@@ -27,7 +28,7 @@ from tinhso.indicators.today import (
 )
 from tinhso.programme.board_selectors import MineBoard, OverdueBoard
 from tinhso.programme.selectors import review_queue
-from tinhso.scoring.today import answers_to_verify
+from tinhso.scoring.today import answers_to_verify, framework_names
 
 if TYPE_CHECKING:
     from tinhso.indicators.models import IndicatorValue
@@ -104,7 +105,8 @@ def verify_need(user: Any) -> Need:
                 if first else reverse("scoring:index"),
                 [Item(f"{named(a.unit)} · {a.code}",
                       reverse("scoring:verify", args=[a.framework, a.year]),
-                      note=f"{a.framework} {a.year}") for a in first])
+                      note=f"{in_language(*framework_names(a.framework))} {a.year}")
+                 for a in first])
 
 
 def coordinator_section(user: Any, board: OverdueBoard, today: date) -> Section:

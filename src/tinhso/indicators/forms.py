@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tinhso.core.languages import localized
 from tinhso.indicators.models import (
     Aggregation,
     Direction,
@@ -77,7 +78,7 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     """Indicators as a person reads them: "code — name (measure)"."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} — {obj.name} ({obj.get_measure_display()})"
+        return f"{obj.code} — {localized(obj)} ({obj.get_measure_display()})"
 
 
 # A round's reporting units may be named by a level: its key, its word in the page's language,
@@ -98,7 +99,7 @@ def level_keyword(token: str) -> str | None:
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200,
-                            help_text=_("e.g. Báo cáo 6 tháng đầu năm 2026"))
+                            help_text=_("e.g. Half-year report 2026"))
     period = forms.CharField(label=_("Period"), max_length=10,
                              help_text=_("2026, 2026S1, 2026Q2 or 202606"))
     deadline = forms.DateField(label=_("Deadline"),
@@ -167,7 +168,7 @@ class EvidenceForm(forms.Form):
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
+        return f"{localized(obj)} ({obj.code})"
 
 
 class TargetForm(forms.Form):

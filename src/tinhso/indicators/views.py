@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tinhso.core.languages import localized
 from tinhso.core.periods import parse_period
 from tinhso.indicators.files import values_csv, values_xlsx
 from tinhso.indicators.models import Indicator, IndicatorValue, TaskGroup, ValueStatus
@@ -81,12 +82,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "values": [p.value for p in series],
         "target": {"year": target.year, "value": float(target.value)} if target else None,
         "projection": progress.projection if progress else None,
-        "label": indicator.name,
+        "label": localized(indicator),
         "target_label": _("Target"),
         "projection_label": _("Projection"),
         "reverse": indicator.measure == "rank",
     }
-    compare_chart = {"labels": [r["unit"].name for r in comparison],
+    compare_chart = {"labels": [localized(r["unit"]) for r in comparison],
                      "values": [r["value"] for r in comparison], "label": period}
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "unit": unit, "series": series, "target": target,

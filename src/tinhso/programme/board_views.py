@@ -14,6 +14,7 @@ from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from tinhso.core.languages import localized
 from tinhso.programme import board_selectors as boards
 from tinhso.programme import schedule
 from tinhso.programme.models import Area, Document, TaskStatus
@@ -96,14 +97,14 @@ def _chart_data(data: boards.Charts) -> dict[str, Any]:
     documents = [{
         "id": f"group-chart-{d.document.pk}",
         "label": _("Progress (%)"),
-        "labels": [str(g) for g, _f in d.groups],
+        "labels": [f"{g.code}. {localized(g, 'title')}" for g, _f in d.groups],
         "progress": [f.progress for _g, f in d.groups],
         "weights": [str(g.weight) for g, _f in d.groups],
         "weight_label": _("weight"),
         "whole": d.whole.progress,
     } for d in data.documents]
     units = {
-        "labels": [u.unit.name for u in data.units],
+        "labels": [localized(u.unit) for u in data.units],
         "progress": [u.figures.progress for u in data.units],
         "datasets": [{"key": s, "label": str(TaskStatus(s).label), "colour": STATUS_COLOURS[s],
                       "data": [u.figures.counts[s] for u in data.units]}

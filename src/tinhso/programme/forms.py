@@ -16,6 +16,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.dates import parse_date
+from tinhso.core.languages import localized
 from tinhso.core.periods import parse_period
 from tinhso.indicators.selectors import all_indicators
 from tinhso.programme import schedule
@@ -83,7 +84,7 @@ class MultipleFileField(forms.FileField):
 def _limit_choices(field: forms.ModelChoiceField, units: list[Unit], blank: bool) -> None:
     """Offer only ``units`` while accepting any unit, so the service, not the form, says why a
     unit outside the plan's scope is refused."""
-    choices = [(u.pk, f"{u.name} ({u.code})") for u in units]
+    choices = [(u.pk, f"{localized(u)} ({u.code})") for u in units]
     field.widget.choices = [("", "–"), *choices] if blank else choices
 
 
@@ -192,17 +193,14 @@ class CancelForm(forms.Form):
 
 
 def dti_choices() -> list[tuple[str, str]]:
-    lang = (get_language() or "vi").split("-")[0]
-    return [(i.code, i.name if lang == "vi" or not i.name_en else i.name_en)
-            for i in load_framework(DTI_FRAMEWORK).indicators]
+    return [(i.code, localized(i)) for i in load_framework(DTI_FRAMEWORK).indicators]
 
 
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     """Indicators by their name (in the page's language) with the code after it."""
 
     def label_from_instance(self, obj: Any) -> str:
-        name = obj.name_en if get_language() == "en" and obj.name_en else obj.name
-        return f"{name} ({obj.code})"
+        return f"{localized(obj)} ({obj.code})"
 
 
 class TaskForm(forms.Form):

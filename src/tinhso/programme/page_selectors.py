@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from tinhso.core.languages import localized
 from tinhso.indicators.selectors import compute, next_target, stored_values
 from tinhso.programme.models import (
     Document,
@@ -104,8 +105,9 @@ def subtree(groups: list[TaskGroup], top: int) -> set[int]:
 
 # What the tree's rows read of a task (not its JSON fields nor its files: 5,000 rows quickly).
 ROW_FIELDS = ("id", "group_id", "code", "title", "title_en", "lead_unit__name",
-              "lead_unit__code", "start_on", "due_on", "weight", "progress", "done_on",
-              "finished_late", "cancelled_on", "is_illustrative", "position")
+              "lead_unit__name_en", "lead_unit__code", "start_on", "due_on", "weight",
+              "progress", "done_on", "finished_late", "cancelled_on", "is_illustrative",
+              "position")
 
 
 def programme_page_tree(document: Document, user: Any, clk: Clock, *, area: str = "",
@@ -134,8 +136,9 @@ def programme_page_tree(document: Document, user: Any, clk: Clock, *, area: str 
         [GroupFact(g.id, g.parent_id, g.weight) for g in groups],
         [TaskFact(r.task.id, r.task.group_id, r.task.weight, r.task.progress, r.status)
          for r in rows])
-    labels = {("group", g.id): f"{g.code}. {g.title}" for g in groups}
-    labels.update({("task", r.task.id): f"{r.task.code}. {r.task.title}" for r in rows})
+    labels = {("group", g.id): f"{g.code}. {localized(g, 'title')}" for g in groups}
+    labels.update({("task", r.task.id): f"{r.task.code}. {localized(r.task, 'title')}"
+                   for r in rows})
     nodes = {g.id: ExplainedNode(g, figures[g.id]) for g in groups}
     for node in nodes.values():
         node.terms, node.product_total = _explain(node.figures.terms, labels)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from tinhso.core.languages import localized
 from tinhso.scoring.engine import Framework
 from tinhso.scoring.gap import Plan, TargetScore, plan, target_score
 from tinhso.scoring.robustness import rank_intervals
@@ -113,7 +114,7 @@ def robustness_among(framework: Framework, peers: list[RankingRow],
                       + [assessment.scores.indicators[0].tolist()])
     result, _ranks = rank_intervals(matrix, framework.weights, samples=samples)
     n = len(matrix)
-    names = [r.name for r in others] + [assessment.unit.name]
+    names = [r.name for r in others] + [localized(assessment.unit)]
     return [{"name": name, "low": int(result.low[i]), "high": int(result.high[i]),
              "median": int(result.median[i]), "is_unit": i == n - 1,
              "left": (result.low[i] - 1) / n * 100,

@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.languages import in_language, localized
 from tinhso.indicators.selectors import Computed, compute
 from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
 from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
@@ -33,8 +34,10 @@ def ranking(framework: str, year: int) -> list[RankingRow]:
     """The published ranking of a framework and year, by rank (one query)."""
     results = PublishedResult.objects.filter(framework=framework, year=year).select_related(
         "unit").order_by("rank", "unit__code")
-    return [RankingRow(r.rank, r.unit, r.published_name or r.unit.name, r.total, r.recomputed,
-                       r.values) for r in results]
+    # the name as published, or the unit's English name on a page in English
+    return [RankingRow(r.rank, r.unit, in_language(r.published_name or r.unit.name,
+                                                   r.unit.name_en),
+                       r.total, r.recomputed, r.values) for r in results]
 
 
 def with_full_values(framework: Framework, rows: list[RankingRow]) -> list[RankingRow]:
@@ -165,7 +168,7 @@ def explain_components(framework: Framework, year: int, unit: Unit) -> list[Comp
                 if code in answers and answers[code].evidence:
                     source += " · " + str(_("evidence attached"))
                 detail.append((code, inputs[code].value if code in inputs else None, source))
-            lines.append(ComponentLine(indicator.name, component.name, component.max_points,
+            lines.append(ComponentLine(localized(indicator), component.name, component.max_points,
                                        component.rule["type"], detail, value))
     return lines
 

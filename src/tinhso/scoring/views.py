@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tinhso.core.languages import localized
 from tinhso.scoring.engine import (
     Framework,
     FrameworkError,
@@ -111,7 +112,7 @@ def _indicator_rows(framework: Framework, assessment: UnitAssessment, rows: list
 
 def _radar(unit_name: str, indicators: list[dict[str, Any]]) -> dict[str, Any]:
     weighted = [i for i in indicators if i["indicator"].weight > 0]
-    return {"labels": [i["indicator"].name for i in weighted],
+    return {"labels": [localized(i["indicator"]) for i in weighted],
             "unit": [i["value"] for i in weighted], "best": [i["best"] for i in weighted],
             "average": [i["average"] for i in weighted],
             "names": [unit_name, _("Best published"), _("Average of published")]}
@@ -129,7 +130,7 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
     assessment = unit_assessment(framework, year, unit, overrides)
     if assessment is None:
         raise Http404(_("%(unit)s has no values for %(code)s in %(year)s.")
-                      % {"unit": unit.name, "code": code, "year": year})
+                      % {"unit": localized(unit), "code": code, "year": year})
     rows = ranking(code, year)
     target_rank, rank_error = _target_rank(request.GET.get("rank"), len(rows))
     gap = None if target_rank is None else gap_to_rank(framework, rows, assessment,
@@ -142,12 +143,13 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         "what_if": bool(overrides or efforts or ceilings), "field_size": len(rows),
         "current": float(assessment.scores.total[0]),
         "published_rank": next((r.rank for r in rows if r.unit.pk == unit.pk), None),
-        "steps": [(s, framework.indicator(s.code).name) for s in gap.plan.steps] if gap else [],
+        "steps": ([(s, localized(framework.indicator(s.code))) for s in gap.plan.steps]
+                  if gap else []),
     }
     status = 400 if rank_error else 200
     if request.headers.get("HX-Request"):
         return render(request, "scoring/_gap.html", context, status=status)
     robust_rows = robustness_among(framework, with_full_values(framework, rows), assessment)
     context.update({"robust_rows": robust_rows, "robust_n": len(robust_rows),
-                    "radar": _radar(unit.name, indicators)})
+                    "radar": _radar(localized(unit), indicators)})
     return render(request, "scoring/unit.html", context, status=status)

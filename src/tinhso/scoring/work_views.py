@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may, scope_paths
 from tinhso.core.db import within_paths
+from tinhso.core.languages import localized
 from tinhso.scoring.engine import Framework, FrameworkError, load_framework
 from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
 from tinhso.scoring.selectors import explain_components, ranking_from_inputs
@@ -37,7 +38,7 @@ def questions(framework: Framework) -> list[dict[str, Any]]:
         for component in indicator.components:
             for code in component.inputs:
                 name = component.input_name(code)
-                rows.append({"code": code, "indicator": indicator.name, "name": name,
+                rows.append({"code": code, "indicator": localized(indicator), "name": name,
                              "component": component.name if name != component.name else "",
                              "rule": component.rule["type"]})
     return rows

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tinhso.core.languages import localized
 from tinhso.core.memo import TimedCache
 from tinhso.units.models import Level, Unit, valid_on_q
 
@@ -98,13 +99,19 @@ class TreeNode:
 LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
 
 
+def _shown_name(unit: Unit, on: date) -> str:
+    """The name the unit had on ``on``; its current name in the page's language."""
+    name = unit.name_on(on)
+    return localized(unit) if name == unit.name else name
+
+
 def unit_tree(on: date, root: Unit | None = None) -> list[TreeNode]:
     """The units valid on ``on`` as a tree (one query), children by level then name."""
     qs = Unit.objects.valid_on(on).select_related("successor")
     if root is not None:
         qs = qs.within(root)
     units = list(qs)
-    nodes = {unit.pk: TreeNode(unit, unit.name_on(on)) for unit in units}
+    nodes = {unit.pk: TreeNode(unit, _shown_name(unit, on)) for unit in units}
     roots: list[TreeNode] = []
     for unit in units:
         node = nodes[unit.pk]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
+from tinhso.core.languages import localized
 from tinhso.indicators.selectors import RankPoint, rank_history, rank_targets
 from tinhso.web.charts import rank_chart
 
@@ -15,9 +15,7 @@ register = template.Library()
 
 
 def indicator_name(indicator: Any) -> str:
-    if get_language() == "en" and indicator.name_en:
-        return str(indicator.name_en)
-    return str(indicator.name)
+    return localized(indicator)
 
 
 @register.filter
