@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.factories import citizen, documents_for, form_for, pdf_upload
 from tinhso.procedures.models import Dossier
@@ -52,8 +53,10 @@ def test_a_visitor_reads_documents_fee_time_legal_basis_and_agencies_before_sign
     documents = page[page.index('data-testid="required-documents"'):]
     for document in procedure.required_documents:
         assert document["name"] in documents
-    assert procedure.fee and procedure.fee in page
-    assert procedure.time_limit in page and procedure.legal_basis in page
+    # the page reads in English: the catalogue's English twins where it has them
+    assert procedure.fee_en and escape(procedure.fee_en) in page and procedure.fee not in page
+    assert escape(procedure.time_limit_text) in page
+    assert escape(procedure.legal_basis_text) in page
     agencies = page[page.index('data-testid="receiving-units"'):]
     assert reference_units["22366"].name in agencies and "65 receiving units" in agencies
     assert "Sign in to submit online" in page
