@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.utils.translation import get_language
-
 from tinhso.calendars.names import WEEKDAYS_VI, english_twin, holiday_names
 from tinhso.core.calendar import stored_days, work_calendar, working_hours
+from tinhso.core.languages import localized
 from tinhso.core.workdays import WorkCalendar
 
 
@@ -32,9 +31,7 @@ class CalendarEntry:
     @property
     def label(self) -> str:
         """The name in the page's language (the Vietnamese when no English is known)."""
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return localized(self)
 
 
 @dataclass(frozen=True)

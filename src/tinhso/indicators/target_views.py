@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tinhso.accounts.permissions import may, may_somewhere, scope_paths
 from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
+from tinhso.core.languages import localized
 from tinhso.indicators.forms import TargetForm
 from tinhso.indicators.models import Indicator, Measure, Target
 from tinhso.indicators.selectors import indicator_by_code, indicator_targets
@@ -138,6 +139,6 @@ def target_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise Http404(_("This indicator has no such target."))
     target_delete(actor=request.user, target=target)
     messages.success(request, _("The target of %(unit)s for %(year)s was deleted.")
-                     % {"unit": target.unit.name, "year": target.year})
+                     % {"unit": localized(target.unit), "year": target.year})
     return redirect("indicators:targets", code=indicator.code)
 

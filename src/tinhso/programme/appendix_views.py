@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import may
 from tinhso.core.imports import ImportRejected, RowError
+from tinhso.core.languages import localized
 from tinhso.core.xlsx import Limits
 from tinhso.programme.appendix import appendix_template, tasks_export, tasks_import
 from tinhso.programme.appendix_columns import COLUMNS
@@ -73,7 +74,7 @@ def appendix_import(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("unit"), pk=pk)
     if not may(request.user, "programme.manage", document.unit):
         raise PermissionDenied(_("Only the coordinator of %(unit)s imports its plans' tasks.")
-                               % {"unit": document.unit.name})
+                               % {"unit": localized(document.unit)})
     form = AppendixForm(request.POST or None, request.FILES or None)
     errors: list[RowError] = []
     result = None

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may, may_somewhere, scope_paths
 from tinhso.core.forms import add_service_errors
+from tinhso.core.languages import localized
 from tinhso.programme import services
 from tinhso.programme.forms import (
     CancelForm,
@@ -172,7 +173,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The report of %(unit)s was sent to the coordinator.")
-                             % {"unit": unit.name})
+                             % {"unit": localized(unit)})
             return redirect("programme:task", pk=task.pk)
     return _actions_page(request, task, report_form=form)
 
@@ -194,10 +195,10 @@ def _decide(request: HttpRequest, pk: int, act: str) -> HttpResponse:
         return _actions_page(request, task, decision=(report.pk, act, form))
     if act == "accept":
         messages.success(request, _("The report of %(unit)s for %(period)s was accepted.")
-                         % {"unit": report.unit.name, "period": report.period})
+                         % {"unit": localized(report.unit), "period": report.period})
     else:
         messages.success(request, _("The report was returned to %(unit)s.")
-                         % {"unit": report.unit.name})
+                         % {"unit": localized(report.unit)})
     if request.POST.get("next") == "review":
         return redirect("programme:review")
     return redirect("programme:task", pk=task.pk)
