@@ -67,6 +67,7 @@ def _check_every_rank(client, year: int, unit: str, n: int) -> list[float]:
 
 
 def test_every_target_rank_of_the_2022_ranking(client, demo):
+    client.cookies["django_language"] = "en"  # the page read in English
     rows = ranking(DTI, 2022)
     aims = _check_every_rank(client, 2022, "56", len(rows))
     published = {r.rank: float(r.total) for r in rows if r.total is not None}
@@ -107,6 +108,7 @@ def _field_of_34(year: int) -> list[Unit]:
 
 
 def test_every_target_rank_of_a_field_of_34(client, reference_units):
+    client.cookies["django_language"] = "en"  # the page read in English
     _field_of_34(2025)
     aims = _check_every_rank(client, 2025, "56", 34)
     # Nothing published above ranks 1 and 2: at most full marks.
@@ -162,6 +164,7 @@ def test_a_ceiling_set_in_the_what_if_holds_the_plan(client, demo):
 
 
 def test_ceilings_that_make_the_target_unreachable_say_how_far_the_plan_gets(client, demo):
+    client.cookies["django_language"] = "en"  # the page read in English
     framework = load_framework(DTI)
     low = {f"c_{i.code}": "0.6" for i in framework.indicators}
     response = client.get(f"/rankings/{DTI}/2022/56/", {"rank": 1, **low})

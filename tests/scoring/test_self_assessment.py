@@ -108,6 +108,7 @@ def test_a_score_opens_down_to_its_components_and_sources(client, people, refere
 
 
 def test_units_without_answers_are_not_ranked_at_zero(client, people, reference_units):
+    client.cookies["django_language"] = "en"  # the page read in English
     u = reference_units
     url = "/rankings/khanhhoa-units/2026/units-of/56/"
     units = u["56"].children.valid_on(date.today()).count()

@@ -57,6 +57,7 @@ def test_bad_requests_say_why(client, demo):
 
 
 def test_a_target_rank_outside_the_field_is_a_400_that_says_why(client, demo):
+    client.cookies["django_language"] = "en"  # the page read in English
     cases = [("0", "between 1 and 63"), ("64", "between 1 and 63"), ("99", "between 1 and 63"),
              ("abc", "whole number, not &#x27;abc&#x27;"), ("2.5", "whole number")]
     for rank, says in cases:
