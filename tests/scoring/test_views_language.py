@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils.html import escape
 
 from tinhso.scoring.engine import load_framework
 
@@ -43,3 +44,9 @@ def test_the_units_ranking_names_departments_in_english(client, demo):
     url = f"/rankings/khanhhoa-units/{date.today().year}/units-of/56/"
     page = client.get(url).content.decode()
     assert "Department of Home Affairs" in page and "Sở Nội vụ" not in page
+    framework = load_framework("khanhhoa-units")  # its note: English, with a Vietnamese twin
+    assert not framework.published_in_full and escape(framework.note) in page
+    assert escape(framework.note_vi) not in page
+    client.cookies["django_language"] = "vi"
+    page = client.get(url).content.decode()
+    assert escape(framework.note_vi) in page and escape(framework.note) not in page
