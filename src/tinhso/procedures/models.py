@@ -7,9 +7,10 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.languages import active_language, localized
 from tinhso.procedures import workflow
 
 
@@ -83,10 +84,7 @@ class Procedure(models.Model):
     # What a page shows: the catalogue's Vietnamese text (as the law writes it), or its English
     # twin on an English page when the catalogue has one.
     def _in_language(self, field: str) -> str:
-        vietnamese: str = getattr(self, field)
-        if (get_language() or "vi").startswith("en"):
-            return getattr(self, f"{field}_en") or vietnamese
-        return vietnamese
+        return localized(self, field)
 
     @property
     def agency_text(self) -> str:
@@ -96,7 +94,7 @@ class Procedure(models.Model):
     def time_limit_text(self) -> str:
         """The written time limit, or on an English page without its twin, the rule said in
         English."""
-        if (get_language() or "vi").startswith("en") and not self.time_limit_en:
+        if active_language() != "vi" and not self.time_limit_en:
             return describe_time_rule(self.time_rule) or self.time_limit
         return self._in_language("time_limit")
 
