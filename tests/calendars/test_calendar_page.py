@@ -50,6 +50,14 @@ def test_the_calendar_is_for_staff(client, reference_units):
     assert client.get("/calendar/").status_code == 302  # to the login page
     client.force_login(citizen())
     assert client.get("/calendar/").status_code == 403
+    assert 'href="/calendar/"' not in client.get("/").content.decode()  # nor in their menu
+
+
+def test_staff_find_the_calendar_in_the_menu(client, officer):
+    client.force_login(officer)
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert 'href="/calendar/"' in page and "Working-day calendar" in page
 
 
 def test_an_administrator_sets_a_day_and_it_is_audited(client, admin_user, officer):

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import Any
 
+from tinhso.accounts.models import UserKind
 from tinhso.calendars.names import WEEKDAYS_VI, english_twin, holiday_names
 from tinhso.core.calendar import stored_days, work_calendar, working_hours
 from tinhso.core.languages import localized
 from tinhso.core.workdays import WorkCalendar
+
+
+def may_read_calendar(user: Any) -> bool:
+    """The calendar page is the staff's (and the superuser's): the page and the menu ask this."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "kind", None) == UserKind.STAFF or user.is_superuser)
 
 
 @dataclass(frozen=True)

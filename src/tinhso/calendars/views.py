@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.models import UserKind
 from tinhso.accounts.permissions import may
 from tinhso.calendars.forms import CalendarDayForm
-from tinhso.calendars.selectors import calendar_year
+from tinhso.calendars.selectors import calendar_year, may_read_calendar
 from tinhso.calendars.services import calendar_day_set
 from tinhso.core.forms import add_service_errors
 
@@ -31,7 +30,7 @@ def _year(request: HttpRequest) -> int:
 def year_page(request: HttpRequest) -> HttpResponse:
     """The working-day calendar of a year, for staff; administrators set a day here."""
     user = request.user
-    if getattr(user, "kind", None) != UserKind.STAFF and not user.is_superuser:
+    if not may_read_calendar(user):
         raise PermissionDenied(_("The calendar is for staff."))
     manage = may(user, "calendar.manage", None)
     form = CalendarDayForm(request.POST or None) if manage else None

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.accounts.permissions import may_somewhere
+from tinhso.calendars.selectors import may_read_calendar
 from tinhso.programme.selectors import may_read_programme, review_queue
 
 # The areas of the platform not built yet (a placeholder page each).
@@ -52,6 +53,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                       "label": f"{label} ({waiting})" if waiting else label})
     if may_somewhere(user, "users.manage"):
         items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
+    if may_read_calendar(user):
+        items.append({"key": "calendar", "label": _("Working-day calendar"),
+                      "url": reverse("calendars:year")})
     if may_somewhere(user, "audit.view"):
         items.append({"key": "audit", "label": _("Audit log"), "url": reverse("audit:list")})
     if getattr(user, "is_authenticated", False):  # the landing page: what needs me today
