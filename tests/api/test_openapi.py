@@ -25,3 +25,25 @@ def test_the_document_is_served(client, db):
     paths = response.json()["paths"]
     assert "/api/v1/units/" in paths and "/api/v1/units/{code}/" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def _schemas(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found += _schemas(sub)
+    return found
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The document keys its components by class name: a second schema of the same name would
+    silently replace the first in it (it happened once, `TargetOut` of two apps)."""
+    from ninja import Schema
+
+    api.get_openapi_schema(path_prefix="/api/v1")  # every router imported
+    named: dict[str, set[str]] = {}
+    for schema in _schemas(Schema):
+        if schema.__module__.startswith("tinhso."):
+            named.setdefault(schema.__name__, set()).add(schema.__module__)
+    shared = {name: modules for name, modules in named.items() if len(modules) > 1}
+    assert not shared, f"schemas sharing a name: {shared}"
