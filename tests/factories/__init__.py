@@ -10,6 +10,7 @@ from tests.factories.procedures import (
     documents_for,
     form_for,
     pdf_upload,
+    submission_post,
 )
 from tests.factories.programme import programme_document, programme_task, task_group
 from tests.factories.units import UnitFactory, home_unit
@@ -33,5 +34,6 @@ __all__ = [
     "programme_task",
     "receiving_unit",
     "staff_user",
+    "submission_post",
     "task_group",
 ]

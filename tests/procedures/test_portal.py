@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.factories import citizen, documents_for, form_for, pdf_upload
+from tests.factories import citizen, pdf_upload, submission_post
 from tests.procedures.conftest import TUESDAY_9AM
 from tinhso.procedures.models import Dossier, DossierStat, Rating
 from tinhso.procedures.services import (
@@ -36,14 +36,6 @@ def client(client: Any) -> Any:
     return client
 
 
-def _posted(procedure: Any, agency: Any, **overrides: Any) -> dict[str, Any]:
-    """What the submit page's form sends when filled in well (None: a field left out)."""
-    data: dict[str, Any] = {"applicant_name": "Nguyễn Văn An", "applicant_phone": "0905 123 456",
-                            "applicant_email": "an@example.vn", "unit": agency.pk}
-    data.update({f"form.{name}": value for name, value in form_for(procedure).items()})
-    data.update(documents_for(procedure))
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def _page(response: Any) -> str:
@@ -65,7 +57,7 @@ def test_a_citizen_submits_online_and_lands_on_the_dossier_page(
     assert "Giấy chứng sinh (hoặc văn bản thay thế)" in form
     assert reference_units["22366"].name in form and 'name="pay_online"' not in form
 
-    response = client.post(url, _posted(procedure, reference_units["22366"]), follow=True)
+    response = client.post(url, submission_post(procedure, reference_units["22366"]), follow=True)
 
     dossier = Dossier.objects.get()
     assert response.redirect_chain == [(f"/dossiers/{dossier.code}/", 302)]
@@ -84,7 +76,7 @@ def test_the_fee_can_be_paid_online_when_the_procedure_has_one(
     client.force_login(applicant_user)
     assert 'name="pay_online"' in _page(client.get(f"/dossiers/submit/{procedure.code}/"))
     client.post(f"/dossiers/submit/{procedure.code}/",
-                _posted(procedure, reference_units["22366"], pay_online="on"))
+                submission_post(procedure, reference_units["22366"], pay_online="on"))
     dossier = Dossier.objects.get()
     assert dossier.fee_payable and dossier.paid_online
 
@@ -108,7 +100,7 @@ def test_the_agency_offered_is_the_one_received_even_past_the_thousand_separator
     assert offered is not None and offered.group(1) == "123456"
 
     response = client.post(f"/dossiers/submit/{procedure.code}/",
-                           _posted(procedure, commune, unit=offered.group(1)))
+                           submission_post(procedure, commune, unit=offered.group(1)))
 
     assert response.status_code == 302
     assert Dossier.objects.get().unit == commune
@@ -118,7 +110,7 @@ def test_a_bad_submission_is_shown_again_with_each_message_by_its_field_and_noth
         client, catalogue, applicant_user, reference_units):
     procedure = catalogue[BIRTH]
     client.force_login(applicant_user)
-    response = client.post(f"/dossiers/submit/{procedure.code}/", _posted(
+    response = client.post(f"/dossiers/submit/{procedure.code}/", submission_post(
         procedure, reference_units["22366"], unit="", applicant_phone="12345",
         **{"form.child_name": "", "form.birth_date": "31/02/2026",
            "form.birth_place": "Nha Trang", "doc.to_khai": pdf_upload("a.pdf", b"not a pdf"),
@@ -151,7 +143,7 @@ def test_a_staff_account_cannot_submit_and_is_told_why(client, catalogue, desk,
     assert page.status_code == 403
     assert "submitted online with a citizen or business account" in _page(page)
     refused = client.post(f"/dossiers/submit/{procedure.code}/",
-                          _posted(procedure, reference_units["22366"]))
+                          submission_post(procedure, reference_units["22366"]))
     assert refused.status_code == 403 and not Dossier.objects.exists()
 
 

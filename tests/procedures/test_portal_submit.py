@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.factories import citizen, documents_for, form_for, pdf_upload
+from tests.factories import citizen, form_for, pdf_upload, submission_post
 from tinhso.procedures.models import Dossier
 from tinhso.procedures.services import Applicant, held
 
@@ -34,13 +34,6 @@ def client(client: Any) -> Any:
     return client
 
 
-def _posted(procedure: Any, agency: Any, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"applicant_name": "Nguyễn Văn An", "applicant_phone": "0905 123 456",
-                            "applicant_email": "an@example.vn", "unit": agency.pk}
-    data.update({f"form.{name}": value for name, value in form_for(procedure).items()})
-    data.update(documents_for(procedure))
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 # --- 1. the procedure page, before signing in ------------------------------------------------
@@ -77,7 +70,7 @@ def test_files_of_a_refused_try_are_kept_and_used_when_the_form_comes_back(
     procedure = catalogue[BIRTH]
     url = f"/dossiers/submit/{procedure.code}/"
     client.force_login(applicant_user)
-    refused = client.post(url, _posted(procedure, reference_units["22366"],
+    refused = client.post(url, submission_post(procedure, reference_units["22366"],
                                        applicant_phone="12345"))
     assert refused.status_code == 200 and not Dossier.objects.exists()
     page = refused.content.decode()
@@ -87,7 +80,7 @@ def test_files_of_a_refused_try_are_kept_and_used_when_the_form_comes_back(
     field = page[page.index('id="id_doc-to_khai"'):]
     assert " required" not in field[:field.index(">")]
 
-    again = _posted(procedure, reference_units["22366"], **{
+    again = submission_post(procedure, reference_units["22366"], **{
         "doc.to_khai": None, "doc.giay_chung_sinh": None})
     response = client.post(url, again)
 
@@ -105,18 +98,18 @@ def test_a_bad_file_is_not_kept_a_new_one_replaces_and_remove_drops_a_kept_one(
     procedure = catalogue[BIRTH]
     url = f"/dossiers/submit/{procedure.code}/"
     client.force_login(applicant_user)
-    page = client.post(url, _posted(procedure, reference_units["22366"], **{
+    page = client.post(url, submission_post(procedure, reference_units["22366"], **{
         "form.child_name": "", "doc.to_khai": pdf_upload("a.pdf", b"not a pdf")})
     ).content.decode()
     assert 'data-testid="held-doc.to_khai"' not in page
     assert "Already attached: giay_chung_sinh.pdf" in page
 
-    page = client.post(url, _posted(procedure, reference_units["22366"], **{
+    page = client.post(url, submission_post(procedure, reference_units["22366"], **{
         "form.child_name": "", "doc.to_khai": None,
         "doc.giay_chung_sinh": pdf_upload("moi.pdf")})).content.decode()
     assert "Already attached: moi.pdf" in page and "giay_chung_sinh.pdf" not in page
 
-    page = client.post(url, _posted(procedure, reference_units["22366"], **{
+    page = client.post(url, submission_post(procedure, reference_units["22366"], **{
         "doc.to_khai": pdf_upload("to_khai.pdf"), "doc.giay_chung_sinh": None,
         "remove": "doc.giay_chung_sinh"})).content.decode()
     assert not Dossier.objects.exists()
@@ -129,12 +122,12 @@ def test_kept_files_belong_to_their_account_only(client, catalogue, applicant_us
     procedure = catalogue[BIRTH]
     url = f"/dossiers/submit/{procedure.code}/"
     client.force_login(applicant_user)
-    client.post(url, _posted(procedure, reference_units["22366"], applicant_phone="12345"))
+    client.post(url, submission_post(procedure, reference_units["22366"], applicant_phone="12345"))
     other = citizen(username="nguoikhac")
     client.force_login(other)  # a new session: the other account sees nothing kept
     page = client.get(url).content.decode()
     assert "Already attached" not in page
-    response = client.post(url, _posted(procedure, reference_units["22366"], **{
+    response = client.post(url, submission_post(procedure, reference_units["22366"], **{
         "doc.to_khai": None, "doc.giay_chung_sinh": None}))
     assert response.status_code == 200 and not Dossier.objects.exists()
     # The same session handed to another account does not give it the files either.
