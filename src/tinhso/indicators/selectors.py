@@ -329,15 +329,23 @@ def targets_with_progress(unit: Unit, today: date | None = None) -> list[TargetS
     """Each indicator's next target for the unit, with its status (a fixed number of queries).
     A rank indicator has one per field its targets were set in (top 20 of 63 from the 2021
     resolution, top 10 of 34 from the 2025 plan), each judged against ranks of its field."""
-    chosen = _chosen_targets(unit, (today or date.today()).year)
-    if not chosen:
+    return progress_of_targets(_chosen_targets(unit, (today or date.today()).year), unit)
+
+
+def progress_of_targets(targets: Iterable[Target], unit: Unit) -> list[TargetStatus]:
+    """The status of each of ``targets`` (of ``unit``, with their indicators loaded): a rank
+    against the ranks of the target's own field, any other value against its computed series.
+    One read of the rank histories and one computation for all of them."""
+    targets = list(targets)
+    if not targets:
         return []
-    ranked = {t.indicator_id: t.indicator for t in chosen if t.indicator.measure == Measure.RANK}
+    ranked = {t.indicator_id: t.indicator for t in targets
+              if t.indicator.measure == Measure.RANK}
     histories = rank_histories(ranked.values(), unit) if ranked else {}
-    others = {t.indicator.code for t in chosen if t.indicator_id not in ranked}
+    others = {t.indicator.code for t in targets if t.indicator_id not in ranked}
     computed = compute(codes=sorted(others), root=unit) if others else None
     result = []
-    for target in chosen:
+    for target in targets:
         indicator = target.indicator
         ranks = histories.get(indicator.pk)
         if ranks is not None:

@@ -17,17 +17,15 @@ from django.utils import timezone
 
 from tinhso.accounts.permissions import may_somewhere, scope_paths
 from tinhso.core.db import within_paths
-from tinhso.core.periods import parse_period
 from tinhso.indicators.models import (
     CollectionRound,
     IndicatorValue,
-    Measure,
     Target,
     ValueStatus,
 )
 from tinhso.indicators.progress import Progress
 from tinhso.indicators.rounds import Completeness, UnitProgress, owed
-from tinhso.indicators.selectors import SeriesPoint, compute, progress_for, rank_histories
+from tinhso.indicators.selectors import progress_of_targets
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
@@ -139,22 +137,9 @@ def goal_progress(unit: Unit, wanted: Iterable[tuple[int, int, Decimal | None]]
             chosen[(indicator_id, year)] = (exact or same)[0]
     if not chosen:
         return {}
-    ranked = {t.indicator_id: t.indicator for t in chosen.values()
-              if t.indicator.measure == Measure.RANK}
-    histories = rank_histories(ranked.values(), unit) if ranked else {}
-    others = sorted({t.indicator.code for t in chosen.values() if t.indicator_id not in ranked})
-    computed = compute(codes=others, root=unit) if others else None
-    result = {}
-    for key, target in chosen.items():
-        ranks = histories.get(target.indicator_id)
-        if ranks is not None:
-            series = [SeriesPoint(r.period, r.value) for r in ranks]
-        else:
-            assert computed is not None
-            series = [SeriesPoint(parse_period(p), v)
-                      for p, v in computed.series(target.indicator.code, unit)]
-        result[key] = GoalTarget(target, progress_for(target.indicator, target, series, ranks))
-    return result
+    statuses = progress_of_targets(chosen.values(), unit)
+    return {key: GoalTarget(status.target, status.progress)
+            for key, status in zip(chosen, statuses, strict=True)}
 
 
 def rank_values(code: str, unit: Unit) -> list[IndicatorValue]:
