@@ -124,3 +124,25 @@ def test_what_if_updates_the_gap_at_once(page: Page, live_server: Any,
     page.locator("input[name=v_chinh_quyen_so]").fill("0.92")  # no button pressed
     expect(page.get_by_test_id("current-score")).to_have_text("0,6085")
     expect(page.get_by_test_id("plan")).to_have_count(0)
+
+
+def test_every_target_rank_typed_in_the_browser_gets_its_own_answer(
+        page: Page, live_server: Any, reference_units: dict[str, Any]) -> None:
+    """The leader types a target rank: the results follow the field (never a hidden 500 with
+    the previous rank's results left on screen), and a rank outside the field says why."""
+    from django.core.management import call_command
+
+    call_command("demo", "--quiet-accounts", verbosity=0)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 500 else None)
+    page.goto(f"{live_server.url}/rankings/dti-province-922/2022/56/")
+    heading = page.locator("#gap-heading")
+    for rank in range(1, 64):
+        page.locator("input[name=rank]").fill(str(rank))
+        expect(heading).to_contain_text(f"{rank}/63")
+        expect(page.get_by_test_id("score-to-beat")).to_be_visible()
+    for wrong in ("64", "0"):  # the server says why, in the results, instead of old results
+        page.locator("input[name=rank]").fill(wrong)
+        expect(page.get_by_test_id("rank-error")).to_contain_text("63")
+        expect(page.get_by_test_id("score-to-beat")).to_have_count(0)
+    assert failed == []

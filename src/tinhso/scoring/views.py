@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import BadRequest
@@ -96,11 +97,12 @@ def _indicator_rows(framework: Framework, assessment: UnitAssessment, rows: list
     ceilings = gap.ceilings if gap else ceilings_for(framework, rows)
     indicators = []
     for j, indicator in enumerate(framework.indicators):
+        value = float(assessment.scores.indicators[0][j])
         column = [float(r.values[indicator.code]) for r in complete
                   if indicator.code in r.values]
         indicators.append({
             "indicator": indicator,
-            "value": float(assessment.scores.indicators[0][j]),
+            "value": None if math.isnan(value) else value,  # not published: no value, not 0
             "best": max(column) if column else None,
             "average": sum(column) / len(column) if column else None,
             "effort": efforts.get(indicator.code, 1.0),
