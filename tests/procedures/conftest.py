@@ -22,6 +22,19 @@ TUESDAY_9AM = datetime(2026, 11, 17, 9, 0, tzinfo=VN)
 
 
 @pytest.fixture
+def english_pages(client: Any, settings: Any) -> None:
+    """The test client reads pages in English (the language cookie), as messages are asserted
+    in English whatever the catalogue translates; `pytest.mark.usefixtures("english_pages")`."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded and generated files go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
 def catalogue(reference_units: dict[str, Unit]) -> dict[str, Procedure]:
     procedures_load()
     return {p.name: p for p in Procedure.objects.all()}

@@ -17,13 +17,7 @@ from tests.factories import form_for, grant, pdf_upload, staff_user
 from tinhso.procedures.models import ApologyLetter, Dossier, DossierFile
 from tinhso.procedures.services import dossier_assign
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_and_language(settings: Any, tmp_path: Any, client: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    client.cookies["django_language"] = "en"  # pages in English, whatever is translated
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp", "english_pages")]
 
 
 def _hm(moment: datetime) -> str:

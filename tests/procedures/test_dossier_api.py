@@ -14,17 +14,10 @@ from tests.procedures.conftest import VN
 from tinhso.accounts.services import api_token_create
 from tinhso.procedures.models import Dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages", "media_in_tmp")]
 
 BIRTH = "Đăng ký khai sinh"  # same working day, documents to_khai and giay_chung_sinh
 MARITAL = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days, one document
-
-
-@pytest.fixture(autouse=True)
-def _english_and_media(client: Any, settings: Any, tmp_path: Any) -> None:
-    """Messages in English (the language cookie), files in a temporary directory."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def bearer(user: Any) -> dict[str, str]:

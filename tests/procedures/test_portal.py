@@ -18,24 +18,10 @@ from tinhso.procedures.services import (
     dossier_return_result,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp", "english_pages")]
 
 BIRTH = "Đăng ký khai sinh"  # same working day; two documents; no fee
 MARITAL = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days; one document; a fee
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def client(client: Any) -> Any:
-    """Pages in English, as the messages are asserted in English."""
-    client.cookies["django_language"] = "en"
-    return client
-
-
 
 
 def _page(response: Any) -> str:

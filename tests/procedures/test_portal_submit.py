@@ -16,24 +16,11 @@ from tests.factories import citizen, form_for, pdf_upload, submission_post
 from tinhso.procedures.models import Dossier
 from tinhso.procedures.services import Applicant, held
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp", "english_pages")]
 
 BIRTH = "Đăng ký khai sinh"  # commune level (65 communes), two documents, no fee
 MARITAL = "Cấp Giấy xác nhận tình trạng hôn nhân"  # commune level, one document, a fee
 RESIDENCE = "Đăng ký thường trú"  # its form asks an address
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def client(client: Any) -> Any:
-    client.cookies["django_language"] = "en"
-    return client
-
-
 
 
 # --- 1. the procedure page, before signing in ------------------------------------------------

@@ -16,7 +16,7 @@ from tinhso.procedures.loaders import service_indicators_load
 from tinhso.units.models import Level
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
 
 def at(day: str, hour: int = 9) -> datetime:
@@ -61,12 +61,6 @@ def test_monthly_trend_is_one_query_and_matches_a_hand_count(
     # The current year stops at the current month; a future year has none yet.
     assert len(monthly_trend(ward, 2025, today=date(2025, 4, 15))) == 4
     assert monthly_trend(ward, 2027, today=date(2026, 6, 1)) == []
-
-
-@pytest.fixture
-def client(client):
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def _publish(units, year=2025):
