@@ -9,7 +9,8 @@ PORT   ?= 8000
 WORKERS ?= 3
 VENDOR := src/tinhso/web/static/vendor
 
-.PHONY: setup run demo test lint typecheck openapi messages lock clean help
+.PHONY: setup run demo test lint typecheck openapi messages lock clean help bench loadtest \
+	loadtest-faults loadtest-short
 
 help:
 	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
@@ -77,6 +78,26 @@ typecheck: $(VENV)/.installed
 
 test: setup lint typecheck
 	$(BIN)/pytest
+
+# -- measuring (PostgreSQL; each makes and drops databases of its own) -------------------------
+
+# Every benchmark in bench/ at a quick size, and one table of their ratios (--full: the issues'
+# sizes: BENCH_ARGS=--full).
+bench: $(VENV)/.installed
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
+
+# A mixed workload (citizens, officers, leaders) on a PostgreSQL server of the test's own with
+# 1,000,000 dossiers and 100 clients for 60 s; -faults also restarts that database and kills
+# the task worker under load; -short is the form CI runs. See bench/loadtest.py.
+loadtest: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --dossiers 1000000 --clients 100 --duration 60 \
+		--dashboard-p95-ms 300
+
+loadtest-faults: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --dossiers 1000000 --clients 100 --duration 60 --faults
+
+loadtest-short: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --dossiers 20000 --clients 20 --duration 20 --faults
 
 openapi: $(VENV)/.installed
 	$(TINHSO) export_openapi_schema --api tinhso.api.api.api --indent 2 --sorted \

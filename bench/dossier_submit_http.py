@@ -58,6 +58,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from timing import ratio  # bench/timing.py: this script's directory is on the path
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
@@ -523,6 +525,8 @@ def main() -> None:
               f"p99 submission / p99 trivial {ratio_p99:.1f}x")
         for phase in (submit, trivial):
             print(cost_line(phase, cores))
+        ratio("submissions/s / healthz/s", ratio_tp, ">= 0.33", ratio_tp >= 0.33)
+        ratio("submission p99 / healthz p99", ratio_p99, "<= 3", ratio_p99 <= 3)
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*), count(DISTINCT code) FROM procedures_dossier")

@@ -32,6 +32,7 @@ from pathlib import Path
 from timing import (  # bench/timing.py: this script's directory is on the path
     drop_postgres,
     fresh_postgres,
+    ratio,
     timed,
 )
 
@@ -136,6 +137,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"(a) openpyxl read-only, parse only   {base_s:8.2f} s  ({rows} rows)")
     print(f"(b) import, all created, rolled back {import_s:8.2f} s  "
           f"{args.tasks / import_s:7.0f} rows/s  ratio {import_s / base_s:5.1f}x  ({result})")
+    ratio("appendix import / openpyxl parse", import_s / base_s)
     tasks_import(actor=SYSTEM, document=plan, name="bench.xlsx", content=content)
     assert Task.objects.filter(group__document=plan).count() == args.tasks
     again_s, again = timed(dry, args.repeat)
@@ -144,6 +146,7 @@ def run(args: argparse.Namespace) -> None:
     export_s, exported = timed(lambda: tasks_export(plan), args.repeat)
     print(f"    export                           {export_s:8.2f} s  "
           f"ratio {export_s / base_s:5.1f}x  ({len(exported) / 1e6:.1f} MB)")
+    ratio("appendix export / openpyxl parse", export_s / base_s)
     Task.objects.filter(group__document=plan).delete()
     tracemalloc.start()
     dry()

@@ -15,7 +15,7 @@ import argparse
 import bisect
 
 import numpy as np
-from timing import timed  # bench/timing.py: this script's directory is on the path
+from timing import ratio, timed  # bench/timing.py: this script's directory is on the path
 
 from tinhso.scoring.engine import parse_framework, rank, score
 from tinhso.scoring.robustness import rank_intervals
@@ -42,7 +42,10 @@ def make_framework(mains: int = 10, per_main: int = 10) -> dict:
                 rule["criteria"] = [f"{code}_q{q}" for q in range(3)]
             else:
                 rule["input"] = code
-            components.append({"code": code, "max_points": 1 + k % 4, "rule": rule})
+            names = [v for key, v in rule.items() if key in ("numerator", "denominator")]
+            names += rule.get("criteria", [])
+            components.append({"code": code, "max_points": 1 + k % 4, "rule": rule,
+                               "input_names": {n: f"question {n}" for n in names}})
         indicators.append({"code": f"m{m}", "weight": 100 + 10 * m, "components": components})
     return {"code": "bench", "name": "bench", "scale": 1000, "missing": "zero",
             "indicators": indicators}
@@ -125,12 +128,14 @@ def main() -> None:
     assert np.allclose(result.total, loop_totals)  # type: ignore[union-attr,arg-type]
     print(f"(1) full recompute: engine {engine_s * 1000:.1f} ms, plain-Python loop "
           f"{loop_s * 1000:.0f} ms: {loop_s / engine_s:.0f}x faster (goals: < 100 ms, >= 20x)")
+    ratio("engine recompute: loop / engine", loop_s / engine_s, ">= 20", loop_s / engine_s >= 20)
 
     engine_r, ranks = timed(lambda: rank(result.total), warm_up=True)  # type: ignore[union-attr]
     loop_r, loop_ranks = timed(lambda: loop_rank(list(loop_totals)), warm_up=True)  # type: ignore[arg-type]
     assert list(ranks) == loop_ranks  # type: ignore[arg-type]
     print(f"(2) ranking: engine {engine_r * 1000:.2f} ms, plain-Python loop {loop_r * 1000:.1f} "
           f"ms: {loop_r / engine_r:.0f}x faster")
+    ratio("engine ranking: loop / engine", loop_r / engine_r)
 
     values = result.indicators  # type: ignore[union-attr]
     engine_p, _ = timed(lambda: rank_intervals(values, framework.weights, args.samples),
@@ -152,6 +157,7 @@ def main() -> None:
     print(f"(3) {args.samples} weight perturbations with ranks: engine {engine_p:.2f} s "
           f"(goal < 2 s); plain-Python loop ~{loop_p:.1f} s (20 samples timed, scaled): "
           f"{loop_p / engine_p:.0f}x faster")
+    ratio("engine perturbations: loop / engine", loop_p / engine_p)
 
 
 if __name__ == "__main__":

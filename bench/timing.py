@@ -24,6 +24,13 @@ def timed(fn: Callable[[], Any], repeat: int = 5, warm_up: bool = False) -> tupl
     return statistics.median(times), result
 
 
+def ratio(measure: str, value: float, goal: str = "", met: bool | None = None) -> None:
+    """One machine-readable line per ratio, collected by ``bench/all.py`` (``make bench``) into
+    one table: the measure, the ratio, the goal it is held to and whether it is met."""
+    verdict = "" if met is None else ("met" if met else "NOT met")
+    print(f"RATIO\t{measure}\t{value:.3f}\t{goal}\t{verdict}", flush=True)
+
+
 def fresh_postgres(database: str) -> None:
     """Drop and create ``database`` (its name must contain 'bench') on ``BENCH_PG`` (the local
     server by default) and point Django at it."""
