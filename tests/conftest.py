@@ -43,6 +43,9 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Staff log in with force_login and no second factor; tests/accounts/test_two_factor.py
+    # switches it on (and every test of a user with an authenticator is asked for a code).
+    settings.TINHSO_REQUIRE_2FA = False
 
 
 @pytest.fixture

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -76,17 +79,26 @@ INSTALLED_APPS = [
     "tinhso.web",
     "tinhso.dashboard",
     "tinhso.demo",
+    "tinhso.ops",
     "tinhso.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy on every response.
+    "csp.middleware.CSPMiddleware",
+    "tinhso.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.LanguageMiddleware",
+    # Before any view or query: a NUL in the path, a parameter, a form field, a cookie or an
+    # API's JSON body is a 400/422 naming the field (PostgreSQL refuses NUL in text).
+    "tinhso.core.middleware.InputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tinhso.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
@@ -182,6 +194,14 @@ AXES_CLIENT_IP_CALLABLE = "tinhso.core.http.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
 
+# Two-factor sign-in (django-otp; accounts.permissions.requires_second_factor says who): staff who
+# approve or administer must enrol a TOTP authenticator and give a code after the password.
+TINHSO_REQUIRE_2FA = env_bool("TINHSO_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "tinhso"
+# Wrong codes: each failure doubles the wait before the next try (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 # Vietnamese first, English available; the choice is kept in a cookie for a year.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -214,6 +234,40 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No address of ours (a dossier's code is in its URL) goes to another site in a Referer; a page
+# opened from another site shares no window with it.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page uses, switched off (core.headers.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                      "serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), "
+                      "accelerometer=(), display-capture=(), browsing-topics=()")
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images, fonts and requests from the
+# site itself only; no inline script or style, no eval (htmx's allowEval is off, base.html), no
+# plugin, no framing, forms post to the site. A page that truly needs an inline script gives it
+# the nonce {{ request.csp_nonce }} and its view adds csp.constants.NONCE to script-src with
+# @csp_update. TINHSO_CSP_REPORT_ONLY=true sends the same policy as
+# Content-Security-Policy-Report-Only (browsers report, block nothing: to try a change);
+# TINHSO_CSP_REPORT_URI is where browsers post what they blocked (or would have).
+_CSP_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if os.environ.get("TINHSO_CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [os.environ["TINHSO_CSP_REPORT_URI"]]
+CONTENT_SECURITY_POLICY: dict[str, object] | None = {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, object] | None = None
+if env_bool("TINHSO_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, CONTENT_SECURITY_POLICY
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -224,12 +278,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-# Background jobs (Django's Tasks API): a database queue worked by `tinhso db_worker`.
+# Background jobs (Django's Tasks API): a database queue worked by `tinhso worker` (db_worker
+# that waits for the database: tinhso.ops.worker).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The worker's longest wait between two tries to reach a database that is down (it waits 1, 2,
+# 4... seconds up to this), and how long a task may wait, ready, before /healthz/worker is 503.
+TINHSO_WORKER_BACKOFF_MAX_SECONDS = float(os.environ.get("TINHSO_WORKER_BACKOFF_MAX_SECONDS",
+                                                         "30"))
+TINHSO_WORKER_LATE_SECONDS = float(os.environ.get("TINHSO_WORKER_LATE_SECONDS", "300"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tinhso@localhost")
 # How long the publication of an agency's dossier statistics into indicators waits after a
 # change, so that the changes made meanwhile are published together (0: at once).

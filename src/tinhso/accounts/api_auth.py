@@ -21,7 +21,9 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session (CSRF token required for writes), as on the web pages."""
+    """The browser's session, as on the web pages: a signed-in user's write needs the CSRF
+    token (403 without it); a request with no signed-in user is not authenticated by it (so
+    an anonymous write answers 401, as a read does, not a CSRF refusal)."""
 
     param_name = "sessionid"
     openapi_description = "The session cookie of a signed-in browser; writes need the CSRF token."
@@ -31,6 +33,14 @@ class SessionAuth(APIKeyCookie):
 
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        # CSRF matters only for a session that would act: checked once a user is signed in.
+        self._get_key(request)
+        return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

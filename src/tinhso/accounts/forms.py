@@ -89,3 +89,28 @@ class RoleGrantForm(forms.Form):
 
     def clean_unit(self) -> Unit:
         return _unit_by_code(self.cleaned_data["unit"])
+
+
+class SecondFactorForm(forms.Form):
+    """The second step: six digits from the authenticator, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=32, strip=True,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery "
+                    "codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "inputmode": "text", "spellcheck": "false"}),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"), max_length=12, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True}),
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             help_text=_("Why: e.g. the phone was lost. Kept in the audit log."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,10 +71,52 @@ def forget_scopes(user: Any) -> None:
         del user._tinhso_scopes
 
 
+# The actions that approve or administer. Whoever holds a role that may do one of them (and
+# every superuser or Django staff user) signs in with a second factor: see requires_second_factor.
+SECOND_FACTOR_ACTIONS = (
+    "users.manage", "units.manage", "calendar.manage", "catalogue.load",  # administer
+    "indicators.approve", "dossiers.decide", "programme.review",  # approve
+)
+
+
+def second_factor_roles() -> frozenset[str]:
+    """The roles that may do an action of SECOND_FACTOR_ACTIONS (read from the registry)."""
+    return frozenset().union(*(ACTIONS[name].roles for name in SECOND_FACTOR_ACTIONS
+                               if name in ACTIONS))
+
+
+def requires_second_factor(user: Any) -> bool:
+    """True when ``user`` approves or administers: a superuser, a Django staff user, or a staff
+    member holding a role of :func:`second_factor_roles`. Never a citizen or a business."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or getattr(user, "is_staff", False):
+        return True
+    if getattr(user, "kind", None) != UserKind.STAFF:
+        return False
+    roles = second_factor_roles()
+    return any(role in roles for role, _path in _scopes(user))
+
+
+def lacks_second_factor(user: Any) -> bool:
+    """True when the signed-in user must have given a second factor (TINHSO_REQUIRE_2FA) and
+    has not in this session. A user object that did not come through the web session (an API
+    token's, the command line's, a test's) carries no ``is_verified`` and is not asked."""
+    if not settings.TINHSO_REQUIRE_2FA:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is None:
+        return False
+    return not is_verified() and requires_second_factor(user)
+
+
 def _settled(user: Any) -> bool | None:
     """What a user's kind decides before any role is read: nobody anonymous, inactive, citizen
-    or business; every superuser. None: it depends on the staff member's roles."""
+    or business; every superuser. None: it depends on the staff member's roles. Whoever must
+    sign in with a second factor and has not may do nothing yet."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if lacks_second_factor(user):
         return False
     if user.is_superuser:
         return True
@@ -114,6 +157,8 @@ def require(user: Any, action: str, unit: Unit | None) -> None:
 
 def scope_paths(user: Any, action: str) -> list[str] | None:
     """Unit paths within which ``user`` may do ``action``; None means everywhere."""
+    if lacks_second_factor(user):
+        return []
     if user.is_superuser:
         return None
     roles = ACTIONS[action].roles

@@ -12,11 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tinhso.accounts.forms import RoleGrantForm, StaffUserForm
+from tinhso.accounts.forms import RoleGrantForm, SecondFactorResetForm, StaffUserForm
 from tinhso.accounts.models import RoleAssignment, User
-from tinhso.accounts.permissions import may, may_somewhere, require, scope_paths
+from tinhso.accounts.permissions import (
+    may,
+    may_somewhere,
+    require,
+    requires_second_factor,
+    scope_paths,
+)
 from tinhso.accounts.selectors import staff_in_scope
 from tinhso.accounts.services import role_grant, role_revoke, staff_user_create, user_update
+from tinhso.accounts.two_factor import has_second_factor, second_factor_reset
 from tinhso.audit.selectors import object_history
 from tinhso.core.forms import add_service_errors
 
@@ -82,6 +89,9 @@ def staff_detail(request: HttpRequest, username: str) -> HttpResponse:
     return render(request, "accounts/staff_detail.html", {
         "member": user, "form": form, "history": list(object_history(user)[:30]),
         "can_toggle": may(request.user, "users.manage", user.unit),
+        "has_second_factor": has_second_factor(user),
+        "requires_second_factor": requires_second_factor(user),
+        "reset_form": SecondFactorResetForm(),
     })
 
 
@@ -108,4 +118,24 @@ def staff_toggle_active(request: HttpRequest, username: str) -> HttpResponse:
     if user.pk == request.user.pk:
         raise PermissionDenied(_("You cannot deactivate your own account."))
     user_update(actor=request.user, user=user, is_active=not user.is_active)
+    return redirect("staff:detail", username=user.username)
+
+
+@login_required
+@require_POST
+def staff_reset_second_factor(request: HttpRequest, username: str) -> HttpResponse:
+    """An administrator removes a staff member's authenticator and recovery codes, with a
+    reason (audited); the member sets them up again at the next sign-in. Never one's own."""
+    _require_some_scope(request)
+    user = _staff(request, username)
+    form = SecondFactorResetForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        second_factor_reset(actor=request.user, user=user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Two-factor sign-in was reset: %(name)s sets it up again at "
+                                    "the next sign-in.") % {"name": user.username})
     return redirect("staff:detail", username=user.username)
