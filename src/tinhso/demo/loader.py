@@ -4,6 +4,7 @@ published headline figures, and illustrative accounts, tasks and progress report
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
 from datetime import date
@@ -11,10 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from tinhso.accounts.models import RoleAssignment, User, UserKind
-from tinhso.accounts.permissions import require
+from tinhso.accounts.permissions import require, requires_second_factor
+from tinhso.accounts.two_factor import totp_enrol_illustrative
 from tinhso.audit.services import audit_record
 from tinhso.calendars.services import announcements_load
 from tinhso.core.db import upsert
@@ -113,6 +116,22 @@ def load_accounts(units: dict[str, Unit]) -> Counter[str]:
     return counts
 
 
+def load_second_factors(actor: Any) -> Counter[str]:
+    """With TINHSO_REQUIRE_2FA on, the demo accounts that approve or administer get an
+    authenticator with the published, illustrative secret (the second step shows its code)."""
+    counts: Counter[str] = Counter()
+    if not settings.TINHSO_REQUIRE_2FA:
+        return counts
+    data = _json("accounts.json")
+    key = base64.b32decode(data["totp_secret"]).hex()
+    for row in data["staff"]:
+        user = User.objects.get(username=row["username"])
+        if user.is_illustrative and requires_second_factor(user):
+            totp_enrol_illustrative(actor=actor, user=user, key=key)
+            counts["same"] += 1
+    return counts
+
+
 def load_published_results(actor: Any) -> Counter[str]:
     """The published DTI 2022 ranking (imported once; the file does not change)."""
     counts: Counter[str] = Counter()
@@ -144,6 +163,11 @@ def demo_accounts() -> list[dict[str, str]]:
     data = _json("accounts.json")
     return [{"username": row["username"], "password": data["password"], "what": row["what"]}
             for row in [*data["staff"], *data["public"]]]
+
+
+def demo_totp_secret() -> str:
+    """The illustrative authenticator secret of the demo accounts that approve or administer."""
+    return str(_json("accounts.json")["totp_secret"])
 
 
 def _units() -> dict[str, Unit]:
@@ -181,6 +205,7 @@ def demo_load(*, actor: Any) -> Counter[str]:
     counts = published_load(actor=actor)
     units = _units()
     accounts = load_accounts(units)
+    accounts.update(load_second_factors(actor))
     accounts.update(load_illustrative_scores(units))
     accounts["created"] += load_illustrative_dossiers()
     # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
