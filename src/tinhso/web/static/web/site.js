@@ -29,3 +29,47 @@
   document.addEventListener("htmx:afterSettle", update);
   document.addEventListener("toggle", update, true);
 })();
+
+/* What the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) keeps out of the pages,
+   done here instead: no style="..." attribute, no on...= handler, no hx-on (htmx would eval it).
+
+   - Sizes and positions the server computes (a bar's width, a task's place on the timeline)
+     come as numbers: data-left and data-width in percent, data-today-at (the timeline's today,
+     in percent of the track) as the CSS variable --at; they are set through the CSSOM, which
+     the policy allows. Anything but a number is ignored.
+   - data-swap-status="400 422" around an htmx target: an answer with one of these statuses is
+     shown (it says what is wrong) instead of being dropped as an error.
+   - data-enter-stays on a field: Enter does not submit its form (a search box inside a form). */
+(function () {
+  "use strict";
+  function number(el, name) {
+    var raw = el.getAttribute(name);
+    var value = raw === null ? NaN : Number(raw);
+    return isFinite(value) ? value : null;
+  }
+  function place(root) {
+    root.querySelectorAll("[data-left], [data-width], [data-today-at]").forEach(function (el) {
+      var left = number(el, "data-left"), width = number(el, "data-width");
+      var at = number(el, "data-today-at");
+      if (left !== null) { el.style.left = left + "%"; }
+      if (width !== null) { el.style.width = width + "%"; }
+      if (at !== null) { el.style.setProperty("--at", String(at)); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { place(document); });
+  document.addEventListener("htmx:afterSettle", function () { place(document); });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var holder = event.target.closest && event.target.closest("[data-swap-status]");
+    var status = String(event.detail.xhr.status);
+    if (holder && holder.getAttribute("data-swap-status").split(/\s+/).indexOf(status) >= 0) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest &&
+        event.target.closest("[data-enter-stays]")) {
+      event.preventDefault();
+    }
+  });
+})();
