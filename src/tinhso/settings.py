@@ -306,6 +306,11 @@ TINHSO_NOTIFY = env_list("TINHSO_NOTIFY", "email")
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")
 
+# How long a web request may spend reading an uploaded spreadsheet (core.xlsx_zip
+# .upload_limits): below gunicorn's worker timeout (30 s), so a slow file gets a clear
+# refusal, not a killed worker. The command line allows 120 s.
+TINHSO_UPLOAD_SECONDS = float(os.environ.get("TINHSO_UPLOAD_SECONDS", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

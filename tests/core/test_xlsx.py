@@ -122,23 +122,26 @@ def test_a_part_compressed_beyond_reason_is_refused_even_under_the_size_cap() ->
     assert "xl/worksheets/sheet1.xml is compressed" in caught.value.errors[0].message
 
 
-def _tall_sheet(rows: int, dimension: bool = True) -> bytes:
+def _sheet(rows: bytes, head: bytes = SHEET_HEAD) -> bytes:
+    """A workbook whose first sheet's <sheetData> holds ``rows`` (raw XML)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in _workbook_parts().items():
             if name != "xl/worksheets/sheet1.xml":
                 archive.writestr(name, data)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(SHEET_HEAD)
-            if dimension:
-                sheet.write(b'<dimension ref="A1:B%d"/>' % rows)
-            sheet.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>task</t></is>'
-                        b'</c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row>')
-            for r in range(2, rows + 1):
-                sheet.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Task %d</t></is></c>'
-                            b'<c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r))
-            sheet.write(b"</sheetData></worksheet>")
+        archive.writestr("xl/worksheets/sheet1.xml",
+                         head + b"<sheetData>" + rows + b"</sheetData></worksheet>")
     return out.getvalue()
+
+
+def _tall_sheet(rows: int, dimension: bool = True) -> bytes:
+    """A workbook of ``rows`` rows (a header and tasks), its sheet written as raw XML."""
+    head = SHEET_HEAD + (b'<dimension ref="A1:B%d"/>' % rows if dimension else b"")
+    body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Task %d</t></is></c>'
+                    b'<c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r)
+                    for r in range(2, rows + 1))
+    return _sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>task</t></is></c>'
+                  b'<c r="B1" t="inlineStr"><is><t>n</t></is></c></row>' + body, head)
 
 
 @pytest.fixture(scope="module")
@@ -146,30 +149,38 @@ def tall() -> bytes:
     return _tall_sheet(200_000)
 
 
-def test_a_200000_row_workbook_stops_at_the_row_cap_without_reading_the_rest(
-        tall: bytes) -> None:
+def test_a_200000_row_workbook_is_refused_before_a_row_is_read(tall: bytes) -> None:
+    assert len(tall) < 3 * 1024 * 1024
     started = time.perf_counter()
-    seen = 0
-    with pytest.raises(ImportRejected) as caught:
-        for _number, _row in read_table("tall.xlsx", tall).rows:
-            seen += 1
-    elapsed = time.perf_counter() - started
-    error = caught.value.errors[0]
-    assert seen == 20_000
-    assert error.row == 20_002  # the header is row 1
-    assert "more than 20000 rows" in error.message
-    assert elapsed < 30  # about 3 s here; reading the 200,000 rows takes ten times as long
-
-
-def test_memory_stays_flat_while_rows_stream(tall: bytes) -> None:
+    with pytest.raises(ImportRejected):
+        read_table("tall.xlsx", tall)
+    assert time.perf_counter() - started < 3  # about 0.1 s; reading the rows took 30 s
     tracemalloc.start()
     try:
-        with pytest.raises(ImportRejected):
-            for _row in read_table("tall.xlsx", tall, limits=Limits(max_rows=3000)).rows:
-                pass
+        with pytest.raises(ImportRejected) as caught:
+            read_table("tall.xlsx", tall)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+    assert caught.value.errors[0].message == (
+        "xl/worksheets/sheet1.xml holds more than 100000 rows: split the file")
+
+
+def test_rows_past_the_row_cap_are_not_read() -> None:
+    content = _tall_sheet(20_000)
+    seen = 0
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportRejected) as caught:
+            for _row in read_table("tall.xlsx", content, limits=Limits(max_rows=3000)).rows:
+                seen += 1
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == 3000
+    assert caught.value.errors[0].row == 3002  # the header is row 1
+    assert "more than 3000 rows" in caught.value.errors[0].message
     assert peak < 40 * 1024 * 1024
 
 
@@ -178,7 +189,76 @@ def test_the_time_budget_stops_a_slow_read() -> None:
     with pytest.raises(ImportRejected) as caught:
         _rows("slow.xlsx", content, limits=Limits(seconds=0))
     assert "took more than 0 seconds" in caught.value.errors[0].message
-    assert caught.value.errors[0].row == 201
+    assert caught.value.errors[0].row == 1
+
+
+def test_the_time_budget_bounds_blank_rows_that_pass_every_check_of_the_zip() -> None:
+    # Each row's one blank cell sits in column ZZZ: openpyxl hands out 18,278 empty cells a
+    # row, and no row has data, so neither the row cap nor a check per row of data stops it.
+    wide = b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' + b"".join(
+        b'<row r="%d"><c r="ZZZ%d"/></row>' % (r, r) for r in range(2, 1002))
+    content = _sheet(wide)
+    check_xlsx(content)  # a small, plain workbook
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected) as caught:
+        _rows("wide.xlsx", content, limits=Limits(seconds=1))
+    assert time.perf_counter() - started < 3  # reading it all takes about five seconds
+    assert "took more than 1 seconds" in caught.value.errors[0].message
+    assert caught.value.errors[0].row < 1001
+
+
+def test_a_row_of_more_cells_than_excel_allows_is_refused_before_reading() -> None:
+    row = b'<row r="1">' + b"<c><v>1</v></c>" * 20_000 + b"</row>"
+    with pytest.raises(ImportRejected) as caught:
+        read_table("wide.xlsx", _sheet(row))
+    assert caught.value.errors[0].message == (
+        "xl/worksheets/sheet1.xml: a row has more than 16384 cells")
+
+
+def test_rows_are_counted_with_a_namespace_prefix_and_across_pieces_of_the_scan() -> None:
+    rows = b"".join(b'<x:row r="%d"><x:c r="A%d"><x:v>%d</x:v></x:c></x:row>' % (r, r, r)
+                    for r in range(1, 60_001))  # 3 MB: the scan reads it in pieces
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in _workbook_parts().items():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, data)
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.replace(b"<worksheet xmlns=", (
+            b"<x:worksheet xmlns:x=")) + b"<x:sheetData>" + rows + b"</x:sheetData></x:worksheet>")
+    content = out.getvalue()
+    check_xlsx(content, Limits(max_sheet_rows=60_000))
+    with pytest.raises(ImportRejected) as caught:
+        check_xlsx(content, Limits(max_sheet_rows=59_999))
+    assert "holds more than 59999 rows" in caught.value.errors[0].message
+
+
+def test_a_gigabyte_of_spaces_inside_sheetdata_is_refused_at_once() -> None:
+    bomb = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 1024,
+                                 b"</sheetData></worksheet>"))
+    assert len(bomb) < 1.5 * 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportRejected) as caught:
+            read_table("spaces.xlsx", bomb)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 2 and peak < 20 * 1024 * 1024
+    assert "unpacks to 1024 MB, more than 50 MB" in caught.value.errors[0].message
+    # Under the size cap, the same spaces are refused for their compression.
+    with pytest.raises(ImportRejected) as caught:
+        check_xlsx(_with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 40,
+                                         b"</sheetData></worksheet>")))
+    assert "sheet1.xml is compressed" in caught.value.errors[0].message
+
+
+def test_a_part_unpacking_to_more_than_its_directory_says_is_refused_as_damaged() -> None:
+    data, crc, _size = _deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 30,
+                                 b"</sheetData></worksheet>")
+    with pytest.raises(ImportRejected) as caught:
+        read_table("liar.xlsx", _with_sheet((data, crc, 100_000)))  # declares 100 kB
+    assert "the workbook is damaged" in caught.value.errors[0].message
 
 
 def test_a_sheet_without_declared_size_is_read_in_full() -> None:
@@ -255,6 +335,10 @@ def test_csv_with_byte_order_mark_and_each_delimiter() -> None:
 def test_csv_not_in_utf8_is_refused_with_the_remedy() -> None:
     with pytest.raises(ImportRejected) as caught:
         read_table("p.csv", "Tên,Đơn\n".encode("cp1258"))  # Windows' Vietnamese
+    assert "CSV UTF-8" in caught.value.errors[0].message
+    content = b"a,b\n" + b"1,2\n" * 5000 + "Đơn,3\n".encode("cp1258")
+    with pytest.raises(ImportRejected) as caught:
+        _rows("p.csv", content)
     assert "CSV UTF-8" in caught.value.errors[0].message
 
 

@@ -1,10 +1,11 @@
-"""What every file import reports when it refuses a file: each problem by row and column; and
-the progress line of a long import on the command line."""
+"""What every file import reports when it refuses a file: each problem by row and column, at
+most ``MAX_ERRORS`` of them (a file wrong on every row is refused after the first ones, not
+listed whole); and the progress line of a long import on the command line."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -21,12 +22,48 @@ class RowError:
             "row": self.row, "column": self.column, "message": self.message}
 
 
-class ImportRejected(Exception):
-    """The file was refused; ``errors`` lists every problem found."""
+MAX_ERRORS = 50  # problems listed before a file is refused without reading further
 
-    def __init__(self, errors: list[RowError]):
+
+class ImportRejected(Exception):
+    """The file was refused; ``errors`` lists the problems found (``stopped``: reading stopped
+    at ``MAX_ERRORS`` of them, there may be more)."""
+
+    def __init__(self, errors: list[RowError], *, stopped: bool = False):
         super().__init__(f"{len(errors)} problem(s)")
         self.errors = errors
+        self.stopped = stopped
+
+    def lines(self, shown: int = MAX_ERRORS) -> list[str]:
+        """At most ``shown`` problems, one a line, then a line saying what was left out."""
+        lines = [str(error) for error in self.errors[:shown]]
+        if self.stopped:
+            lines.append(_("… and more; stopped after %(n)d errors") % {"n": len(self.errors)})
+        elif len(self.errors) > shown:
+            lines.append(_("… and %(n)d more") % {"n": len(self.errors) - shown})
+        return lines
+
+
+class Problems(list[RowError]):
+    """The problems of a file as they are found: a list that refuses the file (raises
+    ``ImportRejected`` with ``stopped``) once it holds ``limit`` of them."""
+
+    def __init__(self, limit: int = MAX_ERRORS):
+        super().__init__()
+        self.limit = limit
+
+    def append(self, error: RowError) -> None:
+        super().append(error)
+        if len(self) >= self.limit:
+            raise ImportRejected(list(self), stopped=True)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ImportRejected(list(self))
 
 
 class Progress:

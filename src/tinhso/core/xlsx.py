@@ -1,12 +1,13 @@
 """Reading an uploaded spreadsheet (.xlsx or .csv) safely, one row at a time.
 
-An .xlsx file is a zip: before openpyxl opens it, its directory is checked (size unpacked,
-compression ratio of each part, number of parts, a worksheet present, no DTD in any XML part),
-so a small file that unpacks to gigabytes is refused at once, without unpacking it. Rows are
-then streamed with openpyxl's read-only reader: the reader stops with a clear error after a
-row cap or a time budget, never holding more than the rows already handed out. A CSV file is
-UTF-8 (a byte-order mark is fine) with its delimiter (``,``, ``;`` or tab) guessed from the
-header line.
+An .xlsx file is a zip: before openpyxl opens it, ``core.xlsx_zip.check_xlsx`` checks its
+directory (size unpacked, compression ratio of each part, number of parts, a worksheet present,
+no DTD in any XML part) and counts the rows of its worksheets from their bytes, so a small file
+that unpacks to gigabytes, or holds 200,000 rows, is refused at once. Rows are then streamed
+with openpyxl's read-only reader: the reader stops with a clear error after a row cap or a time
+budget (checked at every row read, blank ones too), never holding more than the rows already
+handed out. A CSV file is UTF-8 (a byte-order mark is fine) with its delimiter (``,``, ``;`` or
+tab) guessed from the header line, decoded as it is read.
 
 Rows come as ``(row number, {header: cell})``, numbered as the spreadsheet shows them. Problems
 are ``ImportRejected`` with ``RowError`` s naming the row and column (``core.imports``).
@@ -22,7 +23,6 @@ import itertools
 import re
 import time
 import unicodedata
-import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,95 +32,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tinhso.core.imports import ImportRejected, RowError
+from tinhso.core.xlsx_zip import MB, Limits, check_xlsx, file_error, megabytes, upload_limits
 
-MB = 1024 * 1024
+CSV_HEAD_BYTES = 64 * 1024  # where the header line is looked for, to guess the delimiter
 
-
-@dataclass(frozen=True)
-class Limits:
-    """What a file may cost. The defaults fit an appendix of some thousands of rows."""
-
-    max_bytes: int = 20 * MB  # the file as sent
-    max_uncompressed: int = 50 * MB  # every part of an .xlsx, unpacked
-    max_shared_strings: int = 25 * MB  # the table of texts openpyxl loads whole
-    max_ratio: int = 200  # unpacked / packed, for a part over RATIO_FLOOR
-    max_parts: int = 500
-    max_rows: int = 20_000  # rows with data, below the header
-    seconds: float = 120.0  # reading the rows
-
-
-RATIO_FLOOR = 1 * MB  # small parts compress as they like
-HEAD_BYTES = 4096  # how much of each XML part is looked at for a DTD
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # an OLE file: the old .xls, or an encrypted .xlsx
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def file_error(message: str, row: int = 0) -> ImportRejected:
-    return ImportRejected([RowError(row, _("file"), message)])
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.0f}"
-
-
-# --- the zip ------------------------------------------------------------------------------
-
-
-def check_xlsx(content: bytes, limits: Limits = Limits()) -> None:
-    """Refuse an .xlsx that is not a plain workbook of a reasonable size, from the zip's
-    directory alone (sizes declared there bound what Python's zipfile will unpack)."""
-    if len(content) > limits.max_bytes:
-        raise file_error(_("the file is larger than %(max)s MB")
-                         % {"max": _megabytes(limits.max_bytes)})
-    if content.startswith(XLS_MAGIC):
-        raise file_error(_("this is an old .xls file or a password-protected workbook: "
-                           "save it as an Excel workbook (.xlsx) without a password"))
-    if not content.startswith(ZIP_MAGIC):
-        raise file_error(_("this is not an Excel workbook (.xlsx)"))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise file_error(_("the workbook is damaged: %s") % exc) from exc
-    with archive:
-        parts = archive.infolist()
-        if len(parts) > limits.max_parts:
-            raise file_error(_("the workbook has %(n)d parts, more than %(max)d")
-                             % {"n": len(parts), "max": limits.max_parts})
-        total = sum(p.file_size for p in parts)
-        if total > limits.max_uncompressed:
-            raise file_error(_("the workbook unpacks to %(size)s MB, more than %(max)s MB")
-                             % {"size": _megabytes(total),
-                                "max": _megabytes(limits.max_uncompressed)})
-        for part in parts:
-            if part.flag_bits & 0x1:
-                raise file_error(_("the workbook is encrypted"))
-            if (part.file_size > RATIO_FLOOR
-                    and part.file_size > limits.max_ratio * max(part.compress_size, 1)):
-                raise file_error(_("%(part)s is compressed %(ratio)d times: this is not a "
-                                   "spreadsheet a person made")
-                                 % {"part": part.filename,
-                                    "ratio": part.file_size // max(part.compress_size, 1)})
-            if part.filename.lower().endswith("sharedstrings.xml") \
-                    and part.file_size > limits.max_shared_strings:
-                raise file_error(_("the workbook's texts take %(size)s MB, more than %(max)s MB")
-                                 % {"size": _megabytes(part.file_size),
-                                    "max": _megabytes(limits.max_shared_strings)})
-        names = {p.filename for p in parts}
-        if "xl/workbook.xml" not in names or not any(
-                n.startswith("xl/worksheets/") and n.endswith(".xml") for n in names):
-            raise file_error(_("the workbook has no worksheet"))
-        for part in parts:
-            if part.filename.endswith((".xml", ".rels")):
-                try:
-                    with archive.open(part) as stream:
-                        head = stream.read(HEAD_BYTES).upper()
-                except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-                    raise file_error(_("the workbook is damaged: %s") % exc) from exc
-                except NotImplementedError as exc:  # a compression zipfile does not know
-                    raise file_error(_("the workbook cannot be read: %s") % exc) from exc
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise file_error(_("%(part)s declares a DTD, which a workbook never does")
-                                     % {"part": part.filename})
+__all__ = ["MB", "Limits", "Table", "cell_date", "cell_text", "check_xlsx", "file_error",
+           "fold", "header_key", "read_table", "split_list", "upload_limits"]
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -179,11 +96,22 @@ def _find_header(raw: Iterator[tuple[int, Sequence[Any]]],
     return seen[0][0], _header_texts(seen[0][1]), seen[1:]
 
 
+def _budgeted(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits, start: float
+              ) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows as read, blank ones too, stopping once reading has taken longer than
+    ``limits.seconds`` since ``start`` (a sheet of blank or very wide rows is bounded too)."""
+    for number, cells in raw:
+        if time.monotonic() - start > limits.seconds:
+            raise file_error(_("reading the file took more than %(s)d seconds: "
+                               "split it") % {"s": limits.seconds}, row=number)
+        yield number, cells
+
+
 def _stream_rows(rows: Iterator[tuple[int, Sequence[Any]]], columns: list[tuple[int, str]],
-                 limits: Limits, start: float, on_rows: Callable[[int], None] | None,
+                 limits: Limits, on_rows: Callable[[int], None] | None,
                  cleanup: Callable[[], None]) -> Generator[tuple[int, dict[str, Any]], None, None]:
     """The non-blank rows as ``(number, {header: cell})``, stopping with an error past the row
-    cap or the time budget (counted from ``start``); ``cleanup`` once done."""
+    cap; ``cleanup`` once done."""
     count = 0
     try:
         for number, cells in rows:
@@ -193,12 +121,8 @@ def _stream_rows(rows: Iterator[tuple[int, Sequence[Any]]], columns: list[tuple[
             if count > limits.max_rows:
                 raise file_error(_("the file has more than %(max)d rows: split it")
                                  % {"max": limits.max_rows}, row=number)
-            if count % 200 == 0:
-                if time.monotonic() - start > limits.seconds:
-                    raise file_error(_("reading the file took more than %(s)d seconds: "
-                                       "split it") % {"s": limits.seconds}, row=number)
-                if on_rows is not None:
-                    on_rows(count)
+            if count % 200 == 0 and on_rows is not None:
+                on_rows(count)
             yield number, {h: cells[i] if i < len(cells) else None for i, h in columns}
         if on_rows is not None:
             on_rows(count)
@@ -210,12 +134,13 @@ def _stream_rows(rows: Iterator[tuple[int, Sequence[Any]]], columns: list[tuple[
         cleanup()
 
 
-def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
+def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits, start: float,
            is_header: Callable[[list[str]], bool] | None, header_search: int,
            on_rows: Callable[[int], None] | None, cleanup: Callable[[], None]) -> Table:
     """Find the header among the first non-blank rows (the first that ``is_header`` accepts,
-    else the first non-blank one), then stream the rows below it under the limits."""
-    start = time.monotonic()
+    else the first non-blank one), then stream the rows below it under the limits (the time
+    budget counted from ``start``)."""
+    raw = _budgeted(raw, limits, start)
     header_row, headers, pending = _find_header(raw, is_header, header_search, cleanup)
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     if repeated:
@@ -223,7 +148,7 @@ def _table(raw: Iterator[tuple[int, Sequence[Any]]], limits: Limits,
         raise ImportRejected([RowError(header_row, h, _("this column appears twice"))
                               for h in repeated])
     columns = [(i, h) for i, h in enumerate(headers) if h]
-    rows = _stream_rows(itertools.chain(pending, raw), columns, limits, start, on_rows, cleanup)
+    rows = _stream_rows(itertools.chain(pending, raw), columns, limits, on_rows, cleanup)
     return Table(headers, header_row, rows, cleanup)
 
 
@@ -249,20 +174,24 @@ def _xlsx_rows(content: bytes, sheet: str | None) -> tuple[Iterator[tuple[int, S
 
 
 def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The records of a UTF-8 CSV file, decoded as they are read (not the whole file at once)."""
     if len(content) > limits.max_bytes:
         raise file_error(_("the file is larger than %(max)s MB")
-                         % {"max": _megabytes(limits.max_bytes)})
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise file_error(_("the file is not UTF-8 text: save it as 'CSV UTF-8'")) from exc
-    first = next((line for line in io.StringIO(text) if line.strip()), "")
+                         % {"max": megabytes(limits.max_bytes)})
+    head = content[:CSV_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
+    first = next((line for line in head.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return ((n, row) for n, row in enumerate(reader, start=1))
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    number = 0
+    try:
+        for number, record in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+            yield number, record
+    except UnicodeDecodeError as exc:
+        raise file_error(_("the file is not UTF-8 text: save it as 'CSV UTF-8'"),
+                         row=number + 1) from exc
 
 
-def read_table(name: str, content: bytes, *, limits: Limits = Limits(),
+def read_table(name: str, content: bytes, *, limits: Limits | None = None,
                is_header: Callable[[list[str]], bool] | None = None, header_search: int = 20,
                sheet: str | None = None, on_rows: Callable[[int], None] | None = None
                ) -> Table:
@@ -270,6 +199,8 @@ def read_table(name: str, content: bytes, *, limits: Limits = Limits(),
     and an iterator over its rows. ``is_header`` picks the header row among the first
     ``header_search`` non-blank rows (a title above the table is skipped); ``on_rows`` is
     told how many rows were read, every 200 rows and at the end."""
+    start = time.monotonic()
+    limits = limits or Limits()
     lower = name.lower()
     if lower.endswith(".xlsx"):
         check_xlsx(content, limits)
@@ -278,7 +209,7 @@ def read_table(name: str, content: bytes, *, limits: Limits = Limits(),
         raw, cleanup = _csv_rows(content, limits), (lambda: None)
     else:
         raise file_error(_("send an Excel workbook (.xlsx) or a CSV file (.csv)"))
-    return _table(iter(raw), limits, is_header, header_search, on_rows, cleanup)
+    return _table(iter(raw), limits, start, is_header, header_search, on_rows, cleanup)
 
 
 # --- cells ---------------------------------------------------------------------------------
