@@ -55,6 +55,7 @@ def prepare(dossiers: int, clients: int) -> tuple[list[loadmix.Person], loadmix.
 
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     citizens = max(1, clients // 2)
     officers = max(1, clients // 4)
     leaders = max(1, clients - citizens - officers)
@@ -95,9 +96,10 @@ def mix(people: list[loadmix.Person]) -> str:
     return ", ".join(f"{n} {kind}s" for kind, n in sorted(counts.items()))
 
 
-def _outside(errors: list[tuple[float, str, str]], windows: list[tuple[float, float]]
-             ) -> list[tuple[float, str, str]]:
-    return [e for e in errors if not any(a <= e[0] <= b for a, b in windows)]
+def _outside(errors: list[tuple[float, float, str, str]], windows: list[tuple[float, float]]
+             ) -> list[tuple[float, float, str, str]]:
+    """The errors of requests that were not in flight during a fault's window."""
+    return [e for e in errors if not any(e[0] <= b and a <= e[1] for a, b in windows)]
 
 
 def _drain(seconds: float) -> tuple[int, int]:
@@ -119,6 +121,11 @@ def _drain(seconds: float) -> tuple[int, int]:
         time.sleep(1.0)
 
 
+def _key(to: str, subject: str, body: str) -> tuple[str, str, str]:
+    """A message as compared: its words, whatever the folding of headers and lines."""
+    return (" ".join(to.split()), " ".join(subject.split()), " ".join(body.split()))
+
+
 def _mails(folder: Path) -> Counter[tuple[str, str, str]]:
     """Every e-mail the worker's file backend wrote, as (to, subject, body)."""
     found: Counter[tuple[str, str, str]] = Counter()
@@ -130,7 +137,7 @@ def _mails(folder: Path) -> Counter[tuple[str, str, str]]:
             message = email.message_from_bytes(raw.lstrip(b"\n"), policy=email.policy.default)
             body = message.get_body(("plain",))
             text = body.get_content() if body is not None else ""
-            found[(str(message["To"]), str(message["Subject"]), text.strip())] += 1
+            found[_key(str(message["To"]), str(message["Subject"]), text)] += 1
     return found
 
 
@@ -143,7 +150,7 @@ def after(stats: loadmix.Stats, world: loadmix.World, windows: list[tuple[float,
     inside = len(stats.errors) - len(outside)
     checks.append((not outside, f"{len(outside)} errors outside the database's outage "
                                 f"({inside} while it was down)"
-                   + "".join(f"\n      {a}: {w}" for _t, a, w in outside[:5])))
+                   + "".join(f"\n      {a}: {w}" for _s, _e, a, w in outside[:5])))
     codes = world.acknowledged
     with connection.cursor() as cursor:
         cursor.execute("SELECT code, count(*) FROM procedures_dossier WHERE code = ANY(%s) "
@@ -161,7 +168,7 @@ def after(stats: loadmix.Stats, world: loadmix.World, windows: list[tuple[float,
     with connection.cursor() as cursor:
         cursor.execute("SELECT email, subject, body FROM procedures_notification "
                        "WHERE sent_at IS NOT NULL AND email <> ''")
-        sent = Counter((e, s, b.strip()) for e, s, b in cursor.fetchall())
+        sent = Counter(_key(e, s, b) for e, s, b in cursor.fetchall())
     mails = _mails(mail)
     twice = sum(n - 1 for n in mails.values() if n > 1)
     unsent = sum((sent - mails).values())

@@ -52,7 +52,9 @@ class World:
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, Counter[Any]] = field(default_factory=lambda: defaultdict(Counter))
-    errors: list[tuple[float, str, str]] = field(default_factory=list)  # (at, action, what)
+    # (sent, answered, action, what): a request counts as hit by a fault when its time in
+    # flight overlaps the fault's window
+    errors: list[tuple[float, float, str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, action: str, seconds: float, status: Any, at: float, sample: str) -> None:
@@ -60,7 +62,7 @@ class Stats:
             self.latencies[action].append(seconds)
             self.statuses[action][status] += 1
             if status not in OK:
-                self.errors.append((at, action, f"{status}: {sample[:200]}"))
+                self.errors.append((at, at + seconds, action, f"{status}: {sample[:200]}"))
 
     def table(self, duration: float) -> list[str]:
         lines = [f"{'action':<12} {'requests':>9} {'per s':>8} {'p50 ms':>8} {'p95 ms':>8} "
