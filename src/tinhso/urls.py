@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from tinhso.api.api import api
-from tinhso.core.views import healthz
+from tinhso.core.views import healthz, healthz_worker
 
 handler400 = "tinhso.core.views.bad_request"
 handler403 = "tinhso.core.views.permission_denied"
@@ -10,6 +10,7 @@ handler500 = "tinhso.core.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/worker", healthz_worker, name="healthz-worker"),
     path("api/v1/", api.urls),
     path("accounts/", include("tinhso.accounts.urls")),
     path("units/", include("tinhso.units.urls")),

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Case, Count, F, Min, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from tinhso import __version__
 
@@ -41,6 +46,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "version": __version__,
         }
     )
+
+
+@never_cache
+@require_GET
+def healthz_worker(request: HttpRequest) -> JsonResponse:
+    """200 while no task has waited, ready to run, longer than TINHSO_WORKER_LATE_SECONDS; 503
+    when one has (no worker, or one that cannot keep up), naming each queue and its oldest
+    waiting task's age in seconds. A deferred task counts from its ``run_after``."""
+    threshold = float(getattr(settings, "TINHSO_WORKER_LATE_SECONDS", 300))
+    try:
+        rows = list(DBTaskResult.objects.ready()
+                    .annotate(due=Case(When(run_after=get_date_max(), then=F("enqueued_at")),
+                                       default=F("run_after")))
+                    .values("backend_name", "queue_name")
+                    .annotate(waiting=Count("id"), oldest=Min("due"))
+                    .order_by("backend_name", "queue_name"))
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
+    except DatabaseError as exc:
+        logger.warning("worker health check: database does not answer: %s", exc)
+        return JsonResponse({"status": "unavailable", "version": __version__,
+                             "database": {"status": "unavailable",
+                                          "error": str(exc).strip() or exc.__class__.__name__}},
+                            status=503)
+    now = timezone.now()
+    queues = [{"backend": row["backend_name"], "queue": row["queue_name"],
+               "waiting": row["waiting"],
+               "oldest_seconds": round(max(0.0, (now - row["oldest"]).total_seconds()), 1)}
+              for row in rows]
+    late = [q for q in queues if q["oldest_seconds"] > threshold]
+    return JsonResponse({"status": "late" if late else "ok", "threshold_seconds": threshold,
+                         "queues": queues, "late": late, "running": running,
+                         "version": __version__},
+                        status=503 if late else 200)
 
 
 def _error(request: HttpRequest, status: int, exception: Exception | None = None) -> HttpResponse:
