@@ -60,8 +60,8 @@ run: setup
 	@echo "tinhso is served at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs   health: http://127.0.0.1:$(PORT)/healthz"
 	@echo "  Log in with one of the demo accounts above."
-	@echo "  Background jobs (reminders): a task worker runs beside the server, log in var/worker.log"
-	$(TINHSO) db_worker --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
+	@echo "  Background jobs: a task worker (tinhso worker) runs beside the server, log in var/worker.log"
+	$(TINHSO) worker --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn -c python:tinhso.gunicorn_conf
 

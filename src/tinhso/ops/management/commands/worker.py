@@ -27,9 +27,11 @@ class Command(DbWorkerCommand):
             help="Longest wait, in seconds, between two tries to reach the database "
                  "(default: TINHSO_WORKER_BACKOFF_MAX_SECONDS)")
 
-    def handle(self, *, verbosity: int, queue_name: str, exclude_queues: str, reload: bool,
-               batch: bool, backoff_max: float, **options: Any) -> None:
+    def handle(self, *, verbosity: int, queue_name: str, interval: float, batch: bool,
+               backend_name: str, startup_delay: bool, reload: bool, max_tasks: int | None,
+               worker_id: str, exclude_queues: str, **options: Any) -> None:
         self.configure_logging(verbosity)
+        backoff_max = float(options["backoff_max"])
         if backoff_max <= 0:
             raise CommandError("--backoff-max must be greater than zero")
         queue_names = queue_name.split(",")
@@ -38,9 +40,8 @@ class Command(DbWorkerCommand):
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = ResilientWorker(
             backoff_max=backoff_max, queue_names=queue_names, excluded_queue_names=excluded,
-            interval=options["interval"], batch=batch, backend_name=options["backend_name"],
-            startup_delay=options["startup_delay"], max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"])
+            interval=interval, batch=batch, backend_name=backend_name,
+            startup_delay=startup_delay, max_tasks=max_tasks, worker_id=worker_id)
         if reload and not batch:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
