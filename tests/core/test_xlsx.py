@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-import struct
 import time
 import tracemalloc
 import zipfile
-import zlib
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
 
+from tests.core.bombs import SHEET_HEAD, deflated, sheet, spaces, with_sheet, workbook_parts
 from tinhso.core.imports import ImportRejected
 from tinhso.core.xlsx import (
     Limits,
@@ -25,56 +24,6 @@ from tinhso.core.xlsx import (
     read_table,
     split_list,
 )
-
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
-              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
-
-
-def _deflated(head: bytes, chunk: bytes = b"", times: int = 0, tail: bytes = b""
-              ) -> tuple[bytes, int, int]:
-    """Raw deflate of head + chunk * times + tail without compressing chunk more than once:
-    after a full flush the compressor starts afresh, so each chunk's output is the same."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    first = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
-    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH) if times else b""
-    last = compressor.compress(tail) + compressor.flush()
-    crc = zlib.crc32(head)
-    for _ in range(times):
-        crc = zlib.crc32(chunk, crc)
-    crc = zlib.crc32(tail, crc)
-    return first + block * times + last, crc, len(head) + len(chunk) * times + len(tail)
-
-
-def _raw_zip(entries: list[tuple[str, tuple[bytes, int, int]]]) -> bytes:
-    """A zip written by hand (deflated entries whose data is already compressed)."""
-    out, central = io.BytesIO(), []
-    for name, (data, crc, size) in entries:
-        offset, encoded = out.tell(), name.encode()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data),
-                              size, len(encoded), 0) + encoded + data)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21,
-                                   crc, len(data), size, len(encoded), 0, 0, 0, 0, 0, offset)
-                       + encoded)
-    directory, start = b"".join(central), out.tell()
-    out.write(directory)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries),
-                          len(directory), start, 0))
-    return out.getvalue()
-
-
-def _workbook_parts() -> dict[str, bytes]:
-    workbook = Workbook()
-    workbook.active.append(["a", "b"])
-    out = io.BytesIO()
-    workbook.save(out)
-    archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-    return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _with_sheet(sheet: tuple[bytes, int, int]) -> bytes:
-    parts = [(name, _deflated(data)) for name, data in _workbook_parts().items()
-             if name != "xl/worksheets/sheet1.xml"]
-    return _raw_zip([*parts, ("xl/worksheets/sheet1.xml", sheet)])
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -90,14 +39,11 @@ def _rows(name: str, content: bytes, **kwargs: object) -> list[tuple[int, dict]]
     return list(read_table(name, content, **kwargs).rows)  # type: ignore[arg-type]
 
 
-# --- zip bombs and huge files --------------------------------------------------------------
-
-
 def test_a_one_megabyte_workbook_unpacking_to_a_gigabyte_is_refused_at_once() -> None:
     row = b'<row><c t="inlineStr"><is><t>' + b"x" * 32000 + b"</t></is></c></row>"
     chunk = row * (1024 * 1024 // len(row))
-    bomb = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", chunk, 1000,
-                                 b"</sheetData></worksheet>"))
+    bomb = with_sheet(deflated(SHEET_HEAD + b"<sheetData>", chunk, 1000,
+                               b"</sheetData></worksheet>"))
     assert len(bomb) < 1.5 * 1024 * 1024
     assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) > 10**9
     tracemalloc.start()
@@ -115,23 +61,11 @@ def test_a_one_megabyte_workbook_unpacking_to_a_gigabyte_is_refused_at_once() ->
 
 def test_a_part_compressed_beyond_reason_is_refused_even_under_the_size_cap() -> None:
     chunk = b"<row><c><v>0</v></c></row>" * 40000  # 1 MB
-    sheet = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", chunk, 30,
+    content = with_sheet(deflated(SHEET_HEAD + b"<sheetData>", chunk, 30,
                                   b"</sheetData></worksheet>"))
     with pytest.raises(ImportRejected) as caught:
-        check_xlsx(sheet)
+        check_xlsx(content)
     assert "xl/worksheets/sheet1.xml is compressed" in caught.value.errors[0].message
-
-
-def _sheet(rows: bytes, head: bytes = SHEET_HEAD) -> bytes:
-    """A workbook whose first sheet's <sheetData> holds ``rows`` (raw XML)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _workbook_parts().items():
-            if name != "xl/worksheets/sheet1.xml":
-                archive.writestr(name, data)
-        archive.writestr("xl/worksheets/sheet1.xml",
-                         head + b"<sheetData>" + rows + b"</sheetData></worksheet>")
-    return out.getvalue()
 
 
 def _tall_sheet(rows: int, dimension: bool = True) -> bytes:
@@ -140,7 +74,7 @@ def _tall_sheet(rows: int, dimension: bool = True) -> bytes:
     body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Task %d</t></is></c>'
                     b'<c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r)
                     for r in range(2, rows + 1))
-    return _sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>task</t></is></c>'
+    return sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>task</t></is></c>'
                   b'<c r="B1" t="inlineStr"><is><t>n</t></is></c></row>' + body, head)
 
 
@@ -197,7 +131,7 @@ def test_the_time_budget_bounds_blank_rows_that_pass_every_check_of_the_zip() ->
     # row, and no row has data, so neither the row cap nor a check per row of data stops it.
     wide = b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' + b"".join(
         b'<row r="%d"><c r="ZZZ%d"/></row>' % (r, r) for r in range(2, 1002))
-    content = _sheet(wide)
+    content = sheet(wide)
     check_xlsx(content)  # a small, plain workbook
     started = time.perf_counter()
     with pytest.raises(ImportRejected) as caught:
@@ -210,7 +144,7 @@ def test_the_time_budget_bounds_blank_rows_that_pass_every_check_of_the_zip() ->
 def test_a_row_of_more_cells_than_excel_allows_is_refused_before_reading() -> None:
     row = b'<row r="1">' + b"<c><v>1</v></c>" * 20_000 + b"</row>"
     with pytest.raises(ImportRejected) as caught:
-        read_table("wide.xlsx", _sheet(row))
+        read_table("wide.xlsx", sheet(row))
     assert caught.value.errors[0].message == (
         "xl/worksheets/sheet1.xml: a row has more than 16384 cells")
 
@@ -220,7 +154,7 @@ def test_rows_are_counted_with_a_namespace_prefix_and_across_pieces_of_the_scan(
                     for r in range(1, 60_001))  # 3 MB: the scan reads it in pieces
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _workbook_parts().items():
+        for name, data in workbook_parts().items():
             if name != "xl/worksheets/sheet1.xml":
                 archive.writestr(name, data)
         archive.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.replace(b"<worksheet xmlns=", (
@@ -233,8 +167,7 @@ def test_rows_are_counted_with_a_namespace_prefix_and_across_pieces_of_the_scan(
 
 
 def test_a_gigabyte_of_spaces_inside_sheetdata_is_refused_at_once() -> None:
-    bomb = _with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 1024,
-                                 b"</sheetData></worksheet>"))
+    bomb = spaces(1024)
     assert len(bomb) < 1.5 * 1024 * 1024
     tracemalloc.start()
     started = time.perf_counter()
@@ -248,16 +181,16 @@ def test_a_gigabyte_of_spaces_inside_sheetdata_is_refused_at_once() -> None:
     assert "unpacks to 1024 MB, more than 50 MB" in caught.value.errors[0].message
     # Under the size cap, the same spaces are refused for their compression.
     with pytest.raises(ImportRejected) as caught:
-        check_xlsx(_with_sheet(_deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 40,
+        check_xlsx(with_sheet(deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 40,
                                          b"</sheetData></worksheet>")))
     assert "sheet1.xml is compressed" in caught.value.errors[0].message
 
 
 def test_a_part_unpacking_to_more_than_its_directory_says_is_refused_as_damaged() -> None:
-    data, crc, _size = _deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 30,
+    data, crc, _size = deflated(SHEET_HEAD + b"<sheetData>", b" " * (1024 * 1024), 30,
                                  b"</sheetData></worksheet>")
     with pytest.raises(ImportRejected) as caught:
-        read_table("liar.xlsx", _with_sheet((data, crc, 100_000)))  # declares 100 kB
+        read_table("liar.xlsx", with_sheet((data, crc, 100_000)))  # declares 100 kB
     assert "the workbook is damaged" in caught.value.errors[0].message
 
 
@@ -285,7 +218,7 @@ def test_files_that_are_not_workbooks_are_named_as_such() -> None:
 
 
 def test_a_workbook_declaring_a_dtd_is_refused() -> None:
-    parts = _workbook_parts()
+    parts = workbook_parts()
     parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaa">]>'
                                      b"<sst/>")
     out = io.BytesIO()
