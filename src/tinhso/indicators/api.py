@@ -4,10 +4,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.indicators.models import (
     CollectionRound,
@@ -211,7 +212,7 @@ def _is_staff(request: HttpRequest) -> bool:
 
 
 @router.get("/indicators/", response=list[IndicatorOut], summary="The indicator catalogue")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_indicators(request: HttpRequest, task_group: TaskGroup | None = None,
                     q: str = "") -> Any:
     qs = catalogue()
@@ -248,7 +249,7 @@ def get_series(request: HttpRequest, code: str, unit: str) -> Any:
 
 @router.get("/values/", response=list[ValueOut], summary="Indicator values",
             description="Anyone sees approved values; signed-in staff see every status.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_values(request: HttpRequest, filters: Query[ValueFilter]) -> Any:
     qs = IndicatorValue.objects.select_related("indicator", "unit").order_by(
         "indicator__code", "unit__path", "period_start")
@@ -308,7 +309,7 @@ def reopen_value(request: HttpRequest, value_id: int, payload: ReasonIn) -> Any:
 
 
 @router.get("/targets/", response=list[TargetOut], summary="Targets")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_targets(request: HttpRequest, indicator: str | None = None,
                  unit: str | None = None) -> Any:
     qs = Target.objects.select_related("indicator", "unit").order_by("indicator__code", "year")

@@ -3,8 +3,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.procedures import formschema
 from tinhso.procedures.catalogue import procedure_by_code, procedure_search, receiving_units
@@ -71,7 +72,7 @@ def _field_out(field: dict[str, Any]) -> dict[str, Any]:
 @router.get("/", response=list[ProcedureOut], summary="Search the procedures",
             description="q ignores diacritics and case: 'giay phep xay dung' finds 'Cấp giấy "
                         "phép xây dựng'.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def search(request: HttpRequest, q: str = "", field: str = "", agency: str = "",
            online_level: str = "") -> Any:
     return procedure_search(q=q, field=field, agency=agency, online_level=online_level)

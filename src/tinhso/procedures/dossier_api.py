@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut, ValidationErrorOut
 from tinhso.core.throttle import LOOKUP
 from tinhso.procedures import services
@@ -126,7 +127,7 @@ def lookup(request: HttpRequest, code: str, phone: str) -> Any:
             description="Staff see the dossiers received or assigned within the units where "
                         "they may see dossiers; citizens and businesses their own. Ordered by "
                         "due time.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_dossiers(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
     qs = visible_dossiers(request.auth).select_related(  # type: ignore[attr-defined]
         "procedure", "unit", "assigned_unit", "assigned_to")

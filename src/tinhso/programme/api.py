@@ -17,11 +17,12 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tinhso.accounts.api_auth import AUTH
 from tinhso.core.api_files import decode as _decode
+from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut, ValidationErrorOut
 from tinhso.core.http import file_attachment
 from tinhso.core.uploads import UPLOAD_TYPES
@@ -170,7 +171,7 @@ def _documents() -> QuerySet[Document]:
             summary="The programme's documents (public)",
             description="Resolutions, decisions, plans, programmes and reports, oldest first, "
                         "with the goals they set. Published documents: no sign-in needed.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_documents(request: HttpRequest, kind: DocumentKind | None = None) -> Any:
     qs = _documents()
     if kind:
@@ -223,7 +224,7 @@ def document_progress(request: HttpRequest, document_id: int) -> Any:
                 "its parent's id, its weight and the roll-up of the tasks below it that the "
                 "requesting user may read: progress (the weighted mean of its children, with "
                 "the terms), counts by status, late count."))
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_groups(request: HttpRequest, document: str) -> Any:
     if "\x00" in document:
         raise _invalid("document", "contains a NUL character")
@@ -256,7 +257,7 @@ def list_groups(request: HttpRequest, document: str) -> Any:
                 "`due_before`/`due_after` (2026-12-31 or 31/12/2026), `indicator` (a linked "
                 "indicator), `dti` (a DTI main indicator the task serves). Statuses and days "
                 "late count in working days on the platform's calendar."))
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     qs = _tasks(request)
     document = _document(filters.document) if filters.document else None
@@ -337,7 +338,7 @@ def submit_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
             summary="Progress reports",
             description="The reports on the tasks the requesting user may read, newest first; "
                         "`status=submitted` lists what waits for the coordinator.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
     qs = _visible_reports(request)
     if filters.task:

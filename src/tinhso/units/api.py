@@ -4,9 +4,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tinhso.accounts.api_auth import AUTH
+from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.units.models import Level, Unit
 from tinhso.units.selectors import unit_children, unit_get, unit_list
@@ -77,7 +78,7 @@ def _unit_or_404(code: str, what: str = "unit") -> Unit:
 
 @router.get("/", response=list[UnitOut], summary="List units",
             description="Filter by level, parent and the date on which units are valid.")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     parent = _unit_or_404(filters.parent, "parent unit") if filters.parent else None
     return unit_list(level=filters.level, parent=parent, on=filters.on, search=filters.q)
