@@ -62,8 +62,10 @@ class UnitFilter(Schema):
 
 
 class UnitPatch(Schema):
-    name: str | None = None
-    name_en: str | None = None
+    """Only the fields sent change; a name cannot be null (omit it to keep it)."""
+
+    name: str = Field(None, description="The Vietnamese name")
+    name_en: str = Field(None, description="The English name")
     valid_from: date | None = None
     valid_to: date | None = None
     successor: str | None = Field(None, description="Successor's code; empty string clears it")
