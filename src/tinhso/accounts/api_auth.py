@@ -35,11 +35,11 @@ class SessionAuth(APIKeyCookie):
         super().__init__(csrf=True)
 
     def __call__(self, request: HttpRequest) -> Any:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        # CSRF matters only for a session that would act: checked once a user is signed in.
-        self._get_key(request)
+        user = self.authenticate(request, None)
+        if user is not None:
+            # CSRF matters only for a session that would act: checked once a user is signed in
+            # (ninja's cookie check raises HttpError 403 for a write without the token).
+            self._get_key(request)
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

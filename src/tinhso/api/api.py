@@ -16,6 +16,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tinhso import __version__
 from tinhso.accounts.api_auth import AUTH
+from tinhso.api.errors import (
+    JSONParser,
+    StrictJSONRenderer,
+    document_errors,
+    server_error,
+    unparsable_body,
+)
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.indicators.api import router as indicators_router
 from tinhso.procedures.api import router as procedures_router
@@ -25,7 +32,16 @@ from tinhso.programme.api import router as programme_router
 from tinhso.scoring.api import router as scoring_router
 from tinhso.units.api import router as units_router
 
-api = NinjaAPI(
+
+class TinhsoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """The document, with the common error answers on every operation (errors.py)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
+api = TinhsoAPI(
     title="tinhso API",
     version="1",
     description=(
@@ -33,8 +49,12 @@ api = NinjaAPI(
         "the programme, indicators and rankings. Read endpoints on public reference data need "
         "no authentication; everything else takes an API token (`Authorization: Bearer ...`) "
         "or a signed-in browser session. Errors are JSON: `{\"detail\": \"what went wrong\"}`, "
-        "with `errors` listing each invalid field."
+        "with `errors` listing each invalid field (`body` when the body is not JSON). Every "
+        "operation documents the errors it may answer; 503 (the database is not answering) "
+        "comes with `Retry-After`."
     ),
+    parser=JSONParser(),
+    renderer=StrictJSONRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -67,9 +87,11 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {
+    response = api.create_response(request, {
         "detail": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
     }, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(PermissionDenied)
@@ -101,7 +123,14 @@ def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    return (unparsable_body(request, api, exc)
+            or api.create_response(request, {"detail": str(exc)}, status=exc.status_code))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """JSON, never the HTML error page nor a traceback: 503 when the database is down."""
+    return server_error(request, api, exc)
 
 
 class MeOut(Schema):

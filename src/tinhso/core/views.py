@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
+from http import HTTPStatus
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Case, Count, F, Min, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +18,11 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from tinhso import __version__
+from tinhso.core.api_schemas import (
+    RETRY_AFTER_SECONDS,
+    database_unavailable_detail,
+    server_error_detail,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +92,8 @@ def _error(request: HttpRequest, status: int, exception: Exception | None = None
     message = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]
+    if request.path_info.startswith("/api/"):  # the API answers JSON, even outside ninja
+        return JsonResponse({"detail": message or HTTPStatus(status).phrase}, status=status)
     return render(request, "errors/error.html", {"status": status, "message": message},
                   status=status)
 
@@ -102,4 +111,17 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        return api_server_error(sys.exc_info()[1])
     return _error(request, 500)
+
+
+def api_server_error(exc: BaseException | None) -> JsonResponse:
+    """An error outside the API's own handlers (a middleware, the session read while the
+    database is down): 503 with Retry-After when the database does not answer, else 500; JSON
+    without the traceback (Django has logged it)."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = JsonResponse({"detail": database_unavailable_detail()}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return JsonResponse({"detail": server_error_detail()}, status=500)

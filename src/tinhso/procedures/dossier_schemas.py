@@ -1,12 +1,13 @@
 """The request and response bodies of the dossier API (``dossier_api``)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from ninja import Field, Schema
 
 from tinhso.core.api_files import DocumentIn
+from tinhso.core.api_schemas import ISODate, ISODateTime
 from tinhso.procedures import workflow
 from tinhso.procedures.access import available_actions, is_staff
 from tinhso.procedures.models import Channel, Dossier, DossierStatus, Rating
@@ -207,8 +208,8 @@ class DossierFilter(Schema):
     channel: Channel | None = None
     overdue: bool | None = Field(None, description="true: open dossiers past their due time; "
                                                    "false: the others")
-    received_from: date | None = Field(None, description="Received on or after (YYYY-MM-DD)")
-    received_to: date | None = Field(None, description="Received on or before (YYYY-MM-DD)")
+    received_from: ISODate | None = Field(None, description="Received on or after (YYYY-MM-DD)")
+    received_to: ISODate | None = Field(None, description="Received on or before (YYYY-MM-DD)")
 
 
 # Every action of the workflow registry (``procedures.workflow``).
@@ -231,5 +232,5 @@ class ActionIn(Schema):
     level: int | None = Field(None, description="rate: 1 (very dissatisfied) to 5 (very "
                                                 "satisfied)")
     comment: str = Field("", description="rate: a comment")
-    new_due_at: datetime | None = Field(None, description="apologise: the new appointment")
+    new_due_at: ISODateTime | None = Field(None, description="apologise: the new appointment")
     text: str = Field("", description="complain: the complaint")

@@ -1,8 +1,10 @@
-from typing import Any
+import math
+import re
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.scoring.engine import Framework, FrameworkError, available_frameworks, load_framework
@@ -11,6 +13,11 @@ from tinhso.scoring.selectors import merged_ranking, ranking, unit_assessment
 from tinhso.units.selectors import unit_by_code
 
 router = Router(tags=["scoring"])
+
+# The years a ranking may have (the database keeps a year in a small integer).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+Year = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description="The ranking's year")]
+_FRAMEWORK_CODE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 class MainIndicatorOut(Schema):
@@ -44,7 +51,8 @@ class IndicatorScoreOut(Schema):
     code: str
     name: str
     weight: float
-    value: float | None
+    value: float | None = Field(description="The main indicator's value in [0, 1]; null when "
+                                            "it was not published (never zero)")
     source: str
 
 
@@ -101,8 +109,9 @@ class ExplanationOut(Schema):
     unit: str
     published_rank: int | None
     field_size: int
-    total: float = Field(description="The index in [0, 1] from these values")
-    points: float
+    total: float | None = Field(description="The index in [0, 1] from these values (null "
+                                            "when none of them was published)")
+    points: float | None
     illustrative: bool
     missing: list[str]
     indicators: list[IndicatorScoreOut]
@@ -111,7 +120,7 @@ class ExplanationOut(Schema):
 
 class WhatIfIn(Schema):
     framework: str
-    year: int
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     unit: str
     target_rank: int = 25
     values: dict[str, float] = Field(default_factory=dict,
@@ -125,10 +134,18 @@ class WhatIfIn(Schema):
 
 
 def _framework(code: str) -> Framework:
+    if not _FRAMEWORK_CODE.fullmatch(code):
+        raise Http404(f"There is no framework '{code}'.")
     try:
         return load_framework(code)
     except FrameworkError as exc:
         raise Http404(str(exc)) from exc
+
+
+def _number(value: float) -> float | None:
+    """A score as JSON has it: null where it is not published (NaN), never NaN nor zero."""
+    number = float(value)
+    return None if math.isnan(number) else number
 
 
 def _framework_out(f: Framework) -> dict[str, Any]:
@@ -150,7 +167,7 @@ def frameworks(request: HttpRequest) -> Any:
             description="With merged=true: the units whose main indicators were published, "
                         "compared across the 2025 merger (each new province scored on the "
                         "average of its members' main indicators).")
-def get_ranking(request: HttpRequest, framework: str, year: int, merged: bool = False) -> Any:
+def get_ranking(request: HttpRequest, framework: str, year: Year, merged: bool = False) -> Any:
     fw = _framework(framework)
     if merged:
         return [{"rank": r, "unit": u.code, "name": u.name, "total": t}
@@ -197,11 +214,14 @@ def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
     unknown = sorted((set(values) | set(efforts) | set(ceilings)) - codes)
     if unknown:
         raise Http404(f"Unknown main indicators for {framework.code}: {', '.join(unknown)}")
+    rows = ranking(framework.code, year)
+    if not rows:
+        raise Http404(f"{framework.code} has no published ranking for {year}: a unit's score "
+                      "is explained against the ranking of a year that has one.")
     assessment = unit_assessment(framework, year, unit,
                                  {k: min(max(v, 0.0), 1.0) for k, v in values.items()})
     if assessment is None:
         raise Http404(f"{unit.name} has no values for {framework.code} in {year}.")
-    rows = ranking(framework.code, year)
     if not 1 <= target_rank <= len(rows):
         raise ValidationError({"target_rank": f"The target rank must be between 1 and "
                                               f"{len(rows)} (the number of units ranked)."})
@@ -211,11 +231,11 @@ def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
     return {
         "framework": framework.code, "year": year, "unit": unit.code,
         "published_rank": gap.published_rank, "field_size": gap.field_size,
-        "total": float(scores.total[0]),
-        "points": float(scores.points[0]), "illustrative": assessment.illustrative,
+        "total": _number(scores.total[0]),
+        "points": _number(scores.points[0]), "illustrative": assessment.illustrative,
         "missing": scores.missing[0],
         "indicators": [{"code": ind.code, "name": ind.name, "weight": ind.weight,
-                        "value": float(scores.indicators[0][j]),
+                        "value": _number(scores.indicators[0][j]),
                         "source": "what-if" if ind.code in values else sources.get(ind.code, "")}
                        for j, ind in enumerate(framework.indicators)],
         "gap": _gap_out(framework, year, gap),
@@ -226,7 +246,7 @@ def _explain(framework: Framework, year: int, unit_code: str, target_rank: int,
             response={200: ExplanationOut, 400: ErrorOut, 404: ErrorOut},
             summary="A unit's score explained, with the gap to a target rank and the plan",
             description="A target rank outside 1..n (n units ranked) answers 400.")
-def explain(request: HttpRequest, framework: str, year: int, unit: str,
+def explain(request: HttpRequest, framework: str, year: Year, unit: str,
             rank: int = 25) -> Any:
     return _explain(_framework(framework), year, unit, rank, {}, {}, {})
 
