@@ -142,7 +142,7 @@ def test_the_main_pages_work_under_the_policy_and_the_browser_blocks_nothing(
     ranges = page.locator("[data-testid=robustness] .range")
     assert ranges.count() > 0
     assert ranges.first.evaluate("e => e.style.width") == \
-        ranges.first.get_attribute("data-width") + "%"
+        f"{ranges.first.get_attribute('data-width')}%"
     assert charts_drawn(page) > 0  # the radar
     browser.check("what-if")
 
@@ -156,7 +156,7 @@ def test_the_main_pages_work_under_the_policy_and_the_browser_blocks_nothing(
     browser.sign_in("dieuphoi")
     browser.open("/programme/timeline/")
     first = page.locator(".gantt-bar").first
-    assert first.evaluate("e => e.style.left") == first.get_attribute("data-left") + "%"
+    assert first.evaluate("e => e.style.left") == f"{first.get_attribute('data-left')}%"
     track = page.locator(".gantt-inner").evaluate("e => e.getBoundingClientRect().left")
     today = page.get_by_test_id("today-line").evaluate("e => e.getBoundingClientRect().left")
     label = page.locator(".gantt-label").first.evaluate("e => e.getBoundingClientRect().width")
