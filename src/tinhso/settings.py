@@ -168,8 +168,8 @@ LOGOUT_REDIRECT_URL = "web:home"
 
 # The public dossier look-up (code + phone): after TINHSO_LOOKUP_FAILURE_LIMIT wrong pairs from
 # one address, that address waits TINHSO_LOOKUP_COOLOFF_MINUTES (core.throttle). The counters
-# are shared by all worker processes through the database cache ("throttle"; `tinhso
-# createcachetable`, which `make setup` runs, creates its table).
+# are rows of core.ThrottleCounter, shared by all worker processes; each guess takes its slot in
+# one conditional UPDATE before it is evaluated, so parallel guesses cannot pass the limit.
 TINHSO_LOOKUP_FAILURE_LIMIT = int(os.environ.get("TINHSO_LOOKUP_FAILURE_LIMIT", "10"))
 TINHSO_LOOKUP_COOLOFF_MINUTES = int(os.environ.get("TINHSO_LOOKUP_COOLOFF_MINUTES", "15"))
 # Token, procedure and agency lookups kept per process (core.memo): how many seconds a change

@@ -42,3 +42,19 @@ class WorkingHours(models.Model):
     def __str__(self) -> str:
         return (f"{self.morning_start}-{self.morning_end}, "
                 f"{self.afternoon_start}-{self.afternoon_end}")
+
+
+class ThrottleCounter(models.Model):
+    """Guesses counted for one scope and client address (``core.throttle``), shared by every
+    worker process. ``count`` only changes in single conditional UPDATEs, so concurrent
+    requests can never take more than the limit between them."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("throttle counter")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

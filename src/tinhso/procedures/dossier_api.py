@@ -102,12 +102,12 @@ def submit(request: HttpRequest, payload: DossierIn) -> Any:
                         "it. A wrong pair is answered 404, whichever half is wrong; after "
                         "too many wrong pairs from one address, 429 for a while.")
 def lookup(request: HttpRequest, code: str, phone: str) -> Any:
-    if LOOKUP.blocked(request):
+    if not LOOKUP.reserve(request):  # counted before the guess is evaluated
         raise HttpError(429, too_many_lookups())
     dossier = dossier_lookup(code=code, phone=phone)
     if dossier is None:
-        LOOKUP.failed(request)
         raise Http404(_("No dossier matches this code and phone number."))
+    LOOKUP.release(request)
     return {
         "code": dossier.code, "status": dossier.status,
         "status_label": dossier.get_status_display(),

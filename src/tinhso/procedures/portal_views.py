@@ -240,12 +240,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
             errors["code"] = [_("Give the dossier code (on your receipt).")]
         if not phone:
             errors["phone"] = [_("Give the phone number given with the dossier.")]
-        if not errors and LOOKUP.blocked(request):
+        if not errors and not LOOKUP.reserve(request):  # counted before the guess is tried
             not_found, status = too_many_lookups(), 429
         elif not errors:
             dossier = dossier_lookup(code=code, phone=phone)
-            if dossier is None:
-                LOOKUP.failed(request)
+            if dossier is not None:
+                LOOKUP.release(request)
+            else:
                 not_found = _("There is no dossier with this code and phone number. Check "
                               "both against your receipt.")
     return render(request, "procedures/portal/lookup.html", {
