@@ -18,8 +18,18 @@ from tinhso.indicators.models import (
     TaskGroup,
     ValueStatus,
 )
-from tinhso.indicators.rounds import completeness
-from tinhso.indicators.selectors import catalogue, indicator_progress, indicator_series
+from tinhso.indicators.rounds import (
+    Completeness,
+    completeness,
+    round_units_visible,
+    visible_rounds,
+)
+from tinhso.indicators.selectors import (
+    catalogue,
+    indicator_progress,
+    indicator_series,
+    visible_values,
+)
 from tinhso.indicators.services import (
     value_approve,
     value_reopen,
@@ -206,11 +216,6 @@ def _value(pk: int) -> IndicatorValue:
     return value
 
 
-def _is_staff(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and getattr(user, "kind", "") == "staff")
-
-
 @router.get("/indicators/", response=list[IndicatorOut], summary="The indicator catalogue")
 @paginate(Pagination)
 def list_indicators(request: HttpRequest, task_group: TaskGroup | None = None,
@@ -247,21 +252,23 @@ def get_series(request: HttpRequest, code: str, unit: str) -> Any:
     }
 
 
-@router.get("/values/", response=list[ValueOut], summary="Indicator values",
-            description="Anyone sees approved values; signed-in staff see every status.")
+@router.get("/values/", response={200: list[ValueOut], 401: ErrorOut}, auth=AUTH,
+            summary="Indicator values, every status, with their comments",
+            description="The values of the units where the caller may enter, approve or see "
+                        "the dashboards (as on the value's page), whether signed in by token or "
+                        "by session. Approved figures are public through "
+                        "`/indicators/{code}/series/`.")
 @paginate(Pagination)
 def list_values(request: HttpRequest, filters: Query[ValueFilter]) -> Any:
-    qs = IndicatorValue.objects.select_related("indicator", "unit").order_by(
-        "indicator__code", "unit__path", "period_start")
+    qs = visible_values(request.auth).order_by(  # type: ignore[attr-defined]
+        "indicator__code", "unit__path", "period_start", "id")
     if filters.indicator:
         qs = qs.filter(indicator=_indicator(filters.indicator))
     if filters.unit:
         qs = qs.filter(unit__path__startswith=_unit(filters.unit).path)
     if filters.period:
         qs = qs.filter(period=filters.period)
-    if not _is_staff(request):
-        qs = qs.filter(status=ValueStatus.APPROVED)
-    elif filters.status:
+    if filters.status:
         qs = qs.filter(status=filters.status)
     return qs
 
@@ -321,20 +328,26 @@ def list_targets(request: HttpRequest, indicator: str | None = None,
 
 
 @router.get("/rounds/", response={200: list[RoundOut], 401: ErrorOut}, auth=AUTH,
-            summary="Collection rounds")
+            summary="Collection rounds",
+            description="The rounds the caller runs or watches, and those they report in.")
 def list_rounds(request: HttpRequest) -> Any:
-    return CollectionRound.objects.select_related("owner_unit").prefetch_related(
-        "indicators", "units").order_by("-deadline")
+    return visible_rounds(request.auth).prefetch_related(  # type: ignore[attr-defined]
+        "indicators", "units")
 
 
 @router.get("/rounds/{round_id}/", response={200: CompletenessOut, 401: ErrorOut,
                                              404: ErrorOut},
-            auth=AUTH, summary="A round's completeness: who has reported, who is late")
+            auth=AUTH, summary="A round's completeness: who has reported, who is late",
+            description="Every unit for whoever runs or watches the round; for a reporter, the "
+                        "units they report for.")
 def get_round(request: HttpRequest, round_id: int) -> Any:
-    collection = CollectionRound.objects.select_related("owner_unit").filter(pk=round_id).first()
+    user = request.auth  # type: ignore[attr-defined]
+    collection = visible_rounds(user).filter(pk=round_id).first()
     if collection is None:
         raise Http404(f"There is no round {round_id}.")
-    board = completeness(collection)
+    shown = {u.pk for u in round_units_visible(user, collection)}
+    board = Completeness(collection, [row for row in completeness(collection).units
+                                      if row.unit.pk in shown])
     return {"round": collection, "reporting_rate": board.rate,
             "units": [{"unit": r.unit.code, "owed": r.owed, "entered": r.entered,
                        "submitted": r.submitted, "approved": r.approved, "state": r.state,

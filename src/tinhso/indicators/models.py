@@ -154,6 +154,9 @@ class IndicatorValue(models.Model):
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
+    # Who sent it for approval (four eyes: neither they nor the author approve it).
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,17 +15,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from tinhso.accounts.permissions import require, scope_paths
+from tinhso.accounts.permissions import may, require, scope_paths
 from tinhso.accounts.selectors import role_holder_emails_at_or_above
 from tinhso.audit.services import audit_record
 from tinhso.core.periods import parse_period
 from tinhso.core.tasks import enqueue_with_transaction
 from tinhso.indicators import audit_events
 from tinhso.indicators.models import CollectionRound, Indicator, IndicatorValue, ValueStatus
+from tinhso.indicators.permissions import scopes_q
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
@@ -151,6 +153,32 @@ def rounds_to_report(user: Any) -> list[tuple[CollectionRound, list[Unit]]]:
         if units:
             result.append((collection, units))
     return result
+
+
+# Who sees a round whole (its board page): whoever runs it or watches its owner's dashboards.
+BOARD = ("indicators.define", "dashboard.view")
+
+
+def round_units_visible(user: Any, collection: CollectionRound) -> list[Unit]:
+    """The units of a round whose progress ``user`` sees: every one where they see its board,
+    else those they report for (their "to report" page); none: the round is not theirs."""
+    units = list(collection.units.order_by("path"))
+    if any(may(user, action, collection.owner_unit) for action in BOARD):
+        return units
+    return [u for u in units if may(user, "indicators.enter", u)]
+
+
+def visible_rounds(user: Any) -> QuerySet[CollectionRound]:
+    """The query form of :func:`round_units_visible`: the rounds where it gives a unit (or the
+    board), the latest deadline first, with their owners."""
+    rounds = CollectionRound.objects.select_related("owner_unit").order_by("-deadline", "-id")
+    board = scopes_q(user, BOARD, "owner_unit__path")
+    reports = scopes_q(user, ["indicators.enter"], "units__path")
+    if board is None:
+        return rounds
+    reporting = CollectionRound.objects.filter(
+        Q(units__isnull=False) if reports is None else reports).values("pk")
+    return rounds.filter(board | Q(pk__in=reporting))
 
 
 def reporters_of(units: list[Unit]) -> dict[int, list[str]]:

@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db.models import Q, QuerySet
 
+from tinhso.accounts.permissions import may
 from tinhso.core.periods import Period, parse_period
 from tinhso.indicators import blocks
 from tinhso.indicators.compute import Rows, UnitIndex, build_unit_index, evaluate_catalogue
 from tinhso.indicators.formula import check_catalogue, parse
 from tinhso.indicators.loading import value_columns
 from tinhso.indicators.models import Indicator, IndicatorValue, Measure, Target
+from tinhso.indicators.permissions import READ_VALUES, scopes_q
 from tinhso.indicators.progress import Progress, assess, assess_rank
 from tinhso.units.selectors import all_units, units_within
 
@@ -36,6 +38,20 @@ def headline_values(unit: Unit) -> QuerySet[IndicatorValue]:
         .select_related("indicator")
         .order_by("indicator__display_order", "indicator__code", "period")
     )
+
+
+def may_read_value(user: Any, value: IndicatorValue) -> bool:
+    """Whether ``user`` reads ``value`` (whatever its status, with its comment): where they may
+    enter, approve or watch the dashboards of its unit. The value page asks this."""
+    return any(may(user, action, value.unit) for action in READ_VALUES)
+
+
+def visible_values(user: Any) -> QuerySet[IndicatorValue]:
+    """The values :func:`may_read_value` lets ``user`` read, with their indicators and units
+    (the values API, by session or token)."""
+    values = IndicatorValue.objects.select_related("indicator", "unit")
+    where = scopes_q(user, READ_VALUES, "unit__path")
+    return values if where is None else values.filter(where)
 
 
 def stored_values(unit: Unit, indicators: Iterable[Indicator], periods: Iterable[str]

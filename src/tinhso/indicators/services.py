@@ -2,7 +2,9 @@
 and records its audit event.
 
 A value's life: draft -> submitted -> approved (locked), or submitted -> returned (with a
-reason) -> draft again when corrected. Reopening an approved value needs a reason.
+reason) -> draft again when corrected. Reopening an approved value needs a reason. Four eyes:
+whoever entered (last changed) or submitted a value never approves it; they may still return
+it, to correct it.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,7 +23,6 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.permissions import require
 from tinhso.audit.services import audit_record
 from tinhso.core.db import upsert
-from tinhso.core.periods import parse_period
 from tinhso.core.uploads import UPLOAD_TYPES as EVIDENCE_TYPES
 from tinhso.core.uploads import check_upload as check_evidence_file
 from tinhso.indicators import audit_events
@@ -35,6 +36,8 @@ from tinhso.indicators.models import (
     Target,
     ValueStatus,
 )
+from tinhso.indicators.permissions import wrote_value
+from tinhso.indicators.value_checks import _check_value, to_decimal, value_check
 from tinhso.units.models import Unit
 
 INDICATOR_FIELDS = {
@@ -42,8 +45,6 @@ INDICATOR_FIELDS = {
     "reporting_levels", "aggregation", "weight_indicator", "formula", "source_kind",
     "owner_unit", "task_group", "decimals", "is_headline", "is_illustrative", "display_order",
 }
-PERIOD_TYPES = {"year": PeriodType.YEAR, "half_year": PeriodType.HALF_YEAR,
-                "quarter": PeriodType.QUARTER, "month": PeriodType.MONTH}
 
 
 def _check_formulas(indicator: Indicator) -> None:
@@ -107,67 +108,6 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
     return indicator
 
 
-def _check_period(indicator: Indicator, period: str) -> None:
-    try:
-        parsed = parse_period(period)
-    except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from exc
-    if PERIOD_TYPES[parsed.type] != indicator.period_type:
-        raise ValidationError({"period": _(
-            "%(indicator)s is reported by %(expected)s; '%(period)s' is a %(given)s."
-        ) % {"indicator": indicator.code, "expected": indicator.get_period_type_display(),
-             "period": period, "given": PeriodType(PERIOD_TYPES[parsed.type]).label}})
-
-
-def to_decimal(raw: Any, field: str = "value") -> Decimal:
-    """A number from a form, a file or the API; '64,06' (Vietnamese comma) is accepted."""
-    if isinstance(raw, Decimal):
-        return raw
-    if isinstance(raw, int | float):
-        return Decimal(str(raw))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
-    if "," in text and "." in text:  # 1.234,5 (vi) or 1,234.5 (en)
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-            else text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValidationError({field: _("'%(raw)s' is not a number.") % {"raw": raw}}) from exc
-    if not value.is_finite():
-        raise ValidationError({field: _("'%(raw)s' is not a number.") % {"raw": raw}})
-    return value
-
-
-def _check_value(indicator: Indicator, value: Decimal) -> None:
-    if indicator.measure == "percent" and not (0 <= value <= 100):
-        raise ValidationError({"value": _("A percentage is between 0 and 100; got %(v)s.")
-                               % {"v": value}})
-    if indicator.measure in ("count", "money", "rank") and value < 0:
-        raise ValidationError({"value": _("This value cannot be negative; got %(v)s.")
-                               % {"v": value}})
-    if indicator.measure == "count" and value != value.to_integral_value():
-        raise ValidationError({"value": _("A count is a whole number; got %(v)s.")
-                               % {"v": value}})
-
-
-def value_check(*, indicator: Indicator, unit: Unit, period: str, value: Any) -> Decimal:
-    """Validate one value as entered (shared by the form, the API and file imports)."""
-    if indicator.formula:
-        raise ValidationError({"indicator": _(
-            "%(code)s is computed from a formula; it is not entered."
-        ) % {"code": indicator.code}})
-    if indicator.reporting_levels and unit.level not in indicator.reporting_levels:
-        raise ValidationError({"unit": _(
-            "%(unit)s (%(level)s) does not report %(code)s."
-        ) % {"unit": unit.name, "level": unit.get_level_display(), "code": indicator.code}})
-    _check_period(indicator, period)
-    number = to_decimal(value)
-    _check_value(indicator, number)
-    return number
-
-
 def _locked(actor: Any, indicator: Indicator, unit: Unit, period: str) -> IndicatorValue | None:
     existing = (IndicatorValue.objects.select_for_update()
                 .filter(indicator=indicator, unit=unit, period=period).first())
@@ -191,7 +131,8 @@ def value_save(*, actor: Any, indicator: Indicator, unit: Unit, period: str, val
     obj.value = number
     obj.comment = comment
     obj.source = source or _("Entered by %(unit)s") % {"unit": unit.name}
-    obj.author = actor if getattr(actor, "pk", None) else None
+    obj.author = _person(actor)
+    obj.submitted_by = _person(actor) if submit else None
     obj.status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
     obj.save()
     audit_record(actor=actor,
@@ -202,24 +143,39 @@ def value_save(*, actor: Any, indicator: Indicator, unit: Unit, period: str, val
     return obj
 
 
+def _person(actor: Any) -> Any:
+    """The actor as a user to store, or None for the platform and the command line."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _name(user: Any) -> str | None:
+    return user.username if user is not None else None
+
+
 def _transition(actor: Any, value: IndicatorValue, action: str, allowed: set[str],
                 to: str, event: str, reason: str = "") -> IndicatorValue:
-    value = IndicatorValue.objects.select_for_update().select_related(
-        "indicator", "unit").get(pk=value.pk)
+    value = IndicatorValue.objects.select_for_update(of=("self",)).select_related(
+        "indicator", "unit", "author", "submitted_by").get(pk=value.pk)
     require(actor, action, value.unit)
     if value.status not in allowed:
         raise ValidationError({"status": _(
             "This value is %(status)s; it cannot be %(action)s."
         ) % {"status": value.get_status_display().lower(), "action": ValueStatus(to).label
              .lower()}})
-    previous = value.status
+    details: dict[str, Any] = {"indicator": value.indicator.code, "period": value.period,
+                               "from": value.status, "to": to, "reason": reason}
+    if to == ValueStatus.APPROVED:
+        if wrote_value(actor, value):
+            raise PermissionDenied(_("You entered or submitted this value: another person "
+                                     "approves it."))
+        details.update(entered_by=_name(value.author), submitted_by=_name(value.submitted_by))
     value.status = to
     if to == ValueStatus.RETURNED:
         value.return_reason = reason
-    value.save(update_fields=["status", "return_reason", "updated_at"])
-    audit_record(actor=actor, action=event, obj=value, unit=value.unit,
-                 details={"indicator": value.indicator.code, "period": value.period,
-                          "from": previous, "to": to, "reason": reason})
+    if to == ValueStatus.SUBMITTED:
+        value.submitted_by = _person(actor)
+    value.save(update_fields=["status", "return_reason", "submitted_by", "updated_at"])
+    audit_record(actor=actor, action=event, obj=value, unit=value.unit, details=details)
     return value
 
 
@@ -232,6 +188,8 @@ def value_submit(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
 
 @transaction.atomic
 def value_approve(*, actor: Any, value: IndicatorValue) -> IndicatorValue:
+    """Approve a submitted value: never by whoever entered or submitted it (four eyes); the
+    event names them too."""
     return _transition(actor, value, "indicators.approve", {ValueStatus.SUBMITTED},
                        ValueStatus.APPROVED, audit_events.VALUE_APPROVED)
 
@@ -262,7 +220,7 @@ def evidence_add(*, actor: Any, value: IndicatorValue, upload: UploadedFile) -> 
     name, suffix = check_evidence_file(upload)
     evidence = Evidence(value=value, name=name, content_type=EVIDENCE_TYPES[suffix],
                         size=upload.size or 0,
-                        uploaded_by=actor if getattr(actor, "pk", None) else None)
+                        uploaded_by=_person(actor))
     evidence.file.save(name, upload, save=False)
     evidence.save()
     audit_record(actor=actor, action=audit_events.EVIDENCE_ADDED, obj=value, unit=value.unit,

@@ -23,6 +23,7 @@ from tinhso.indicators.models import (
     Target,
     ValueStatus,
 )
+from tinhso.indicators.permissions import written_by
 from tinhso.indicators.progress import Progress
 from tinhso.indicators.rounds import Completeness, UnitProgress, owed
 from tinhso.indicators.selectors import progress_of_targets
@@ -98,8 +99,9 @@ def completeness_of(rounds: Iterable[CollectionRound], today: date | None = None
 
 def values_to_approve(user: Any) -> QuerySet[IndicatorValue]:
     """The submitted values within the user's "indicators.approve" scope (the review page's
-    list), the oldest first."""
+    list) that they did not enter or submit themselves (four eyes), the oldest first."""
     values = (IndicatorValue.objects.filter(status=ValueStatus.SUBMITTED)
+              .exclude(written_by(user))
               .select_related("indicator", "unit").order_by("updated_at", "id"))
     return _in_scope(user, "indicators.approve", values, "unit__path")
 

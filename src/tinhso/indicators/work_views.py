@@ -28,7 +28,9 @@ from tinhso.indicators.forms import (
     UploadForm,
 )
 from tinhso.indicators.models import CollectionRound, Evidence, IndicatorValue, ValueStatus
+from tinhso.indicators.permissions import wrote_value
 from tinhso.indicators.rounds import completeness, owed, round_open, round_remind, rounds_to_report
+from tinhso.indicators.selectors import may_read_value
 from tinhso.indicators.services import (
     evidence_add,
     indicator_create,
@@ -199,7 +201,9 @@ def review(request: HttpRequest) -> HttpResponse:
         "indicator", "unit", "author").order_by("unit__path", "indicator__code")
     if paths is not None:
         values = values.filter(within_paths("unit__path", paths))
-    return render(request, "indicators/review.html", {"values": values, "form": ReturnForm()})
+    return render(request, "indicators/review.html", {
+        "values": values, "form": ReturnForm(),
+        "own": {v.pk for v in values if wrote_value(request.user, v)}})
 
 
 @login_required
@@ -207,9 +211,7 @@ def value_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One value: its status, evidence and history; the actions the user may take on it."""
     value = get_object_or_404(IndicatorValue.objects.select_related("indicator", "unit",
                                                                       "author"), pk=pk)
-    if not (may(request.user, "indicators.enter", value.unit)
-            or may(request.user, "indicators.approve", value.unit)
-            or may(request.user, "dashboard.view", value.unit)):
+    if not may_read_value(request.user, value):
         raise PermissionDenied(_("You may not see this value."))
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +226,8 @@ def value_page(request: HttpRequest, pk: int) -> HttpResponse:
         "value": value, "form": form, "evidence": value.evidence.all(),
         "history": object_history(value).order_by("created_at", "id"),
         "can_enter": may(request.user, "indicators.enter", value.unit),
-        "can_approve": may(request.user, "indicators.approve", value.unit),
+        "can_review": may(request.user, "indicators.approve", value.unit),
+        "own": wrote_value(request.user, value),
     })
 
 
@@ -243,6 +246,10 @@ def value_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
         actions[act]()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not wrote_value(request.user, value):
+            raise
+        messages.error(request, str(exc))  # four eyes: the author's own approval, on the page
     else:
         messages.success(request, _("Done: %(status)s.") % {
             "status": ValueStatus(IndicatorValue.objects.get(pk=pk).status).label.lower()})

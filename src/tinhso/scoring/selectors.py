@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
+from tinhso.core.four_eyes import wrote_it
 from tinhso.core.languages import in_language, localized
 from tinhso.indicators.selectors import Computed, compute
 from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
@@ -18,6 +19,17 @@ from tinhso.units.selectors import units_by_code
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
+
+
+def wrote_answer(user: Any, answer: SelfAssessmentAnswer) -> bool:
+    """Four eyes: True when ``user`` gave ``answer``, so another person verifies it."""
+    return wrote_it(getattr(user, "pk", None), (answer.answered_by_id,))
+
+
+def answered_by(user: Any) -> Q:
+    """The query form of :func:`wrote_answer`: the answers ``user`` gave."""
+    pk = getattr(user, "pk", None)
+    return Q(pk__in=[]) if pk is None else Q(answered_by_id=pk)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from tinhso.scoring.models import (
     ScoreInput,
     SelfAssessmentAnswer,
 )
+from tinhso.scoring.selectors import wrote_answer
 from tinhso.units.selectors import units_by_code
 
 if TYPE_CHECKING:
@@ -214,12 +215,15 @@ def answer_submit(*, actor: Any, framework: Framework, year: int, unit: Unit, co
 
 @transaction.atomic
 def answer_verify(*, actor: Any, answer: SelfAssessmentAnswer) -> ScoreInput:
-    """The coordinator verifies an answer: it becomes the unit's input for the framework."""
-    answer = SelfAssessmentAnswer.objects.select_for_update().select_related("unit").get(
-        pk=answer.pk)
+    """The coordinator verifies an answer: it becomes the unit's input for the framework.
+    Never by whoever gave the answer (four eyes); they may return it to correct it."""
+    answer = SelfAssessmentAnswer.objects.select_for_update(of=("self",)).select_related(
+        "unit", "answered_by").get(pk=answer.pk)
     require(actor, "scoring.manage", answer.unit)
     if answer.status != AnswerStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted answer can be verified.")})
+    if wrote_answer(actor, answer):
+        raise PermissionDenied(_("You gave this answer: another person verifies it."))
     answer.status = AnswerStatus.VERIFIED
     answer.verified_by = actor if getattr(actor, "pk", None) else None
     answer.save(update_fields=["status", "verified_by", "updated_at"])
@@ -229,7 +233,9 @@ def answer_verify(*, actor: Any, answer: SelfAssessmentAnswer) -> ScoreInput:
                   "source": _("Self-assessment of %(unit)s, verified") % {
                       "unit": answer.unit.name}})
     audit_record(actor=actor, action=audit_events.ANSWER_VERIFIED, obj=answer,
-                 unit=answer.unit, details={"code": answer.code, "value": answer.value})
+                 unit=answer.unit, details={
+                     "code": answer.code, "value": answer.value,
+                     "answered_by": answer.answered_by.username if answer.answered_by else None})
     return score_input
 
 

@@ -13,15 +13,17 @@ from tinhso.accounts.permissions import may_somewhere, scope_paths
 from tinhso.core.db import within_paths
 from tinhso.scoring.engine import FrameworkError, load_framework
 from tinhso.scoring.models import AnswerStatus, PublishedResult, SelfAssessmentAnswer
+from tinhso.scoring.selectors import answered_by
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
 
 
 def answers_to_verify(user: Any) -> QuerySet[SelfAssessmentAnswer]:
-    """The submitted answers within the user's "scoring.manage" scope, oldest first (the verify
-    page lists the same per framework and year)."""
+    """The submitted answers within the user's "scoring.manage" scope that others gave (four
+    eyes), oldest first (the verify page lists them per framework and year)."""
     answers = (SelfAssessmentAnswer.objects.filter(status=AnswerStatus.SUBMITTED)
+               .exclude(answered_by(user))
                .select_related("unit").order_by("updated_at", "id"))
     if not may_somewhere(user, "scoring.manage"):
         return answers.none()

@@ -18,7 +18,7 @@ from tinhso.core.db import within_paths
 from tinhso.core.languages import localized
 from tinhso.scoring.engine import Framework, FrameworkError, load_framework
 from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
-from tinhso.scoring.selectors import explain_components, ranking_from_inputs
+from tinhso.scoring.selectors import explain_components, ranking_from_inputs, wrote_answer
 from tinhso.scoring.services import answer_return, answer_submit, answer_verify
 from tinhso.units.selectors import unit_by_code
 
@@ -83,7 +83,8 @@ def verify_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
     names = {q["code"]: q["name"] for q in questions(framework)}
     return render(request, "scoring/verify.html", {
         "framework": framework, "year": year, "answers": answers,
-        "named": [(a, names.get(a.code, a.code)) for a in answers]})
+        "named": [(a, names.get(a.code, a.code)) for a in answers],
+        "own": {a.pk for a in answers if wrote_answer(request.user, a)}})
 
 
 @login_required
@@ -100,6 +101,10 @@ def verify_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        if not wrote_answer(request.user, answer):
+            raise
+        messages.error(request, str(exc))  # four eyes: one's own answer, said on the page
     return redirect("scoring:verify", code=answer.framework, year=answer.year)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may, require
 from tinhso.audit.services import audit_record
+from tinhso.core.four_eyes import wrote_it
 from tinhso.core.uploads import UPLOAD_TYPES, check_upload
 from tinhso.programme import audit_events, schedule
 from tinhso.programme.models import (
@@ -195,7 +196,7 @@ def _decide(actor: Any, report: ProgressReport) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().select_related(
         "task__group__document", "task__lead_unit", "unit").get(pk=report.pk)
     require(actor, "programme.review", report.task.group.document.unit)
-    if report.submitted_by_id is not None and report.submitted_by_id == getattr(actor, "pk", 0):
+    if wrote_it(getattr(actor, "pk", None), (report.submitted_by_id,)):  # four eyes
         raise PermissionDenied(_("You wrote this report: another person decides on it."))
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("This report is %(status)s already.")
