@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import IndicatorFactory, UserFactory, citizen, grant, staff_user
 from tests.factories.accounts import PASSWORD
+from tests.helpers import run_command
 from tinhso.accounts.permissions import (
     ACTIONS,
     SECOND_FACTOR_ACTIONS,
@@ -229,3 +230,12 @@ def test_an_api_token_is_not_asked_for_a_second_factor(client, required, people,
     assert response.status_code == 200
     submitted.refresh_from_db()
     assert submitted.status == ValueStatus.APPROVED
+
+
+def test_the_operator_resets_the_last_administrators_second_factor(admin_user):
+    """The only administrator lost their phone: whoever runs tinhso on the server resets it."""
+    enrolled(admin_user)
+    out = run_command("users", "reset-2fa", "admin", "--reason", "Mất điện thoại")
+    assert "reset" in out and not TOTPDevice.objects.filter(user=admin_user).exists()
+    event = AuditEvent.objects.get(action="2fa.reset")
+    assert (event.actor_repr, event.details["reason"]) == ("system", "Mất điện thoại")

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -51,7 +51,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator or a recovery code (used up)."""
     step = second_step(request.user)
     if step == "enrol":
-        return redirect(f"{resolve_url('accounts:two_factor_enrol')}?next={_next(request)}")
+        return redirect(f"{resolve_url('accounts:two_factor_enrol')}?"
+                        f"{urlencode({'next': _next(request)})}")
     if step is None:
         return redirect(_next(request))
     form = SecondFactorForm(request.POST or None)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tinhso.accounts.models import Role, User
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import role_grant, role_revoke, staff_user_create, user_set_password
+from tinhso.accounts.two_factor import second_factor_reset
 from tinhso.units.selectors import unit_by_code
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ class Command(BaseCommand):
         password = sub.add_parser("set-password", help="set a user's password")
         password.add_argument("username")
         password.add_argument("--password", help="default: asked for on the terminal")
+        reset = sub.add_parser("reset-2fa", help="remove a user's authenticator and recovery "
+                               "codes (a lost phone): they set up a new one at the next sign-in")
+        reset.add_argument("username")
+        reset.add_argument("--reason", required=True, help="why (kept in the audit log)")
         sub.add_parser("list", help="list staff users with their roles")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -74,6 +79,10 @@ class Command(BaseCommand):
                 password = options["password"] or getpass.getpass("Password: ")
                 user_set_password(actor=SYSTEM, user=user, password=password)
                 self.stdout.write("Password set.")
+            elif action == "reset-2fa":
+                removed = second_factor_reset(actor=SYSTEM, user=_user(options["username"]),
+                                              reason=options["reason"])
+                self.stdout.write(f"Two-factor sign-in reset ({removed} devices removed).")
             else:
                 for user in User.objects.filter(kind="staff").select_related("unit") \
                         .prefetch_related("role_assignments__unit").order_by("username"):
