@@ -113,9 +113,12 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
         assert done.returncode == 0, f"tinhso {argv[0]}: {done.stderr[-3000:]}"
         return done.stdout.strip()
 
-    def enqueue(log: str, gate: str, query_after_gate: bool) -> str:
-        return tinhso("shell", "--no-imports", "-c", "from tests.ops.tasks import gated; "
-                      f"print(gated.enqueue({log!r}, {gate!r}, {query_after_gate}).id)")
+    def enqueue(*calls: tuple[str, str, bool]) -> list[str]:
+        """Queue ``gated`` tasks, in this order, in one process."""
+        code = "; ".join(f"print(gated.enqueue({log!r}, {gate!r}, {query}).id)"
+                         for log, gate, query in calls)
+        return tinhso("shell", "--no-imports", "-c",
+                      f"from tests.ops.tasks import gated; {code}").split()
 
     def task_row(task_id: str) -> tuple[str, list[str]]:
         with psycopg.connect(cluster.url()) as db:
@@ -125,6 +128,11 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
         return row[0], row[1]
 
     tinhso("migrate", "django_tasks_database", "--noinput", "--skip-checks")
+    # the first: restarted while it runs, before its query (the cut run is run again, once);
+    # the second: restarted after its work, before its result is saved (recorded, not rerun)
+    cut_log, cut_gate = str(tmp_path / "cut.log"), str(tmp_path / "cut.gate")
+    done_log, done_gate = str(tmp_path / "done.log"), str(tmp_path / "done.gate")
+    cut, finished = enqueue((cut_log, cut_gate, True), (done_log, done_gate, False))
     cluster.stop()
     worker_log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen([str(TINHSO), "worker", "--skip-checks", "--no-startup-delay",
@@ -136,9 +144,6 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
         assert worker.poll() is None, "the worker exited with the database down"
         cluster.start()
 
-        # restarted while the task runs, before its query: the cut run is run again, once
-        cut_log, cut_gate = str(tmp_path / "cut.log"), str(tmp_path / "cut.gate")
-        cut = enqueue(cut_log, cut_gate, True)
         wait_for(lambda: words(cut_log) == ["started"], "the first task to start")
         cluster.stop()
         cluster.start()
@@ -147,9 +152,6 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
         assert words(cut_log) == ["started", "started", "done"]
         assert task_row(cut)[1] == ["w1", "w1"]
 
-        # restarted after the task's work, before its result is saved: recorded, not run again
-        done_log, done_gate = str(tmp_path / "done.log"), str(tmp_path / "done.gate")
-        finished = enqueue(done_log, done_gate, False)
         wait_for(lambda: words(done_log) == ["started"], "the second task to start")
         cluster.stop()
         cluster.start()
