@@ -10,7 +10,7 @@ WORKERS ?= 3
 VENDOR := src/tinhso/web/static/vendor
 
 .PHONY: setup run demo test lint typecheck openapi messages lock clean help bench loadtest \
-	loadtest-faults loadtest-short
+	loadtest-faults loadtest-short fuzz
 
 help:
 	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
@@ -98,6 +98,11 @@ loadtest-faults: $(VENV)/.installed
 
 loadtest-short: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py --dossiers 20000 --clients 20 --duration 20 --faults
+
+# The API fuzzed by schemathesis as anonymous, citizen and administrator, long form (make test
+# runs the short one): FUZZ_EXAMPLES examples per operation and role (default 500).
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/pytest -p no:cacheprovider tests/api/test_fuzz.py
 
 openapi: $(VENV)/.installed
 	$(TINHSO) export_openapi_schema --api tinhso.api.api.api --indent 2 --sorted \

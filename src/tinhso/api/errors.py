@@ -123,8 +123,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             documented = {int(code) for code in responses}
             for code in _answers_for(operation):
                 if code not in documented:
-                    description, model = _ANSWERS[code]
-                    responses[code] = {"description": description, "content": _ref(model)}
+                    description, body = _ANSWERS[code]
+                    responses[code] = {"description": description, "content": _ref(body)}
                     if code == 503:
                         responses[code]["headers"] = {"Retry-After": {
                             "description": "Seconds to wait before trying again",
