@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,14 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tinhso.accounts.permissions import may
 from tinhso.audit.services import AuditRecord, audit_record, audit_record_many
-from tinhso.core.imports import ImportRejected, RowError
+from tinhso.core.imports import ImportRejected, Problems, RowError
 from tinhso.core.periods import parse_period
+from tinhso.core.xlsx import Limits, read_table
 from tinhso.indicators import audit_events
 from tinhso.indicators.blocks import values_changed
 from tinhso.indicators.file_columns import COLUMNS, column_key, label
@@ -36,8 +37,7 @@ if TYPE_CHECKING:
     from tinhso.units.models import Unit
 
 REQUIRED = ("indicator", "unit", "period", "value")
-MAX_ROWS = 50_000
-MAX_BYTES = 20 * 1024 * 1024
+LIMITS = Limits(max_rows=50_000)  # a round's template for every commune is some thousands
 
 
 @dataclass(frozen=True)
@@ -48,51 +48,38 @@ class ImportResult:
     skipped_blank: int
 
 
-def _rows_from_xlsx(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [column_key(c) for c in next(rows, [])]
-    for number, cells in enumerate(rows, start=2):
-        yield number, dict(zip(header, cells, strict=False))
+KEPT = (*REQUIRED, "comment")  # the columns an import reads; the others are for the person
 
 
-def _rows_from_csv(content: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t") if text else "excel"
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    reader.fieldnames = [column_key(f) for f in reader.fieldnames or []]
-    yield from enumerate(reader, start=2)
+def _is_header(texts: list[str]) -> bool:
+    keys = {column_key(t) for t in texts}
+    return all(c in keys for c in REQUIRED)
 
 
-def read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of an .xlsx or .csv file as (row number, {column: cell})."""
-    if len(content) > MAX_BYTES:
-        raise ImportRejected([RowError(0, _("file"), _("the file is larger than 20 MB"))])
-    lower = name.lower()
-    try:
-        if lower.endswith(".xlsx"):
-            rows = list(_rows_from_xlsx(content))
-        elif lower.endswith(".csv"):
-            rows = list(_rows_from_csv(content))
-        else:
-            raise ImportRejected([RowError(0, _("file"), _("send an .xlsx or .csv file"))])
-    except ImportRejected:
-        raise
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ImportRejected([RowError(0, _("file"), _("not a UTF-8 CSV file: %s") % exc)]) \
-            from exc
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportRejected([RowError(0, _("file"), _("the file cannot be read: %s") % exc)]) \
-            from exc
-    if not rows:
-        raise ImportRejected([RowError(1, _("file"), _("the file has no rows"))])
-    missing = [c for c in REQUIRED if c not in rows[0][1]]
+def read_rows(name: str, content: bytes, limits: Limits | None = None
+              ) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of an .xlsx or .csv file as (row number, {column: cell}), read through
+    ``core.xlsx`` (the workbook checked before it is read, rows streamed under a row cap and a
+    time budget); blank rows are left out."""
+    limits = limits or LIMITS
+    table = read_table(name, content, limits=limits, is_header=_is_header)
+    keys = {header: column_key(header) for header in table.headers if header}
+    missing = [c for c in REQUIRED if c not in keys.values()]
     if missing:
-        raise ImportRejected([RowError(1, label(c), _("this column is missing"))
+        table.close()
+        raise ImportRejected([RowError(table.header_row, label(c), _("this column is missing"))
                               for c in missing])
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected([RowError(0, _("file"), _("more than %d rows") % MAX_ROWS)])
+    wanted = {header: key for header, key in keys.items() if key in KEPT}
+    twice = sorted({key for key in wanted.values() if list(wanted.values()).count(key) > 1})
+    if twice:
+        table.close()
+        raise ImportRejected([RowError(table.header_row, label(c), _("this column appears twice"))
+                              for c in twice])
+    rows = [(number, {key: cells[header] for header, key in wanted.items()})
+            for number, cells in table.rows]
+    if not rows:
+        raise ImportRejected([RowError(table.header_row + 1, _("file"),
+                                       _("the file has no rows"))])
     return rows
 
 
@@ -185,7 +172,7 @@ def check_rows(actor: Any, rows: Sequence[tuple[int, dict[str, Any]]]
                ) -> tuple[list[CheckedRow], int]:
     """Validate every row (queries are per file, not per row); ImportRejected lists all."""
     known = _known(rows)
-    errors: list[RowError] = []
+    errors = Problems()  # refused at once past MAX_ERRORS problems
     checked: list[CheckedRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     blank = 0
@@ -200,8 +187,7 @@ def check_rows(actor: Any, rows: Sequence[tuple[int, dict[str, Any]]]
         errors.extend(row_errors)
         if good is not None:
             checked.append(good)
-    if errors:
-        raise ImportRejected(errors)
+    errors.raise_if_any()
     return checked, blank
 
 
@@ -272,9 +258,10 @@ def _record_value_events(actor: Any, action: str, changes: _Changes, keys: Seque
 
 @transaction.atomic
 def values_import(*, actor: Any, name: str, content: bytes, submit: bool = False,
-                  source: str = "") -> ImportResult:
-    """Import values from a filled template or CSV: all rows or none."""
-    rows = read_rows(name, content)
+                  source: str = "", limits: Limits | None = None) -> ImportResult:
+    """Import values from a filled template or CSV: all rows or none (``limits``: what reading
+    the file may cost, ``LIMITS`` unless told)."""
+    rows = read_rows(name, content, limits)
     checked, blank = check_rows(actor, rows)
     keys = [(c.indicator.pk, c.unit.pk, c.period) for c in checked]
     changes = _changes(checked, _values_at(keys, lock=True),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tinhso.core.languages import localized
+from tinhso.core.xlsx import MB
+from tinhso.indicators.files import LIMITS
 from tinhso.indicators.models import (
     Aggregation,
     Direction,
@@ -156,6 +158,19 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Filled template (.xlsx) or CSV"))
     submit = forms.BooleanField(label=_("Submit for approval at once"), required=False,
                                 initial=True)
+
+    def clean_file(self) -> Any:
+        """Refused before it is read: a file that is not .xlsx or .csv, or is too large."""
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if not name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("%(name)s: send an Excel workbook (.xlsx) or a CSV "
+                                          "file (.csv).") % {"name": name})
+        limit = LIMITS.max_bytes
+        if upload.size is None or upload.size > limit:
+            raise forms.ValidationError(_("%(name)s is larger than %(max)d MB.")
+                                        % {"name": name, "max": limit // MB})
+        return upload
 
 
 class ReturnForm(forms.Form):

@@ -86,8 +86,8 @@ def command_import(cmd: BaseCommand, path: Path, document_number: str,
     except ImportRejected as exc:
         if bar is not None:
             bar.end()
-        for error in exc.errors:
-            cmd.stderr.write(str(error))
+        for line in exc.lines():  # at most 50 problems, then how many more
+            cmd.stderr.write(line)
         raise CommandError(_("%(file)s: %(n)d problem(s); nothing was imported.")
                            % {"file": path.name, "n": len(exc.errors)}) from exc
     if bar is not None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from tinhso.accounts.permissions import may
 from tinhso.core.imports import ImportRejected, RowError
 from tinhso.core.languages import localized
-from tinhso.core.xlsx import Limits
+from tinhso.core.xlsx import Limits, upload_limits
 from tinhso.programme.appendix import appendix_template, tasks_export, tasks_import
 from tinhso.programme.appendix_columns import COLUMNS
 from tinhso.programme.models import Document
@@ -87,7 +87,8 @@ def appendix_import(request: HttpRequest, pk: int) -> HttpResponse:
                     "the file is larger than %(max)d MB") % {"max": limit // (1024 * 1024)})])
             result = tasks_import(actor=request.user, document=document, name=upload.name,
                                   content=upload.read(),
-                                  dry_run=form.cleaned_data["check_only"])
+                                  dry_run=form.cleaned_data["check_only"],
+                                  limits=upload_limits())  # within the worker's timeout
         except ImportRejected as exc:
             errors = exc.errors
     return render(request, "programme/appendix_import.html", {

@@ -5,12 +5,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.selectors import user_by_username
 from tinhso.core.imports import ImportRejected
+from tinhso.core.xlsx import MB
 from tinhso.indicators.blocks import rebuild, values_changed
-from tinhso.indicators.files import values_csv, values_import, values_xlsx
+from tinhso.indicators.files import LIMITS, values_csv, values_import, values_xlsx
 from tinhso.indicators.models import Indicator, IndicatorValue
 
 
@@ -54,14 +56,18 @@ class Command(BaseCommand):
             actor = user_by_username(options["as_user"])
             if actor is None:
                 raise CommandError(f"There is no user '{options['as_user']}'.")
+        if path.stat().st_size > LIMITS.max_bytes:  # refused before it is read
+            raise CommandError(_("%(file)s: the file is larger than %(max)d MB; nothing was "
+                                 "imported.") % {"file": path.name, "max": LIMITS.max_bytes // MB})
         try:
             result = values_import(actor=actor, name=path.name, content=path.read_bytes(),
                                    submit=options["submit"], source=options["source"])
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(f"{path.name}: {error}")
-            raise CommandError(f"{path.name}: rejected, {len(exc.errors)} problem(s); "
-                               "nothing was imported.") from exc
+            for line in exc.lines():
+                self.stderr.write(f"{path.name}: {line}")
+            raise CommandError(_("%(file)s: rejected, %(n)s problem(s); nothing was imported.")
+                               % {"file": path.name, "n": f"{len(exc.errors)}+" if exc.stopped
+                                  else len(exc.errors)}) from exc
         self.stdout.write(f"{path.name}: {result.created} created, {result.updated} updated, "
                           f"{result.unchanged} unchanged, {result.skipped_blank} left blank.")
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.imports import ImportRejected
+from tinhso.core.xlsx import MB
 from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
 from tinhso.scoring.selectors import imported_years, ranking
-from tinhso.scoring.services import published_results_import
+from tinhso.scoring.services import RESULTS_LIMITS, published_results_import
 
 
 def _day(moment: datetime) -> str:
@@ -29,7 +30,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import-results", help=_("import a published ranking (CSV)"))
+        imp = sub.add_parser("import-results", help=_(
+            "import a published ranking (a UTF-8 CSV file of at most 5 MB and 20,000 rows)"))
         imp.add_argument("file")
         imp.add_argument("--framework", required=True)
         imp.add_argument("--year", type=int, required=True)
@@ -60,15 +62,20 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path})
+        if path.stat().st_size > RESULTS_LIMITS.max_bytes:  # refused before it is read
+            raise CommandError(_("%(file)s: the file is larger than %(max)d MB; nothing was "
+                                 "imported.") % {"file": path.name,
+                                                 "max": RESULTS_LIMITS.max_bytes // MB})
         try:
             result = published_results_import(
                 actor=SYSTEM, framework=framework, year=options["year"], name=path.name,
                 content=path.read_bytes(), source=options["source"] or path.name)
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(f"{path.name}: {error}")
+            for line in exc.lines():
+                self.stderr.write(f"{path.name}: {line}")
             raise CommandError(_("%(file)s: rejected, %(n)s problem(s); nothing was imported.")
-                               % {"file": path.name, "n": len(exc.errors)}) from exc
+                               % {"file": path.name, "n": f"{len(exc.errors)}+" if exc.stopped
+                                  else len(exc.errors)}) from exc
         self.stdout.write(_("%(file)s: %(rows)s results, %(complete)s with every main "
                             "indicator's value; imported %(date)s.")
                           % {"file": path.name, "rows": result.rows,
