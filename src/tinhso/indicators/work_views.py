@@ -19,7 +19,8 @@ from tinhso.audit.selectors import object_history
 from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
 from tinhso.core.imports import ImportRejected
-from tinhso.indicators.files import template_workbook, values_import
+from tinhso.core.xlsx import upload_limits
+from tinhso.indicators.files import LIMITS, template_workbook, values_import
 from tinhso.indicators.forms import (
     EvidenceForm,
     IndicatorForm,
@@ -173,14 +174,16 @@ def round_upload(request: HttpRequest, pk: int) -> HttpResponse:
     collection = get_object_or_404(CollectionRound, pk=pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list = []
+    stopped = False
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = values_import(actor=request.user, name=upload.name, content=upload.read(),
                                    submit=form.cleaned_data["submit"],
-                                   source=_("Round: %s") % collection.title)
+                                   source=_("Round: %s") % collection.title,
+                                   limits=upload_limits(max_rows=LIMITS.max_rows))
         except ImportRejected as exc:
-            errors = exc.errors
+            errors, stopped = exc.errors, exc.stopped
         else:
             messages.success(request, _(
                 "%(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
@@ -188,8 +191,8 @@ def round_upload(request: HttpRequest, pk: int) -> HttpResponse:
                  "unchanged": result.unchanged})
             return redirect("indicators:to_report")
     return render(request, "indicators/upload.html", {"round": collection, "form": form,
-                                                      "errors": errors},
-                  status=400 if errors else 200)
+                                                      "errors": errors, "stopped": stopped},
+                  status=400 if errors or form.errors else 200)
 
 
 @login_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -15,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import require
 from tinhso.audit.services import audit_record
-from tinhso.core.imports import ImportRejected, RowError
+from tinhso.core.imports import ImportRejected, Problems, RowError
+from tinhso.core.xlsx import MB, Limits, read_table
 from tinhso.indicators.services import check_evidence_file, to_decimal
 from tinhso.scoring import audit_events
 from tinhso.scoring.engine import Framework, score
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 # Values and the index are published to 4 decimals: a recomputed index may differ by up to
 # 0.00005 from the rounding of the inputs and 0.00005 from its own.
 ROUNDING = Decimal("0.0001")
+# A published ranking has a row per unit ranked (63 provinces, some thousands of communes).
+RESULTS_LIMITS = Limits(max_bytes=5 * MB, max_rows=20_000)
 
 
 @dataclass(frozen=True)
@@ -80,18 +81,16 @@ class _ResultRow:
 
 
 def _read_results(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """The column holding the index ('dti' or 'total') and the rows, numbered as in the file;
-    refused unless UTF-8 with the rank and province code columns."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected([RowError(0, "file", _("not a UTF-8 CSV file"))]) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    missing = [c for c in ("rank", "province_code") if c not in columns]
+    """The column holding the index ('dti' or 'total') and the rows, numbered as in the file,
+    read as a stream under ``RESULTS_LIMITS``; refused unless UTF-8 with the rank and
+    province code columns."""
+    table = read_table("results.csv", content, limits=RESULTS_LIMITS)
+    missing = [c for c in ("rank", "province_code") if c not in table.headers]
     if missing:
-        raise ImportRejected([RowError(1, c, _("this column is missing")) for c in missing])
-    return ("dti" if "dti" in columns else "total"), list(enumerate(reader, start=2))
+        table.close()
+        raise ImportRejected([RowError(table.header_row, c, _("this column is missing"))
+                              for c in missing])
+    return ("dti" if "dti" in table.headers else "total"), list(table.rows)
 
 
 def _rank(number: int, row: dict[str, str], errors: list[RowError]) -> int:
@@ -110,8 +109,8 @@ def _parse_results(rows: list[tuple[int, dict[str, str]]], codes: list[str], tot
                    ) -> list[_ResultRow]:
     """Every row checked (a known unit once, a rank, values in [0, 1]); ImportRejected lists
     every problem."""
-    units = units_by_code([r.get("province_code", "").strip() for _, r in rows])
-    errors: list[RowError] = []
+    units = units_by_code([(r.get("province_code") or "").strip() for _, r in rows])
+    errors = Problems()  # refused at once past MAX_ERRORS problems
     parsed = []
     seen: dict[str, int] = {}
     for number, row in rows:
