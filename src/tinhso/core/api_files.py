@@ -32,5 +32,9 @@ def decode(field: str, document: DocumentIn, errors: dict[str, list[str]]
         errors[f"{field}.content_base64"] = [_("This is not valid base64.")]
         return None
     name = document.name.strip().replace("/", "_").replace("\\", "_")
+    if not name.strip(" ._\t"):
+        errors[f"{field}.name"] = [_("Give the file's name with its extension, such as "
+                                     "to-khai.pdf.")]
+        return None
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return SimpleUploadedFile(name, raw, UPLOAD_TYPES.get(suffix, "application/octet-stream"))
