@@ -70,10 +70,11 @@ class ResilientWorker(Worker):
                 super().run()
                 return
             except CONNECTION_ERRORS as exc:
-                if not self.running:  # asked to stop while the task was cut: stop
-                    return
                 self.outages += 1
                 self.wait_for_database(exc)
+                if not self.running:  # asked to stop during the cut task: settle it, stop
+                    self.recover()
+                    return
                 pending_recovery = True
                 self.startup_delay = False
 
