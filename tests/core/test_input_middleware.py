@@ -60,7 +60,8 @@ def _call(client: Any, method: str, url: str, **extra: Any) -> Any:
 def test_the_urls_of_the_report_answer_400_naming_the_field(client):
     for url, field in (("/api/v1/units/?q=%00", "q"), ("/api/v1/procedures/%00/", "path"),
                        ("/api/v1/dossiers/lookup/?code=%00&phone=1", "code"),
-                       ("/api/v1/procedures/?offset=1&q=ab%00c", "q")):
+                       ("/api/v1/procedures/?offset=1&q=ab%00c", "q"),
+                       ("/api/v1/units/?q=%00&q=ok", "q")):  # every value, not the last
         response = client.get(url)
         assert response.status_code == 400, url
         body = response.json()

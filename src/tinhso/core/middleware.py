@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
@@ -44,10 +45,12 @@ def _shown(name: str) -> str:
                            if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", name)
 
 
-def _unstorable_in(pairs: Iterable[tuple[str, str]]) -> str | None:
-    """The (printable) name of the first field whose name or value cannot be stored."""
-    for name, value in pairs:
-        if _UNSTORABLE.search(name) or _UNSTORABLE.search(value):
+def _unstorable_in(fields: Mapping[str, Any]) -> str | None:
+    """The (printable) name of the first field whose name or any value cannot be stored (a
+    QueryDict's every value, not only its last)."""
+    for name in fields:
+        values = fields.getlist(name) if isinstance(fields, MultiValueDict) else [fields[name]]
+        if _UNSTORABLE.search(name) or any(_UNSTORABLE.search(str(v)) for v in values):
             return _shown(name)
     return None
 
@@ -121,11 +124,10 @@ class InputMiddleware:
     def _unstorable_field(request: HttpRequest, api: bool) -> str | None:
         if _UNSTORABLE.search(request.path):
             return "path"
-        found = (_unstorable_in(request.GET.items())
-                 or _unstorable_in(request.COOKIES.items()))
+        found = _unstorable_in(request.GET) or _unstorable_in(request.COOKIES)
         if found is None and not api and request.content_type in _FORMS:
             # The API reads no form; a page's form is read here as CsrfViewMiddleware would.
-            found = _unstorable_in(request.POST.items())
+            found = _unstorable_in(request.POST)
         return found
 
 

@@ -64,8 +64,9 @@ class UnitFilter(Schema):
 class UnitPatch(Schema):
     """Only the fields sent change; a name cannot be null (omit it to keep it)."""
 
-    name: str = Field(None, description="The Vietnamese name")
-    name_en: str = Field(None, description="The English name")
+    # Left out: unchanged (exclude_unset); sent as null: 422, as a name cannot be null.
+    name: str = Field(None, description="The Vietnamese name")  # type: ignore[assignment]
+    name_en: str = Field(None, description="The English name")  # type: ignore[assignment]
     valid_from: date | None = None
     valid_to: date | None = None
     successor: str | None = Field(None, description="Successor's code; empty string clears it")
