@@ -292,7 +292,14 @@ TASKS = {
 TINHSO_WORKER_BACKOFF_MAX_SECONDS = float(os.environ.get("TINHSO_WORKER_BACKOFF_MAX_SECONDS",
                                                          "30"))
 TINHSO_WORKER_LATE_SECONDS = float(os.environ.get("TINHSO_WORKER_LATE_SECONDS", "300"))
+# A worker with no heartbeat for this long is dead (killed, out of memory, its machine
+# rebooted): the tasks it was running go back to the queue (tinhso.ops.liveness).
+TINHSO_WORKER_DEAD_SECONDS = float(os.environ.get("TINHSO_WORKER_DEAD_SECONDS", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tinhso@localhost")
+# Names this installation in the Message-ID of each notification e-mail
+# (<notification-ID.INSTANCE@domain of DEFAULT_FROM_EMAIL>): set it apart when several
+# installations send from one mail domain.
+TINHSO_INSTANCE = os.environ.get("TINHSO_INSTANCE", "tinhso")
 # How long the publication of an agency's dossier statistics into indicators waits after a
 # change, so that the changes made meanwhile are published together (0: at once).
 TINHSO_PUBLISH_DELAY_SECONDS = float(os.environ.get("TINHSO_PUBLISH_DELAY_SECONDS", "10"))

@@ -50,3 +50,12 @@ def gated(log: str, gate: str, query_after_gate: bool) -> str:
         DBTaskResult.objects.count()
     note(log, "done")
     return "recorded"
+
+
+@task()
+def sleeps(log: str, seconds: float) -> str:
+    """Starts, sleeps, finishes: a task longer than a worker's heartbeat period."""
+    note(log, "started")
+    time.sleep(seconds)
+    note(log, "done")
+    return "recorded"

@@ -14,21 +14,30 @@ What the library does with a task when the connection breaks, and what is done h
   for another reason, it is recorded as failed, as the library would have;
 - a claim whose commit was acknowledged to nobody (the connection broke during the commit) is
   found among the running rows that bear this worker's id, and is put back in the queue.
+
+A worker killed outright (``kill -9``, out of memory, a reboot) settles nothing: its heartbeat
+stops, and another worker puts its task back in the queue after ``TINHSO_WORKER_DEAD_SECONDS``
+(``tinhso.ops.liveness``). Each worker beats and looks for such tasks every few seconds from
+its loop (:meth:`ResilientWorker.tick`), and beats from a small thread, on its own connection,
+while a task runs (:class:`Pulse`), so a long task never makes its worker look dead.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from traceback import format_exception
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from tinhso.ops.liveness import beat, beat_seconds, reap
 
 logger = logging.getLogger("tinhso.worker")
 
@@ -57,6 +66,31 @@ class ResilientWorker(Worker):
         self.backoff_max = backoff_max
         self.in_flight: InFlight | None = None
         self.outages = 0
+        self.started_at = timezone.now()
+        self.next_tick = 0.0  # time.monotonic() of the next heartbeat and reap
+
+    # The library's loop reads ``max_tasks`` once per iteration, idle or busy (after taking a
+    # task, before its sleep), and nowhere else (not in its signal handler): the hook by which
+    # the worker beats and reaps each iteration without copying the library's loop.
+    @property  # type: ignore[override]
+    def max_tasks(self) -> int | None:
+        self.tick()
+        return self._max_tasks
+
+    @max_tasks.setter
+    def max_tasks(self, value: int | None) -> None:
+        self._max_tasks = value
+
+    def tick(self) -> None:
+        """At most every ``beat_seconds()``: record this worker's heartbeat, and put back in
+        the queue the tasks of dead workers. A database error here is an outage like any
+        other (:meth:`run` waits for the database)."""
+        now = time.monotonic()
+        if now < self.next_tick:
+            return
+        beat(self.worker_id, self.started_at)
+        reap()
+        self.next_tick = now + beat_seconds()
 
     def run(self) -> None:
         """The library's loop, again and again after each lost connection, until it ends by
@@ -67,6 +101,7 @@ class ResilientWorker(Worker):
                 if pending_recovery:
                     self.recover()
                     pending_recovery = False
+                self.tick()  # alive before the first claim
                 super().run()
                 return
             except CONNECTION_ERRORS as exc:
@@ -94,7 +129,12 @@ class ResilientWorker(Worker):
         db_task_result.set_successful = set_successful  # type: ignore[method-assign]
         db_task_result.set_failed = set_failed  # type: ignore[method-assign]
         self.in_flight = flight
-        super().run_task(db_task_result)
+        pulse = Pulse(self.worker_id, self.started_at)
+        pulse.start()
+        try:
+            super().run_task(db_task_result)
+        finally:
+            pulse.stop()
         self.in_flight = None
 
     def wait_for_database(self, exc: BaseException) -> None:
@@ -130,6 +170,32 @@ class ResilientWorker(Worker):
         for row in running.only("id", "task_path", "worker_ids"):
             if row.worker_ids and row.worker_ids[-1] == self.worker_id:
                 requeue(row, reason="claimed before the outage, never run")
+
+
+class Pulse(threading.Thread):
+    """The heartbeat while a task runs (the loop is busy): every ``beat_seconds()``, on this
+    thread's own connection, closed after each beat (Django's connections are per thread; the
+    task's are never touched). A beat that fails (the database down) is logged and tried
+    again at the next; a task shorter than one period never beats from here."""
+
+    def __init__(self, worker_id: str, started_at: Any) -> None:
+        super().__init__(name=f"pulse-{worker_id}", daemon=True)
+        self.worker_id, self.started_at = worker_id, started_at
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(beat_seconds()):
+            try:
+                beat(self.worker_id, self.started_at)
+            except DatabaseError as exc:
+                logger.warning("Worker %s could not record its heartbeat: %s",
+                               self.worker_id, str(exc).strip())
+            finally:
+                close_connections()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=10)
 
 
 def settle(flight: InFlight) -> None:
