@@ -153,3 +153,13 @@ def test_every_api_write_refuses_a_body_that_is_not_an_object(client, body):
         assert response.status_code == 422, (method, path, response.content[:200])
         assert response.json()["errors"][0]["field"] == "body"
         assert "JSON object" in response.json()["errors"][0]["message"]
+
+
+def test_a_deeply_nested_body_is_answered_not_a_500(client):
+    deep = '{"a": ' * 900 + '"x\\u0000"' + "}" * 900
+    response = client.post("/api/v1/scoring/what-if/", deep, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == ".".join(["a"] * 900)
+    deeper = '{"a": ' * 100_000 + "1" + "}" * 100_000
+    response = client.post("/api/v1/scoring/what-if/", deeper, content_type="application/json")
+    assert 400 <= response.status_code < 500

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -55,24 +55,28 @@ def _unstorable_in(fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _json_field(data: Any, at: str = "") -> str | None:
+def _json_field(data: Any) -> str | None:
     """The dotted path (``applicant.name``, ``items.2``) of the first string in a parsed JSON
-    document that cannot be stored; None when there is none."""
-    if isinstance(data, str):
-        return (at or "body") if _UNSTORABLE.search(data) else None
-    if isinstance(data, dict):
-        items: Iterable[tuple[str, Any]] = data.items()
-    elif isinstance(data, list):
-        items = ((str(i), v) for i, v in enumerate(data))
-    else:
-        return None
-    for key, value in items:
-        path = f"{at}.{_shown(key)}" if at else _shown(key)
-        if _UNSTORABLE.search(key):
-            return path
-        found = _json_field(value, path)
-        if found:
-            return found
+    document that cannot be stored; None when there is none. Walked with a stack of its own:
+    a body may nest deeper than Python's recursion allows."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return at or "body"
+            continue
+        if isinstance(value, dict):
+            items: list[tuple[str, Any]] = list(value.items())
+        elif isinstance(value, list):
+            items = [(str(i), v) for i, v in enumerate(value)]
+        else:
+            continue
+        for key, _item in items:
+            if _UNSTORABLE.search(key):
+                return f"{at}.{_shown(key)}" if at else _shown(key)
+        stack.extend((f"{at}.{_shown(key)}" if at else _shown(key), item)
+                     for key, item in reversed(items))
     return None
 
 
@@ -145,8 +149,8 @@ def _json_body_refusal(request: HttpRequest) -> JsonResponse | None:
         return None
     try:
         data = json.loads(raw)
-    except ValueError:
-        return None  # not JSON: the API answers that its body cannot be parsed
+    except (ValueError, RecursionError):
+        return None  # not JSON (or nested too deep to read): the API answers that itself
     if not isinstance(data, dict):
         message = _("The body must be a JSON object ({...}), not %(kind)s.") % {
             "kind": _json_kind(data)}
