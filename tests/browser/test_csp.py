@@ -145,6 +145,11 @@ def test_the_main_pages_work_under_the_policy_and_the_browser_blocks_nothing(
         f"{ranges.first.get_attribute('data-width')}%"
     assert charts_drawn(page) > 0  # the radar
     browser.check("what-if")
+    page.go_back()  # htmx restores the page it kept: the bars are placed again, nothing refused
+    expect(page.get_by_test_id("score-to-beat")).to_be_visible()
+    assert ranges.first.evaluate("e => e.style.width") == \
+        f"{ranges.first.get_attribute('data-width')}%"
+    browser.check("what-if, back")
 
     # A ranking: each bar as wide as its score says.
     browser.open(f"/rankings/dti-province-922/{demo['year']}/")

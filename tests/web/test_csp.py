@@ -180,6 +180,9 @@ def test_every_page_has_a_strict_policy_and_no_inline_code(demo: None) -> None:
         if found.loads_htmx and (found.htmx_config or {}).get("includeIndicatorStyles") \
                 is not False:
             faults.append(f"{page} [{reader}]: htmx injects its indicator <style>")
+        if found.loads_htmx and (found.htmx_config or {}).get("historyCacheSize") != 0:
+            faults.append(f"{page} [{reader}]: htmx keeps copies of pages, restored with "
+                          "style attributes the policy refuses")
     assert walked >= 40, f"the walk read only {walked} pages"
     assert not faults, f"{len(faults)} fault(s):\n" + "\n".join(faults)
 
