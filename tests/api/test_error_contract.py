@@ -136,3 +136,16 @@ def test_a_date_parameter_takes_only_an_iso_date(client, reference_units, value)
     body = _strict_json(response)
     assert body["errors"][0]["field"] == "on"
     assert client.get("/api/v1/units/", {"on": "2026-07-01"}).status_code == 200
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf")])
+def test_the_api_never_writes_a_number_json_does_not_have(client, reference_units, monkeypatch,
+                                                          number):
+    """NaN and Infinity are not JSON: the renderer refuses them (a loud 500 in the tests and
+    the log), rather than writing a body a client's parser rejects."""
+    unit = reference_units["56"]
+    monkeypatch.setattr("tinhso.scoring.api.merged_ranking",
+                        lambda framework, year: [(1, unit, number)])
+    response = client.get("/api/v1/scoring/rankings/dti-province-922/2022/", {"merged": "true"})
+    assert response.status_code == 500
+    assert _strict_json(response)["detail"].startswith("An unexpected error")

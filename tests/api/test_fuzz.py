@@ -109,3 +109,11 @@ def test_the_api_answers_as_documented(role: str, method: str, path: str,
         case.validate_response(response, checks=CHECKS)
 
     check()
+
+
+def test_the_roles_are_who_they_say(tokens: dict[str, str], client: Any) -> None:
+    """The fuzzer's citizen and administrator are signed in (else it would only see 401s)."""
+    for role, username in (("citizen", "congdan"), ("administrator", "admin")):
+        response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {tokens[role]}")
+        assert response.status_code == 200 and response.json()["username"] == username
+    assert client.get("/api/v1/me").status_code == 401

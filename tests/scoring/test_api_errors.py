@@ -72,3 +72,24 @@ def test_a_framework_code_no_file_could_have_is_404(client, db):
     response = client.get(f"/api/v1/scoring/rankings/{'x' * 300}/2022/")
     assert response.status_code == 404
     assert _strict(response)["detail"].startswith("There is no framework")
+
+
+@pytest.mark.parametrize(("field", "number"), [
+    ("efforts", -1), ("efforts", 1e300), ("values", "NaN"), ("ceilings", "-Infinity"),
+])
+def test_a_what_if_number_the_plan_cannot_use_is_422(client, demo, field, number):
+    """A negative or overflowing effort, or a value that is not finite, made the plan fail
+    with a 500."""
+    body = json.dumps({"framework": FW, "year": 2022, "unit": "56", "target_rank": 20,
+                       field: {"nhan_thuc_so": number}})
+    response = client.post("/api/v1/scoring/what-if/", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert _strict(response)["errors"][0]["field"].startswith(field)
+
+
+def test_nan_in_a_body_is_not_json(client, db):
+    response = client.post("/api/v1/scoring/what-if/", '{"framework": NaN}',
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert _strict(response)["errors"] == [{"field": "body", "message": "The body is not valid "
+                                            "JSON: NaN is not a JSON number."}]

@@ -38,11 +38,17 @@ class UnparsableBody(ValueError):
     """The request body is not JSON (the parser's reason is the message)."""
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 class JSONParser(Parser):
+    """JSON as RFC 8259 has it: Python's reader also takes NaN and Infinity, refused here."""
+
     def parse_body(self, request: HttpRequest) -> Any:
         try:
-            return json.loads(request.body)
-        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            return json.loads(request.body, parse_constant=_not_json)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN/Infinity
             raise UnparsableBody(str(exc)) from exc
 
 

@@ -18,6 +18,10 @@ router = Router(tags=["scoring"])
 YEAR_MIN, YEAR_MAX = 1900, 2100
 Year = Annotated[int, Path(ge=YEAR_MIN, le=YEAR_MAX, description="The ranking's year")]
 _FRAMEWORK_CODE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+# A what-if's numbers: finite (values and ceilings are then held in [0, 1]); an effort per
+# point is not negative (the plan minimises it).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Effort = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
 
 
 class MainIndicatorOut(Schema):
@@ -123,11 +127,11 @@ class WhatIfIn(Schema):
     year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     unit: str
     target_rank: int = 25
-    values: dict[str, float] = Field(default_factory=dict,
-                                     description="Main indicator code -> value in [0, 1]")
-    efforts: dict[str, float] = Field(default_factory=dict,
-                                      description="Main indicator code -> effort per point")
-    ceilings: dict[str, float] = Field(default_factory=dict,
+    values: dict[str, Finite] = Field(default_factory=dict,
+                                      description="Main indicator code -> value in [0, 1]")
+    efforts: dict[str, Effort] = Field(default_factory=dict,
+                                       description="Main indicator code -> effort per point")
+    ceilings: dict[str, Finite] = Field(default_factory=dict,
                                        description="Main indicator code -> the highest value "
                                                    "the plan may propose (default: the best "
                                                    "published in the field)")

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from tinhso.accounts.api_auth import AUTH
 from tinhso.core.api_pagination import Pagination
-from tinhso.core.api_schemas import ErrorOut
+from tinhso.core.api_schemas import ErrorOut, ISODate
 from tinhso.units.models import Level, Unit
 from tinhso.units.selectors import unit_children, unit_get, unit_list
 from tinhso.units.services import unit_update
@@ -57,7 +57,7 @@ class UnitFilter(Schema):
     level: Level | None = Field(None, description="country, province, department, district, "
                                                   "commune")
     parent: str | None = Field(None, description="Code of the parent unit")
-    on: date | None = Field(None, description="Only units valid on this date (YYYY-MM-DD)")
+    on: ISODate | None = Field(None, description="Only units valid on this date (YYYY-MM-DD)")
     q: str = Field("", description="Part of the name, or the exact code")
 
 
@@ -67,8 +67,8 @@ class UnitPatch(Schema):
     # Left out: unchanged (exclude_unset); sent as null: 422, as a name cannot be null.
     name: str = Field(None, description="The Vietnamese name")  # type: ignore[assignment]
     name_en: str = Field(None, description="The English name")  # type: ignore[assignment]
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: ISODate | None = None
+    valid_to: ISODate | None = None
     successor: str | None = Field(None, description="Successor's code; empty string clears it")
 
 
@@ -90,7 +90,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 @router.get("/{code}/", response={200: UnitDetailOut, 404: ErrorOut}, summary="One unit",
             description="With its children (valid on `on`, or today), its successor and "
                         "predecessors.")
-def get_unit(request: HttpRequest, code: str, on: date | None = None) -> Any:
+def get_unit(request: HttpRequest, code: str, on: ISODate | None = None) -> Any:
     unit = _unit_or_404(code)
     day = on or timezone.localdate()
     return {
