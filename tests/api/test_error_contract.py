@@ -149,3 +149,19 @@ def test_the_api_never_writes_a_number_json_does_not_have(client, reference_unit
     response = client.get("/api/v1/scoring/rankings/dti-province-922/2022/", {"merged": "true"})
     assert response.status_code == 500
     assert _strict_json(response)["detail"].startswith("An unexpected error")
+
+
+def test_every_date_input_takes_only_an_iso_date(client, reference_units, admin_user):
+    """The dossiers' received_from/received_to and an apology's new_due_at as well as the
+    units' on: '0' was read as 1 January 1970."""
+    _, token = api_token_create(actor=admin_user, user=admin_user, name="script")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for name in ("received_from", "received_to"):
+        response = client.get("/api/v1/dossiers/", {name: "0"}, **auth)
+        assert response.status_code == 422
+        assert _strict_json(response)["errors"][0]["field"] == name
+        assert client.get("/api/v1/dossiers/", {name: "2026-07-01"}, **auth).status_code == 200
+    response = client.patch("/api/v1/units/56/", {"valid_from": 0},
+                            content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert _strict_json(response)["errors"][0]["field"] == "valid_from"

@@ -47,3 +47,23 @@ def test_no_two_schemas_of_the_api_share_a_name():
             named.setdefault(schema.__name__, set()).add(schema.__module__)
     shared = {name: modules for name, modules in named.items() if len(modules) > 1}
     assert not shared, f"schemas sharing a name: {shared}"
+
+
+def test_every_operation_documents_the_errors_it_may_answer():
+    """A client reads from the document every status it must handle: 400 (a NUL, a body that
+    is not JSON), 422 where there is input, 401 and 403 where authentication is taken, 404,
+    500 and 503 (with Retry-After), each with the JSON body it comes with."""
+    paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            codes = {int(code) for code in operation["responses"]}
+            expected = {400, 500, 503}
+            if operation.get("parameters") or "requestBody" in operation:
+                expected |= {404, 422}
+            if operation.get("security"):
+                expected |= {401, 403}
+            assert expected <= codes, f"{method.upper()} {path}: {sorted(expected - codes)}"
+            assert "Retry-After" in operation["responses"][503]["headers"]
+            for code in expected:
+                body = operation["responses"][code]["content"]["application/json"]["schema"]
+                assert body["$ref"].rsplit("/", 1)[1] in ("ErrorOut", "ValidationErrorOut")
