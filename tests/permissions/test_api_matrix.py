@@ -68,28 +68,20 @@ def _items(body: Any) -> list[dict[str, Any]]:
     return body.get("items", []) if isinstance(body, dict) else body or []
 
 
-def _foreign_codes(world: World, actor: str) -> set[str]:
-    """The units whose non-public objects the actor must not get in a list."""
-    if actor in ("citizen", "business", "anonymous"):
-        return set(world.places)
-    foreign = world.relations[actor].get("foreign")
-    return {foreign} if foreign else set()
-
-
 def dossier_leak(world: World, actor: str, body: Any) -> list[str]:
-    codes = {f"PX-{code}" for code in _foreign_codes(world, actor)}
+    codes = {f"PX-{code}" for code in world.foreign_codes(actor)}
     return [item["code"] for item in _items(body) if item.get("code") in codes]
 
 
 def value_leak(world: World, actor: str, body: Any) -> list[str]:
-    foreign = _foreign_codes(world, actor)
+    foreign = world.foreign_codes(actor)
     return [f"{item['unit']} {item['period']} {item['status']}" for item in _items(body)
             if item.get("unit") in foreign and item.get("status") != "approved"]
 
 
 def _by_id(key: str, ids: Callable[[Place], int]) -> Leak:
     def leak(world: World, actor: str, body: Any) -> list[str]:
-        secret = {ids(world.places[code]) for code in _foreign_codes(world, actor)}
+        secret = {ids(world.places[code]) for code in world.foreign_codes(actor)}
         return [f"{key} {item['id']}" for item in _items(body) if item.get("id") in secret]
     return leak
 

@@ -27,6 +27,7 @@ from tests.permissions.matrix import (
     INDICATORS_DEFINE,
     INDICATORS_ENTER,
     LOGIN,
+    OK,
     PROGRAMME_REPORT,
     PROGRAMME_REVIEW,
     PUBLIC_USERS,
@@ -302,6 +303,13 @@ def signed_in_clients(world: World) -> dict[str, Client]:
     return clients
 
 
+def _leaks(world: World, actor: str, response: Any) -> list[str]:
+    """The foreign unit's objects named in a page (HTML only: files are the rules' business)."""
+    if "text/html" not in response.get("Content-Type", ""):
+        return []
+    return sorted(set(world.foreign_marks(actor).findall(response.content.decode())))
+
+
 def run_pages(world: World) -> Tally:
     tally = Tally()
     clients = signed_in_clients(world)
@@ -319,8 +327,10 @@ def run_pages(world: World) -> Tally:
                             rolled_back(client.post, url, page.post))
                 tally.cases += 1
                 want, got = page.rule.expected(actor, relation), outcome(response)
-                if want != got:
-                    tally.mismatches.append(Mismatch(key, actor, relation, want, got, url))
+                leaked = _leaks(world, actor, response) if got == OK else []
+                if want != got or leaked:
+                    note = f"{url} leaks {leaked}" if leaked else url
+                    tally.mismatches.append(Mismatch(key, actor, relation, want, got, note))
     return tally
 
 

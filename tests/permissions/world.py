@@ -1,5 +1,5 @@
-"""The world the permission matrix runs in: the demo's public reference data (rankings,
-frameworks, the catalogue), a small tree of units, one person per role and, at every unit of
+"""The world the permission matrix runs in: the published reference data (units, rankings,
+the catalogue), a small tree of units, one person per role and, at every unit of
 the tree, one object of each kind a page or an endpoint names (a dossier with its file and
 apology letter, indicator values with evidence, a target, a self-assessment answer, a staff
 member, a programme task with a report and its evidence, a collection round).
@@ -20,12 +20,12 @@ The tree and each actor's own, child and foreign unit:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.utils import timezone
 
 from tests.factories import (
@@ -45,6 +45,7 @@ from tests.factories import (
 from tinhso.accounts.models import User, UserKind
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import api_token_create
+from tinhso.demo.loader import load_illustrative_scores, published_load
 from tinhso.indicators.models import CollectionRound, Evidence, IndicatorValue, Target
 from tinhso.procedures.models import ApologyLetter, Dossier, DossierFile, FileKind
 from tinhso.programme.models import ProgressReport, ReportEvidence, Task
@@ -122,6 +123,21 @@ class World:
     def place(self, actor: str, relation: str) -> Place:
         return self.places[self.unit_of(actor, relation)]
 
+    def foreign_codes(self, actor: str) -> set[str]:
+        """The units whose non-public objects the actor must not meet in a list: the foreign
+        unit; for citizens, businesses and the anonymous, every unit."""
+        if ACTORS[actor] is None:
+            return set(self.places)
+        foreign = self.relations[actor].get("foreign")
+        return {foreign} if foreign else set()
+
+    def foreign_marks(self, actor: str) -> re.Pattern[str]:
+        """What names a foreign unit's non-public objects in a page: its dossier's code, its
+        task's and round's titles, its staff member's user name."""
+        marks = [mark for code in sorted(self.foreign_codes(actor)) for mark in (
+            f"PX-{code}", f"[{code}]", f"px_member_{code}")]
+        return re.compile("|".join(re.escape(m) + r"(?![\w.])" for m in marks) or "(?!)")
+
 
 def _units() -> dict[str, Unit]:
     units = {code: Unit.objects.get(code=code)
@@ -183,7 +199,8 @@ def _values(indicator: Any, unit: Unit, author: User) -> tuple[IndicatorValue, .
 
 def _programme(group: Any, unit: Unit, author: User) -> tuple[Task, ProgressReport,
                                                               ReportEvidence]:
-    task = programme_task(group, unit, code=unit.code, start_on=date(2025, 1, 1))
+    task = programme_task(group, unit, code=unit.code, title=f"Nhiệm vụ thử [{unit.code}]",
+                          start_on=date(2025, 1, 1))
     report = ProgressReport.objects.create(task=task, period="2025", unit=unit, percent=40,
                                            done_text="Đã làm.", submitted_by=author)
     evidence = ReportEvidence(report=report, name="bao-cao.pdf",
@@ -195,8 +212,11 @@ def _programme(group: Any, unit: Unit, author: User) -> tuple[Task, ProgressRepo
 
 
 def build_world() -> World:
-    """The demo's reference data, then the tree, the actors and every unit's objects."""
-    call_command("demo", "--quiet-accounts", verbosity=0)
+    """The published reference data (what an installation starts from: units, the catalogue,
+    the programme's documents, the published rankings), then the tree, the actors and every
+    unit's objects."""
+    published_load(actor=SYSTEM)
+    load_illustrative_scores({unit.code: unit for unit in Unit.objects.all()})  # the gap pages
     units = _units()
     users, tokens = _people(units)
     relations = {actor: {rel: (code if code != "<commune>" else
@@ -222,7 +242,7 @@ def build_world() -> World:
         approved, submitted, draft, evidence = _values(indicator, unit, author)
         task, report, report_evidence = _programme(
             elsewhere if code == FOREIGN_PROVINCE else group, unit, author)
-        rnd = CollectionRound.objects.create(title=f"Đợt thử {code}", period="2025",
+        rnd = CollectionRound.objects.create(title=f"Đợt thử [{code}]", period="2025",
                                              deadline=date.today() + timedelta(days=10),
                                              owner_unit=unit, created_by=author)
         rnd.indicators.set([indicator])
