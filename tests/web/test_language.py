@@ -212,6 +212,9 @@ def test_text_is_read_from_nodes_and_attributes_by_the_language_of_its_element()
 NOT_PAGES = {
     "healthz": "the health check answers JSON for the load balancer",
     "accounts:logout": "POST only",
+    "accounts:two_factor_recovery_codes": "POST only (new recovery codes)",
+    "accounts:two_factor_verify": "only for whoever has an authenticator and has not given its "
+                                  "code (tests/accounts/test_two_factor.py)",
     "web:set_language": "POST only (the language switch)",
     "web:favicon": "an image",
     "programme:appendix_template": "an Excel file",
