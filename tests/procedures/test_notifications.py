@@ -268,3 +268,52 @@ def test_a_process_that_knows_a_delivery_waits_does_not_ask_again_until_it_may_s
         with django_assert_num_queries(1):
             notifications.wake_delivery()
     assert waiting_deliveries() == 1
+
+
+# --- sent again after a cut: recognisable, and as little as possible ---------------------------
+
+
+def test_a_notification_sent_twice_carries_the_same_message_id(
+        submit: Callable[..., Dossier], settings: Any) -> None:
+    """A worker killed after sending, before recording it, sends the message again at the
+    next delivery (at-least-once): the copy has the same Message-ID, which mail servers and
+    clients use to drop it."""
+    settings.DEFAULT_FROM_EMAIL = "Tỉnh số <no-reply@tinhso.example.vn>"
+    settings.TINHSO_INSTANCE = "prod 1"
+    first, second = submit(), submit()
+    Notification.objects.update(sent_at=None, channels="")
+    mail.outbox.clear()
+    assert deliver() == 2
+    Notification.objects.update(sent_at=None, channels="")  # the record was lost
+    assert deliver() == 2
+    sent = sorted(m.extra_headers["Message-ID"] for m in mail.outbox)
+    expected = sorted(f"<notification-{n.pk}.prod-1@tinhso.example.vn>"
+                      for n in Notification.objects.filter(dossier__in=[first, second]))
+    assert len(expected) == 2 and sent == sorted(expected * 2)  # each twice, the same
+    assert "Message-ID: <notification-" in mail.outbox[0].message().as_string()
+
+
+class Killed(BaseException):
+    """The worker process killed mid-batch (nothing after it runs)."""
+
+
+def test_a_delivery_cut_mid_batch_has_recorded_the_messages_sent_before(
+        submit: Callable[..., Dossier], sms: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    dossiers = [submit() for _ in range(4)]
+    Notification.objects.update(sent_at=None, channels="")
+    send = sms.send
+
+    def killed_at_the_third(message: Message) -> bool:
+        if len(sms.sent) == 2:
+            raise Killed
+        return send(message)
+
+    monkeypatch.setattr(sms, "send", killed_at_the_third)
+    with pytest.raises(Killed):
+        deliver()
+    sent = set(Notification.objects.filter(sent_at__isnull=False)
+               .values_list("dossier__code", flat=True))
+    assert sent == {d.code for d in dossiers[:2]} == set(sms.sent)
+    monkeypatch.setattr(sms, "send", send)
+    assert deliver() == 2  # the rerun sends the other two only
+    assert sorted(sms.sent) == sorted(d.code for d in dossiers)

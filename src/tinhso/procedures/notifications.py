@@ -9,7 +9,12 @@ After the commit the task worker is woken (:func:`wake_delivery`: one ``deliver_
 task waits at a time, however many messages are written meanwhile; it waits
 ``TINHSO_NOTIFY_DELAY_SECONDS`` for them) and sends the waiting messages in batches, each
 batch through one connection per connector (one SMTP session for many e-mails), so a slow mail
-server never holds up a request and a busy desk does not queue one task per message. A failed
+server never holds up a request and a busy desk does not queue one task per message. Each
+message is recorded as sent in its own short transaction right after it is sent, so a worker
+killed mid-batch sends again at most the one message it was sending (at-least-once: none is
+lost); every e-mail carries a ``Message-ID`` made from the notification's id and the
+installation (:func:`message_id`), the same at each sending, so mail servers and clients can
+recognise and drop a duplicate. A failed
 delivery stays waiting and is tried again by the next delivery, at most
 ``Notification.MAX_ATTEMPTS`` times; ``tinhso dossiers notify`` delivers by hand (after an
 outage of the worker).
@@ -22,14 +27,18 @@ connectors are registered the same way (:func:`register`) and switched on in
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,6 +46,8 @@ from django_tasks import TaskResultStatus, task
 
 from tinhso.core.tasks import deferred
 from tinhso.procedures.models import Dossier, Notification
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 
@@ -49,6 +60,17 @@ class Message:
     subject: str
     body: str
     topic: str = ""  # what a message to staff is about, e.g. programme.overdue:56.STC
+    notification_id: int | None = None  # None: a message queued before the outbox existed
+
+
+def message_id(notification_id: int) -> str:
+    """The ``Message-ID`` of a notification's e-mail, the same each time it is sent:
+    ``<notification-ID.INSTANCE@domain of DEFAULT_FROM_EMAIL>`` (``TINHSO_INSTANCE`` tells
+    apart installations that send from one domain)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or str(DNS_NAME)
+    instance = re.sub(r"[^A-Za-z0-9-]+", "-",
+                      str(getattr(settings, "TINHSO_INSTANCE", ""))).strip("-") or "tinhso"
+    return f"<notification-{notification_id}.{instance}@{domain}>"
 
 
 class Connector(Protocol):
@@ -80,8 +102,10 @@ class EmailConnector:
     def send(self, message: Message) -> bool:
         if not message.email:
             return False
+        headers = ({"Message-ID": message_id(message.notification_id)}
+                   if message.notification_id is not None else None)
         EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
-                     [message.email], connection=self._connection).send()
+                     [message.email], connection=self._connection, headers=headers).send()
         return True
 
 
@@ -176,32 +200,81 @@ def forget_waiting() -> None:
 
 
 def deliver() -> int:
-    """Send the messages waiting when the run starts, oldest first, in batches; returns how
-    many were delivered. Each batch is locked (another worker skips it) and its outcome saved
-    in one transaction; a message that failed is not tried twice in one run. A message
-    committed after the start has had its own wake-up (this run no longer waited), so a run
-    ends even while messages keep coming, and the worker's other tasks get their turn."""
+    """Send the messages waiting when the run starts, oldest first, in batches of
+    ``BATCH_SIZE`` (one connection per connector and batch); returns how many were delivered.
+    Each message is locked (another worker skips it), sent and its outcome saved in a
+    transaction of its own, so what was sent is recorded at once; a message that failed is not
+    tried twice in one run. A message committed after the start has had its own wake-up (this
+    run no longer waited), so a run ends even while messages keep coming, and the worker's
+    other tasks get their turn."""
     connectors = enabled()
     delivered = 0
-    failed: set[int] = set()
+    passed: set[int] = set()  # failed, or being sent by another worker
     ceiling = Notification.objects.aggregate(last=Max("pk"))["last"]
     while ceiling is not None:
-        with transaction.atomic():
-            batch = list(Notification.objects
-                         .filter(sent_at__isnull=True, attempts__lt=Notification.MAX_ATTEMPTS,
-                                 pk__lte=ceiling)
-                         .exclude(pk__in=failed).select_related("dossier")
-                         .only("dossier__code", *(f.name for f in Notification._meta.fields))
-                         .select_for_update(skip_locked=True, of=("self",))
-                         .order_by("created_at", "id")[:BATCH_SIZE])
-            if not batch:
-                return delivered
-            now = timezone.now()
-            _send(batch, connectors, now)
-            _save(batch, now)
-        delivered += sum(1 for n in batch if n.sent_at)
-        failed.update(n.pk for n in batch if n.sent_at is None)
+        ids = list(_waiting().filter(pk__lte=ceiling).exclude(pk__in=passed)
+                   .order_by("created_at", "id").values_list("pk", flat=True)[:BATCH_SIZE])
+        if not ids:
+            return delivered
+        sent = _deliver_batch(ids, connectors)
+        delivered += len(sent)
+        passed.update(set(ids) - sent)
     return delivered
+
+
+def _waiting() -> Any:
+    return Notification.objects.filter(sent_at__isnull=True,
+                                       attempts__lt=Notification.MAX_ATTEMPTS)
+
+
+def _deliver_batch(ids: list[int], connectors: Sequence[Connector]) -> set[int]:
+    """Open each connector's connection, deliver the messages one by one; returns those sent.
+    A connection that cannot be opened leaves the batch waiting (one attempt counted)."""
+    stack = ExitStack()
+    try:
+        for connector in connectors:
+            opener = getattr(connector, "batch", None)
+            if opener is not None:
+                stack.enter_context(opener())
+    except Exception as exc:  # opening a connection: the batch waits
+        _close(stack)
+        _fail_all(ids, f"{exc.__class__.__name__}: {exc}")
+        return set()
+    try:
+        return {pk for pk in ids if _deliver_one(pk, connectors)}
+    finally:
+        _close(stack)
+
+
+def _deliver_one(pk: int, connectors: Sequence[Connector]) -> bool:
+    with transaction.atomic():
+        notification = next(iter(
+            _waiting().filter(pk=pk).select_related("dossier")
+            .only("dossier__code", *(f.name for f in Notification._meta.fields))
+            .select_for_update(skip_locked=True, of=("self",))), None)
+        if notification is None:  # sent, or being sent by another worker
+            return False
+        now = timezone.now()
+        _send_one(notification, connectors, now)
+        _save([notification], now)
+    return notification.sent_at is not None
+
+
+def _close(stack: ExitStack) -> None:
+    """Close the connections; what was sent is already recorded, so a failure is only logged."""
+    try:
+        stack.close()
+    except Exception:
+        logger.exception("closing a notification connector failed")
+
+
+def _fail_all(ids: list[int], error: str) -> None:
+    with transaction.atomic():
+        batch = list(_waiting().filter(pk__in=ids)
+                     .select_for_update(skip_locked=True).order_by("pk"))
+        for notification in batch:
+            _failed(notification, [error])
+        Notification.objects.bulk_update(batch, ["attempts", "error"])
 
 
 def _save(batch: Sequence[Notification], now: datetime) -> None:
@@ -218,29 +291,13 @@ def _save(batch: Sequence[Notification], now: datetime) -> None:
         Notification.objects.bulk_update(failed, ["channels", "attempts", "error"])
 
 
-def _send(batch: Sequence[Notification], connectors: Sequence[Connector],
-          now: datetime) -> None:
-    try:
-        with ExitStack() as stack:
-            for connector in connectors:
-                opener = getattr(connector, "batch", None)
-                if opener is not None:
-                    stack.enter_context(opener())
-            for notification in batch:
-                _send_one(notification, connectors, now)
-    except Exception as exc:  # opening or closing a connection: the batch waits
-        for notification in batch:
-            if notification.sent_at is None:
-                _failed(notification, [f"{exc.__class__.__name__}: {exc}"])
-
-
 def _send_one(notification: Notification, connectors: Sequence[Connector],
               now: datetime) -> None:
     dossier = notification.dossier  # joined by the batch's query; None for a message to staff
     message = Message(dossier_code=dossier.code if dossier is not None else "",
                       email=notification.email, phone=notification.phone,
                       subject=notification.subject, body=notification.body,
-                      topic=notification.topic)
+                      topic=notification.topic, notification_id=notification.pk)
     done = {name for name in notification.channels.split(",") if name}
     errors = []
     for connector in connectors:
