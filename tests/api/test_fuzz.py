@@ -20,7 +20,8 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -34,6 +35,10 @@ from tinhso.accounts.models import User
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import api_token_create
 from tinhso.wsgi import application
+
+# Every test here uses the test database (which is how pytest-django knows to make it, even
+# when one test is run alone: the module's fixture must never read the real database).
+pytestmark = pytest.mark.django_db
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -50,10 +55,18 @@ KNOWN: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
-def tokens(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+def tokens(django_db_setup: Any, django_db_blocker: Any,
+           tmp_path_factory: Any) -> Iterator[dict[str, str]]:
     """The demo data and a token for the citizen and the administrator, for the whole module,
-    rolled back after it (each test runs in a savepoint inside)."""
-    with django_db_blocker.unblock():
+    rolled back after it (each test runs in a savepoint inside); the demo's files in a
+    temporary directory, as every test's (conftest's settings are per test, this is earlier)."""
+    quiet = override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("fuzz-media")),
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), quiet:
+        name = str(connection.settings_dict["NAME"])
+        assert "test" in name or "memory" in name, f"not a test database: {name}"
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
