@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -265,3 +266,24 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     assert _figures(khanh_hoa, "22366").rates["online_services_rate"] == pytest.approx(75.0)
     stored.refresh_from_db()
     assert stored.value == 12 and not stored.is_illustrative
+
+
+def test_a_publication_cut_before_its_end_is_published_by_its_rerun(
+        submit, khanh_hoa, django_capture_on_commit_callbacks):
+    """The worker killed or the database gone mid-publication: the pending row is still
+    there, so the task run again (or the next one) publishes the figures."""
+    from django.db import OperationalError
+
+    from tinhso.procedures.models import PendingPublication
+
+    with django_capture_on_commit_callbacks(execute=False):
+        submit("Đăng ký khai sinh")
+    pending = PendingPublication.objects.get()
+    with mock.patch.object(publication, "values_publish_computed",
+                           side_effect=OperationalError("server closed the connection")), \
+            pytest.raises(OperationalError):
+        publication.publish_statistics.call([pending.unit_id], [pending.year])
+    assert PendingPublication.objects.filter(pk=pending.pk).exists()
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 12
+    assert not PendingPublication.objects.exists()
+    assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 1

@@ -181,15 +181,17 @@ def publish_catalogue(now: datetime | None = None) -> int:
 def publish_statistics(unit_ids: list[int], years: list[int]) -> int:
     """Publish what is pending for these agencies and years. Deleting the pending rows first
     waits for any transaction still holding them, so the figures read next include it; a
-    change committed later asks again."""
+    change committed meanwhile waits for this one and then asks again. The deletion and the
+    publication are one transaction: a run cut before the end (the worker killed, the database
+    gone) leaves the pending rows, and its rerun publishes them."""
     with transaction.atomic():
         pending = PendingPublication.objects.filter(unit_id__in=unit_ids, year__in=years)
         pairs = set(pending.values_list("unit_id", "year"))
         pending.delete()
-    by_year: dict[int, set[int]] = defaultdict(set)
-    for unit_id, year in pairs:
-        by_year[year].add(unit_id)
-    return sum(publish(units, [year]) for year, units in by_year.items())
+        by_year: dict[int, set[int]] = defaultdict(set)
+        for unit_id, year in pairs:
+            by_year[year].add(unit_id)
+        return sum(publish(units, [year]) for year, units in by_year.items())
 
 
 def _pending_sql() -> str:
