@@ -179,9 +179,9 @@ OPS: dict[str, Op] = {
         f"{V1}/programme/documents/{w.document_id}/file/", None), False),
     "GET /api/v1/programme/documents/{document_id}/progress/": Op(
         Rule(STAFF, scoped=False), lambda w, p: (
-            f"{V1}/programme/documents/{w.document_id}/progress/", None), False),
+            f"{V1}/programme/documents/{p.document_id}/progress/", None)),
     "GET /api/v1/programme/groups/": Op(Rule(STAFF, scoped=False), lambda w, p: (
-        f"{V1}/programme/groups/?document={w.document_id}", None), False),
+        f"{V1}/programme/groups/?document={p.document_id}", None)),
     "GET /api/v1/programme/tasks/": Op(Rule(STAFF, scoped=False), lambda w, p: (
         f"{V1}/programme/tasks/?limit=500", None), False, task_leak),
     "GET /api/v1/programme/tasks/{task_id}/": Op(READ_PROGRAMME, lambda w, p: (

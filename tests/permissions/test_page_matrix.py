@@ -203,10 +203,12 @@ PAGES: dict[str, Page] = {
         f"/desk/{p.dossier.code}/files/{p.dossier_file.pk}/")),
     # the programme: its staff read; tasks and reports are their units' (and the province's)
     "programme/": Page(anywhere(), lambda w, p: "/programme/", False),
+    # (a programme's documents are public texts: any staff member reads them, and the tasks
+    # they may see)
     "programme/documents/<int:pk>/": Page(anywhere(), lambda w, p: (
-        f"/programme/documents/{w.document_id}/"), False),
+        f"/programme/documents/{p.document_id}/")),
     "programme/documents/<int:pk>/file/": Page(anywhere(), lambda w, p: (
-        f"/programme/documents/{w.document_id}/file/"), False),
+        f"/programme/documents/{p.document_id}/file/")),
     "programme/tasks/<int:pk>/": Page(READ_TASK, lambda w, p: f"/programme/tasks/{p.task.pk}/"),
     "programme/tasks/<int:pk>/result/": Page(READ_TASK, lambda w, p: (
         f"/programme/tasks/{p.task.pk}/result/")),
@@ -231,25 +233,25 @@ PAGES: dict[str, Page] = {
             f"/programme/tasks/{p.task.pk}/cancel/")),
     "programme/documents/new/": Page(anywhere(PROGRAMME_REVIEW), lambda w, p: (
         "/programme/documents/new/"), False),
-    "programme/documents/<int:pk>/groups/new/": Page(anywhere(PROGRAMME_REVIEW), lambda w, p: (
-        f"/programme/documents/{w.document_id}/groups/new/"), False),
-    "programme/groups/<int:pk>/tasks/new/": Page(anywhere(PROGRAMME_REVIEW), lambda w, p: (
-        f"/programme/groups/{w.group_id}/tasks/new/"), False),
-    "programme/documents/<int:pk>/edit/": Page(anywhere(PROGRAMME_REVIEW), lambda w, p: (
-        f"/programme/documents/{w.document_id}/edit/"), False),
+    "programme/documents/<int:pk>/groups/new/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
+        f"/programme/documents/{p.document_id}/groups/new/")),
+    "programme/groups/<int:pk>/tasks/new/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
+        f"/programme/groups/{p.group_id}/tasks/new/")),
+    "programme/documents/<int:pk>/edit/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
+        f"/programme/documents/{p.document_id}/edit/")),
     "programme/mine/": Page(anywhere(), lambda w, p: "/programme/mine/", False),
     "programme/timeline/": Page(anywhere(), lambda w, p: "/programme/timeline/", False),
     "programme/overdue/": Page(anywhere(), lambda w, p: "/programme/overdue/", False),
     "programme/charts/": Page(anywhere(), lambda w, p: "/programme/charts/", False),
     "programme/serving/": Page(public(), lambda w, p: "/programme/serving/", False),
     "programme/documents/<int:pk>/appendix.csv": Page(anywhere(), lambda w, p: (
-        f"/programme/documents/{w.document_id}/appendix.csv"), False),
+        f"/programme/documents/{p.document_id}/appendix.csv")),
     "programme/documents/<int:pk>/appendix.xlsx": Page(anywhere(), lambda w, p: (
-        f"/programme/documents/{w.document_id}/appendix.xlsx"), False),
+        f"/programme/documents/{p.document_id}/appendix.xlsx")),
     "programme/appendix-template.xlsx": Page(anywhere(), lambda w, p: (
         "/programme/appendix-template.xlsx"), False),
-    "programme/documents/<int:pk>/import/": Page(anywhere(PROGRAMME_REVIEW), lambda w, p: (
-        f"/programme/documents/{w.document_id}/import/"), False),
+    "programme/documents/<int:pk>/import/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
+        f"/programme/documents/{p.document_id}/import/")),
     "calendar/": Page(anywhere(), lambda w, p: "/calendar/", False),
     "me/": Page(SESSION, lambda w, p: "/me/", False),
     "": Page(public(), lambda w, p: "/", False),
@@ -304,8 +306,8 @@ def signed_in_clients(world: World) -> dict[str, Client]:
 
 
 def _leaks(world: World, actor: str, response: Any) -> list[str]:
-    """The foreign unit's objects named in a page (HTML only: files are the rules' business)."""
-    if "text/html" not in response.get("Content-Type", ""):
+    """The foreign unit's objects named in a page or a CSV export."""
+    if not response.get("Content-Type", "").startswith(("text/html", "text/csv")):
         return []
     return sorted(set(world.foreign_marks(actor).findall(response.content.decode())))
 

@@ -103,6 +103,8 @@ class Place:
     report: ProgressReport
     report_evidence: ReportEvidence
     round: CollectionRound
+    document_id: int  # the programme the unit's task belongs to: its province's
+    group_id: int
 
 
 @dataclass
@@ -230,8 +232,9 @@ def build_world() -> World:
     _file(document, "file", "ke-hoach.pdf")
     group = task_group(document, code="PX")
     # the other province's programme: its tasks are foreign to the province's staff
-    elsewhere = task_group(programme_document(units[FOREIGN_PROVINCE], number="98/KH-PX"),
-                           code="PX")
+    other = programme_document(units[FOREIGN_PROVINCE], number="98/KH-PX")
+    _file(other, "file", "ke-hoach.pdf")
+    elsewhere = task_group(other, code="PX")
     places = {}
     for code, unit in units.items():
         if code == "VN":
@@ -256,7 +259,8 @@ def build_world() -> World:
             approved=approved, evidence=evidence,
             target=Target.objects.create(indicator=indicator, unit=unit, year=2030, value=90),
             answer=answer, task=task, report=report, report_evidence=report_evidence,
-            round=rnd)
+            round=rnd, document_id=(other if code == FOREIGN_PROVINCE else document).pk,
+            group_id=(elsewhere if code == FOREIGN_PROVINCE else group).pk)
     return World(users=users, tokens=tokens, places=places, relations=relations,
                  indicator_code=indicator.code, procedure_code=procedure.code,
                  document_id=document.pk, group_id=group.pk, extra=_ranking())
