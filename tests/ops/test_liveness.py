@@ -203,3 +203,13 @@ def test_a_long_task_keeps_its_worker_alive(log: str, settings: Any) -> None:
     assert found == [[]]
     assert words(log) == ["started", "done"]
     assert status(str(result.id)) == TaskResultStatus.SUCCESSFUL
+
+
+@WITH_DATABASE
+def test_a_worker_restarted_with_the_same_id_runs_what_its_killed_predecessor_left(
+        log: str) -> None:
+    """Its own fresh heartbeat would otherwise keep the old task RUNNING for ever."""
+    task_id = running(log, ["test-worker"], seconds_ago=600)
+    ResilientWorker(**OPTIONS).run()
+    assert words(log) == ["done"]
+    assert status(task_id) == TaskResultStatus.SUCCESSFUL

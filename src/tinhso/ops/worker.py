@@ -94,8 +94,10 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         """The library's loop, again and again after each lost connection, until it ends by
-        itself (``--batch``, ``--max-tasks``) or a signal stops the process."""
-        pending_recovery = False
+        itself (``--batch``, ``--max-tasks``) or a signal stops the process. At the start, the
+        tasks left running under this worker's id (a fixed ``--worker-id``, its previous
+        process killed) go back to the queue: this id's heartbeat would keep them alive."""
+        pending_recovery = True
         while True:
             try:
                 if pending_recovery:
