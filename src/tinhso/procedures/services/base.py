@@ -87,6 +87,8 @@ def reason_given(reason: str, field: str = "reason") -> str:
 
 
 def lock(dossier: Dossier) -> Dossier:
-    """The dossier's row, locked until the transaction ends."""
-    return Dossier.objects.select_for_update().select_related("procedure", "unit").get(
-        pk=dossier.pk)
+    """The dossier's row, locked until the transaction ends: only the dossier's (``of``), not
+    the joined procedure's and agency's, which every submission at that agency needs a
+    key-share lock on when it commits (locking them too deadlocked actions with submissions)."""
+    return Dossier.objects.select_for_update(of=("self",)).select_related(
+        "procedure", "unit").get(pk=dossier.pk)
