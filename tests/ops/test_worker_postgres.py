@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -128,6 +129,7 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
         return row[0], row[1]
 
     tinhso("migrate", "django_tasks_database", "--noinput", "--skip-checks")
+    tinhso("migrate", "ops", "--noinput", "--skip-checks")  # the workers' heartbeats
     # the first: restarted while it runs, before its query (the cut run is run again, once);
     # the second: restarted after its work, before its result is saved (recorded, not rerun)
     cut_log, cut_gate = str(tmp_path / "cut.log"), str(tmp_path / "cut.gate")
@@ -168,3 +170,67 @@ def test_the_worker_survives_postgresql_down_at_start_and_restarted_mid_task(
     assert "Database back" in text
     assert "cut by the outage: back in the queue" in text
     assert "finished before the outage: recorded as successful" in text
+
+
+# --- kill -9: the task of a killed worker runs on another one, once ----------------------------
+
+
+def environment(cluster: Cluster, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": cluster.url(), "PYTHONPATH": str(ROOT),
+            "TINHSO_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "x" * 50, "LOG_LEVEL": "INFO",
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "DJANGO_SETTINGS_MODULE": "tinhso.settings", **extra}
+
+
+def run_tinhso(env: dict[str, str], *argv: str) -> str:
+    done = subprocess.run([str(TINHSO), *argv], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, f"tinhso {argv[0]}: {done.stderr[-3000:]}"
+    return done.stdout.strip()
+
+
+def start_worker(env: dict[str, str], worker_id: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("w") as out:
+        return subprocess.Popen([str(TINHSO), "worker", "--skip-checks", "--no-startup-delay",
+                                 "--interval", "0.1", "--backoff-max", "1",
+                                 "--worker-id", worker_id],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def row_of(cluster: Cluster, task_id: str) -> tuple[str, list[str]]:
+    with psycopg.connect(cluster.url()) as db:
+        row = db.execute("SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+                         " WHERE id = %s", [task_id]).fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def test_the_task_of_a_worker_killed_mid_task_runs_again_on_another_worker_once(
+        cluster: Cluster, tmp_path: Path) -> None:
+    env = environment(cluster, tmp_path, TINHSO_WORKER_DEAD_SECONDS="2")
+    run_tinhso(env, "migrate", "django_tasks_database", "--noinput", "--skip-checks")
+    run_tinhso(env, "migrate", "ops", "--noinput", "--skip-checks")
+    log, gate = str(tmp_path / "task.log"), str(tmp_path / "task.gate")
+    [task_id] = run_tinhso(env, "shell", "--no-imports", "-c",
+                           "from tests.ops.tasks import gated; "
+                           f"print(gated.enqueue({log!r}, {gate!r}, True).id)").split()
+    first = start_worker(env, "w1", tmp_path / "w1.log")
+    second = None
+    try:
+        wait_for(lambda: words(log) == ["started"], "the task to start on w1")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        assert row_of(cluster, task_id) == ("RUNNING", ["w1"])
+        Path(gate).touch()
+        second = start_worker(env, "w2", tmp_path / "w2.log")
+        wait_for(lambda: row_of(cluster, task_id)[0] == "SUCCESSFUL", "the task to succeed")
+        time.sleep(1)  # nothing runs it a third time
+        assert words(log) == ["started", "started", "done"]
+        assert row_of(cluster, task_id) == ("SUCCESSFUL", ["w1", "w2"])
+    finally:
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=30)
+    assert "was running on worker w1, not seen for 2 s: back in the queue" in (
+        tmp_path / "w2.log").read_text()
