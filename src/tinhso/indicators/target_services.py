@@ -92,7 +92,7 @@ def target_update(*, actor: Any, target: Target, **changes: Any) -> Target:
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
-    target = Target.objects.select_for_update().select_related("indicator", "unit").get(
+    target = Target.objects.select_for_update(of=("self",)).select_related("indicator", "unit").get(
         pk=target.pk)
     require(actor, "indicators.define", target.unit)
     if "unit" in changes and changes["unit"] != target.unit:
@@ -114,7 +114,7 @@ def target_update(*, actor: Any, target: Target, **changes: Any) -> Target:
 @transaction.atomic
 def target_delete(*, actor: Any, target: Target) -> None:
     """Delete a target; its audit event keeps what it said."""
-    target = Target.objects.select_for_update().select_related("indicator", "unit").get(
+    target = Target.objects.select_for_update(of=("self",)).select_related("indicator", "unit").get(
         pk=target.pk)
     require(actor, "indicators.define", target.unit)
     audit_record(actor=actor, action=audit_events.TARGET_DELETED, obj=target, unit=target.unit,

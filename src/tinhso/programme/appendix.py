@@ -85,7 +85,7 @@ def tasks_import(*, actor: Any, document: Document, name: str, content: bytes,
             progress_callback("read", count, 0)
     read = read_appendix(name, content, limits=limits, on_rows=on_rows)
     with transaction.atomic():
-        document = Document.objects.select_for_update().select_related("unit").get(
+        document = Document.objects.select_for_update(of=("self",)).select_related("unit").get(
             pk=document.pk)
         checked = check_appendix(actor=actor, document=document, read=read, today=today,
                                  progress=progress_callback)

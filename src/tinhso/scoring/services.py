@@ -241,8 +241,8 @@ def answer_verify(*, actor: Any, answer: SelfAssessmentAnswer) -> ScoreInput:
 @transaction.atomic
 def answer_return(*, actor: Any, answer: SelfAssessmentAnswer, reason: str
                   ) -> SelfAssessmentAnswer:
-    answer = SelfAssessmentAnswer.objects.select_for_update().select_related("unit").get(
-        pk=answer.pk)
+    answer = SelfAssessmentAnswer.objects.select_for_update(of=("self",)).select_related(
+        "unit").get(pk=answer.pk)
     require(actor, "scoring.manage", answer.unit)
     if not reason or not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})

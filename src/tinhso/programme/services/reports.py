@@ -146,8 +146,8 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
     """A unit's report on a task for a period; a resubmission follows the returned report.
     The lead unit's report at 100 % must say when the work was completed and name its output
     (a result document's number and symbol, or an evidence file)."""
-    task = Task.objects.select_for_update().select_related("group__document", "lead_unit") \
-        .get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related(
+        "group__document", "lead_unit").get(pk=task.pk)
     clk = clock(today)
     unit, kind = _report_kind(actor, task, unit)
     _check_takes_reports(task)
@@ -193,7 +193,7 @@ def report_submit(*, actor: Any, task: Task, period: str, done_text: str,
 
 
 def _decide(actor: Any, report: ProgressReport) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().select_related(
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related(
         "task__group__document", "task__lead_unit", "unit").get(pk=report.pk)
     require(actor, "programme.review", report.task.group.document.unit)
     if wrote_it(getattr(actor, "pk", None), (report.submitted_by_id,)):  # four eyes

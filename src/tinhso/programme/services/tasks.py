@@ -122,8 +122,8 @@ def task_update(*, actor: Any, task: Task, **changes: Any) -> Task:
     unknown = set(changes) - TASK_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    task = Task.objects.select_for_update().select_related("group__document", "lead_unit") \
-        .get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related(
+        "group__document", "lead_unit").get(pk=task.pk)
     document = task.group.document
     require(actor, "programme.manage", document.unit)
     before = _task_snapshot(task)
@@ -165,8 +165,8 @@ def task_update(*, actor: Any, task: Task, **changes: Any) -> Task:
 
 @transaction.atomic
 def task_cancel(*, actor: Any, task: Task, reason: str, on: date | None = None) -> Task:
-    task = Task.objects.select_for_update().select_related("group__document", "lead_unit") \
-        .get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related(
+        "group__document", "lead_unit").get(pk=task.pk)
     require(actor, "programme.manage", task.group.document.unit)
     reason = _reason(reason, "reason")
     if task.is_closed:
