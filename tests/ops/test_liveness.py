@@ -25,8 +25,6 @@ from tinhso.ops.models import WorkerBeat
 from tinhso.ops.worker import ResilientWorker
 
 WITH_DATABASE = pytest.mark.django_db(transaction=True)
-POSTGRES_ONLY = pytest.mark.skipif("connection.vendor != 'postgresql'",
-                                   reason="concurrent transactions: PostgreSQL only")
 
 OPTIONS: dict[str, Any] = {
     "queue_names": ["default"], "excluded_queue_names": [], "interval": 0, "batch": True,
@@ -39,6 +37,12 @@ def log(tmp_path: Path, settings: Any) -> str:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.TINHSO_WORKER_DEAD_SECONDS = 60
     return str(tmp_path / "runs.log")
+
+
+@pytest.fixture
+def postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions: PostgreSQL only (DATABASE_URL=postgres://...)")
 
 
 def seen(worker_id: str, seconds_ago: float) -> None:
@@ -142,9 +146,8 @@ def test_the_dead_time_is_the_setting(log: str, settings: Any) -> None:
     assert [o.id for o in reap()] == [task_id]
 
 
-@POSTGRES_ONLY
 @WITH_DATABASE
-def test_two_workers_reaping_at_once_put_the_task_back_once(log: str) -> None:
+def test_two_workers_reaping_at_once_put_the_task_back_once(log: str, postgresql: None) -> None:
     """The first reaper holds the rows locked until it commits; the second, meanwhile, skips
     them (and afterwards finds them ready, no longer running)."""
     task_id = running(log, ["killed-worker"])
@@ -178,9 +181,8 @@ def test_two_workers_reaping_at_once_put_the_task_back_once(log: str) -> None:
     assert status(task_id) == TaskResultStatus.READY
 
 
-@POSTGRES_ONLY
 @WITH_DATABASE
-def test_a_long_task_keeps_its_worker_alive(log: str, settings: Any) -> None:
+def test_a_long_task_keeps_its_worker_alive(log: str, settings: Any, postgresql: None) -> None:
     """While a task runs longer than the dead time, its worker still beats: another worker
     reaping meanwhile leaves the task alone, and it runs once."""
     settings.TINHSO_WORKER_DEAD_SECONDS = 0.4

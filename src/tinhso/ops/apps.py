@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """Running the platform: the resilient task worker, backup and restore; the heartbeats of the task workers."""
+    """Running the platform: the resilient task worker and its heartbeats, backup and
+    restore."""
 
     name = "tinhso.ops"
     label = "ops"
