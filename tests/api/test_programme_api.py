@@ -239,19 +239,29 @@ def test_filters_by_id_dates_and_indicator(client, programme, people, clk):
 @pytest.mark.parametrize(("params", "field"), [
     ({"due_before": "31/02/2026"}, "due_before"),
     ({"due_after": "tomorrow"}, "due_after"),
-    ({"due_after": "2026-01-01\x00"}, "due_after"),
     ({"status": "late-ish"}, "status"),
     ({"overdue": "maybe"}, "overdue"),
     ({"limit": "-1"}, "limit"),
     ({"offset": "-5"}, "offset"),
     ({"limit": "99999999999999999999999"}, "limit"),
-    ({"unit": "56\x00"}, "unit"),
     ({"group": "abc"}, "group"),
     ({"dti": "a\", \"b"}, "dti"),
 ])
 def test_bad_filters_are_422_naming_the_parameter(client, programme, people, params, field):
     response = get(client, "tasks/", people["coordinator"], **params)
     assert response.status_code == 422, response.content
+    assert field in fields(response)
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"due_after": "2026-01-01\x00"}, "due_after"),
+    ({"unit": "56\x00"}, "unit"),
+])
+def test_a_nul_in_a_filter_is_400_naming_the_parameter(client, programme, people, params,
+                                                       field):
+    """No field takes a NUL: the input middleware refuses it before the API (core.middleware)."""
+    response = get(client, "tasks/", people["coordinator"], **params)
+    assert response.status_code == 400, response.content
     assert field in fields(response)
 
 
@@ -266,10 +276,11 @@ def test_odd_references_are_not_found_never_a_crash(client, programme, people):
                          ("groups/", {"document": "99999999999999999999999"})]:
         response = get(client, path, coordinator, **params)
         assert response.status_code == 404, (path, params, response.content)
-    huge = get(client, "tasks/", coordinator, offset=10**12)
-    assert huge.status_code == 200 and huge.json()["items"] == []
+    past = get(client, "tasks/", coordinator, offset=10**9)  # the highest offset lists taken
+    assert past.status_code == 200 and past.json()["items"] == []
+    assert get(client, "tasks/", coordinator, offset=10**12).status_code == 422
     assert get(client, "reports/", coordinator, task=10**25).status_code == 422
-    assert get(client, "groups/", coordinator, document="x\x00").status_code == 422
+    assert get(client, "groups/", coordinator, document="x\x00").status_code == 400
     assert get(client, "groups/", coordinator).status_code == 422
 
 
