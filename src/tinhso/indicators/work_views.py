@@ -172,6 +172,10 @@ def round_template(request: HttpRequest, pk: int, unit_code: str) -> HttpRespons
 @login_required
 def round_upload(request: HttpRequest, pk: int) -> HttpResponse:
     collection = get_object_or_404(CollectionRound, pk=pk)
+    paths = scope_paths(request.user, "indicators.enter")
+    if paths is not None and not collection.units.filter(within_paths("path", paths)).exists():
+        raise PermissionDenied(_("Only those who report for a unit of this round upload its "
+                                 "values."))
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list = []
     stopped = False
