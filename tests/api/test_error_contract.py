@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -17,6 +18,18 @@ from tinhso.accounts.services import api_token_create
 pytestmark = pytest.mark.django_db
 
 WRITE = ("/api/v1/units/56/", {"name_en": "Khanh Hoa"})
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Client, settings: Any) -> None:
+    """Messages asserted in English, whatever the catalogue translates (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _browser(**kwargs: Any) -> Client:
+    browser = Client(**kwargs)
+    browser.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return browser
 
 
 def _strict_json(response: Any) -> Any:
@@ -35,7 +48,7 @@ def _strict_json(response: Any) -> Any:
     ("post", "/api/v1/programme/reports/1/accept/", {}),
 ])
 def test_an_anonymous_write_answers_401_not_a_csrf_refusal(reference_units, method, path, body):
-    browser = Client(enforce_csrf_checks=True)  # as a real browser or script: CSRF enforced
+    browser = _browser(enforce_csrf_checks=True)  # as a real browser or script: CSRF enforced
     response = getattr(browser, method)(path, body, content_type="application/json")
     assert response.status_code == 401
     assert _strict_json(response) == {
@@ -44,7 +57,7 @@ def test_an_anonymous_write_answers_401_not_a_csrf_refusal(reference_units, meth
 
 
 def test_a_session_write_needs_its_csrf_token(reference_units, admin_user):
-    browser = Client(enforce_csrf_checks=True)
+    browser = _browser(enforce_csrf_checks=True)
     browser.force_login(admin_user)
     refused = browser.patch(*WRITE, content_type="application/json")
     assert refused.status_code == 403
@@ -58,7 +71,7 @@ def test_a_session_write_needs_its_csrf_token(reference_units, admin_user):
 
 def test_a_token_write_needs_no_csrf_token(reference_units, admin_user):
     _, token = api_token_create(actor=admin_user, user=admin_user, name="script")
-    browser = Client(enforce_csrf_checks=True)
+    browser = _browser(enforce_csrf_checks=True)
     response = browser.patch(*WRITE, content_type="application/json",
                              HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json()["name_en"] == "Khanh Hoa"
@@ -103,15 +116,15 @@ def crashing(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
 
 def test_errors_outside_the_api_handlers_answer_json_under_api(settings):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.api.test_error_contract.database_down"]
-    visitor = Client(raise_request_exception=False)
+    visitor = _browser(raise_request_exception=False)
     response = visitor.get("/api/v1/version")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "database is not answering" in _strict_json(response)["detail"]
     settings.MIDDLEWARE = [*settings.MIDDLEWARE[:-1], "tests.api.test_error_contract.crashing"]
-    response = Client(raise_request_exception=False).get("/api/v1/version")
+    response = _browser(raise_request_exception=False).get("/api/v1/version")
     assert response.status_code == 500 and b"secret" not in response.content
     assert _strict_json(response)["detail"].startswith("An unexpected error")
-    page = Client(raise_request_exception=False).get("/")  # pages keep their HTML error page
+    page = _browser(raise_request_exception=False).get("/")  # pages keep their HTML error page
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
 
 

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 FW = "dti-province-922"
 
 
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages asserted in English, whatever the catalogue translates (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def demo(db):
     call_command("demo", "--quiet-accounts", verbosity=0)
