@@ -1,7 +1,8 @@
 from django.urls import include, path
 
 from tinhso.api.api import api
-from tinhso.core.views import healthz, healthz_worker
+from tinhso.core.views import healthz
+from tinhso.ops.views import healthz_worker
 
 handler400 = "tinhso.core.views.bad_request"
 handler403 = "tinhso.core.views.permission_denied"
