@@ -41,7 +41,7 @@ from tinhso.wsgi import application
 pytestmark = pytest.mark.django_db
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 ROLES = ("anonymous", "citizen", "administrator")
 
