@@ -138,6 +138,8 @@ def main() -> None:
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail), "TINHSO_PUBLISH_DELAY_SECONDS": "2",
         "TINHSO_NOTIFY_DELAY_SECONDS": "0.5", "DEBUG": "false",
+        # a killed worker's task is picked up again within seconds, not the minute of production
+        "TINHSO_WORKER_DEAD_SECONDS": "10",
     })
     supervisor = server = None
     try:
