@@ -211,6 +211,7 @@ def test_text_is_read_from_nodes_and_attributes_by_the_language_of_its_element()
 # Named pages without arguments that are not pages to read, each with its reason.
 NOT_PAGES = {
     "healthz": "the health check answers JSON for the load balancer",
+    "healthz-worker": "the task worker's health check answers JSON for the monitoring",
     "accounts:logout": "POST only",
     "accounts:two_factor_recovery_codes": "POST only (new recovery codes)",
     "accounts:two_factor_verify": "only for whoever has an authenticator and has not given its "
