@@ -90,3 +90,10 @@ def people(reference_units: dict[str, Unit]) -> dict[str, Any]:
     grant(health, "unit_reporter", u["56.SYT"])
     return {"coordinator": coordinator, "reporter": reporter, "approver": approver,
             "health": health}
+
+
+@pytest.fixture
+def english_pages(client: Any, settings: Any) -> None:
+    """The test client reads pages in English (the language cookie), as messages are asserted
+    in English whatever the catalogue translates; `pytest.mark.usefixtures("english_pages")`."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

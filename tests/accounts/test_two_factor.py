@@ -137,6 +137,7 @@ def test_enrolment_with_a_code_from_the_app_then_recovery_codes_shown_once(
     assert actions(people["approver"]) == ["2fa.enrolled"]
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_a_wrong_code_is_refused_and_throttled(client, required, settings, people):
     settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the first failure makes one wait a minute
     device, _codes = enrolled(people["approver"])

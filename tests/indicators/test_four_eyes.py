@@ -126,6 +126,7 @@ def test_the_value_page_offers_no_approve_button_to_the_author(client, people, o
     assert f"/indicators/values/{own_value.pk}/approve/" in page
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_the_api_refuses_self_approval_with_403(client, people):
     indicator = IndicatorFactory(code="paperless_rate")
     coordinator = people["coordinator"]

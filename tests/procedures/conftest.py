@@ -22,13 +22,6 @@ TUESDAY_9AM = datetime(2026, 11, 17, 9, 0, tzinfo=VN)
 
 
 @pytest.fixture
-def english_pages(client: Any, settings: Any) -> None:
-    """The test client reads pages in English (the language cookie), as messages are asserted
-    in English whatever the catalogue translates; `pytest.mark.usefixtures("english_pages")`."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploaded and generated files go to a temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
