@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from tinhso.accounts.models import UserKind
 from tinhso.accounts.permissions import may, scope_paths
-from tinhso.core.db import within_paths
 from tinhso.procedures import rules, workflow
 from tinhso.procedures.models import Dossier
+from tinhso.units.selectors import unit_ids_within
 
 # What each caller needs of a dossier it names by code.
 DESK, APPLICANT, ANY = "desk", "applicant", "any"
@@ -45,10 +45,14 @@ def may_act(user: Any, permission: str, dossier: Dossier) -> bool:
 
 
 def scope_q(paths: list[str] | None) -> Q:
-    """Dossiers received by, or assigned to, a unit within ``paths`` (None: everywhere)."""
+    """Dossiers received by, or assigned to, a unit within ``paths`` (None: everywhere). On the
+    units' keys, not a join on their paths: each side of the OR then reads its own index
+    (unit, status, due) at 1,000,000 dossiers, where the join scanned every dossier of every
+    unit (the load test's desk, 42 ms a count)."""
     if paths is None:
         return Q()
-    return within_paths("unit__path", paths) | within_paths("assigned_unit__path", paths)
+    ids = unit_ids_within(paths)
+    return Q(unit_id__in=ids) | Q(assigned_unit_id__in=ids)
 
 
 def desk_dossiers(user: Any) -> QuerySet[Dossier]:

@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +197,11 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "status", "due_at"]),
             models.Index(fields=["assigned_unit", "status", "due_at"]),
             models.Index(fields=["received_at"]),
+            # the look-up by code, whatever its case (code__iexact: UPPER(code) = UPPER(...))
+            models.Index(Upper("code"), name="dossier_code_upper"),
+            # the few illustrative dossiers among the real ones, counted to say so on screen
+            models.Index(fields=["received_at"], condition=models.Q(is_illustrative=True),
+                         name="dossier_illustrative"),
         ]
 
     def __str__(self) -> str:
