@@ -123,6 +123,9 @@ def main() -> None:
                         help="gunicorn worker processes (default 2 x cores + 1)")
     parser.add_argument("--faults", action="store_true",
                         help="restart the database and kill the worker under load")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the PostgreSQL server running afterwards (its address is "
+                             "printed), to look into it")
     parser.add_argument("--dashboard-p95-ms", type=float, default=0.0,
                         help="fail when the leader's page p95 is above this (0: not checked)")
     args = parser.parse_args()
@@ -197,7 +200,11 @@ def main() -> None:
             supervisor.stop()
         if server is not None:
             stop_server(server)
-        cluster.remove()
+        if args.keep:
+            print(f"kept: {cluster.url(database)} (data in {cluster.data}; stop it with "
+                  f"pg_ctl -D {cluster.data} stop as the postgres user)")
+        else:
+            cluster.remove()
 
 
 if __name__ == "__main__":
