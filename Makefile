@@ -10,7 +10,7 @@ WORKERS ?= 3
 VENDOR := src/tinhso/web/static/vendor
 
 .PHONY: setup run demo test lint typecheck openapi messages lock clean help bench loadtest \
-	loadtest-faults loadtest-short fuzz
+	loadtest-faults loadtest-ceiling loadtest-short fuzz
 
 help:
 	@echo "make run    set up everything, load the demo data and serve on http://127.0.0.1:$(PORT)"
@@ -87,17 +87,22 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 # A mixed workload (citizens, officers, leaders) on a PostgreSQL server of the test's own with
-# 1,000,000 dossiers and 100 clients for 60 s; -faults also restarts that database and kills
-# the task worker under load; -short is the form CI runs. See bench/loadtest.py.
+# 1,000,000 dossiers and 100 people for 60 s, each pausing 5 s on average between actions;
+# -faults also restarts that database and kills the task worker under load; -ceiling gives the
+# same people 1 s (about what two cores can serve); -short is the form CI runs. See
+# bench/loadtest.py.
 loadtest: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py --dossiers 1000000 --clients 100 --duration 60 \
 		--dashboard-p95-ms 300
+
+loadtest-ceiling: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --dossiers 1000000 --clients 100 --duration 60 --think 1
 
 loadtest-faults: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py --dossiers 1000000 --clients 100 --duration 60 --faults
 
 loadtest-short: $(VENV)/.installed
-	$(BIN)/python bench/loadtest.py --dossiers 20000 --clients 20 --duration 20 --faults
+	$(BIN)/python bench/loadtest.py --dossiers 20000 --clients 20 --duration 20 --think 1 --faults
 
 # The API fuzzed by schemathesis as anonymous, citizen and administrator, long form (make test
 # runs the short one): FUZZ_EXAMPLES examples per operation and role (default 500).

@@ -6,6 +6,8 @@ never the machine's shared server) it loads the reference units and the catalogu
 server (gunicorn with the project's config) and the task worker under a supervisor that
 restarts it when it dies (as the systemd unit of docs/operations.md does), then lets
 ``--clients`` people act for ``--duration`` seconds with a think time between actions
+(``--think``, exponential with a mean of 5 s by default: a person reads the page before the next
+click; ``--think 1`` offers about as much as two cores can serve, to find the ceiling)
 (``bench/loadmix.py``): citizens search, look up and submit, officers act at their desk,
 leaders open their page and the statistics.
 
@@ -117,8 +119,9 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean seconds a person pauses between actions")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean seconds a person pauses between actions (default 5: reading "
+                             "a page before the next click; 1 s finds the server's ceiling)")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1,
                         help="gunicorn worker processes (default 2 x cores + 1)")
     parser.add_argument("--faults", action="store_true",
