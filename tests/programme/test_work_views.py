@@ -168,6 +168,12 @@ def test_the_author_never_decides_on_their_own_report(people: dict[str, Any], ta
     assert "another person decides" in page
     assert reverse("programme:report_accept", args=[report.pk]) not in page
     assert client.post(reverse("programme:report_accept", args=[report.pk])).status_code == 403
+    # nor is it waiting for them: their review queue (and its count) leaves it out, while
+    # another coordinator's lists it
+    assert f'data-report-id="{report.pk}"' not in client.get(
+        reverse("programme:review")).content.decode()
+    assert f'data-report-id="{report.pk}"' in login(people["coordinator"]).get(
+        reverse("programme:review")).content.decode()
     assert client.post(reverse("programme:report_return", args=[report.pk]),
                        {"comment": "tự trả"}).status_code == 403
     report.refresh_from_db()

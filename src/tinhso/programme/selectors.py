@@ -219,8 +219,10 @@ def report_is_pending(task: Task) -> bool:
 
 def review_queue(user: Any) -> QuerySet[ProgressReport]:
     """The submitted reports waiting for this coordinator, oldest first (also the menu's
-    count)."""
+    count); never their own (four eyes: the query form of ``core.four_eyes.wrote_it`` on the
+    report's submitter, which ``report_accept``/``report_return`` refuse)."""
     reports = (ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+               .exclude(submitted_by=user.pk)
                .select_related("task__group__document", "task__lead_unit", "unit",
                                "submitted_by")
                .annotate(evidence_count=Count("evidence")).order_by("submitted_at", "id"))
