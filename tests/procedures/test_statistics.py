@@ -254,8 +254,9 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     assert province.rates["online_services_rate"] == pytest.approx(1300 / 15)
     assert commune.rates["online_services_rate"] == pytest.approx(1000 / 12)
     assert commune.rates["procedures_published_rate"] == pytest.approx(1000 / 12)
-    # services online at or above the 80 % threshold: full points; published in full: a share
-    assert commune.score_766 == pytest.approx(before.score_766 + 8 + 10 * (1000 / 12) / 100)
+    # services online: tracked by the portal without points (3.1); published in full (1.3):
+    # 2 points x the rate
+    assert commune.score_766 == pytest.approx(before.score_766 + 2 * (1000 / 12) / 100)
     stored = IndicatorValue.objects.get(indicator__code="procedures_online", unit__code="56")
     assert stored.is_illustrative  # the shipped sample is not a province's catalogue
 

@@ -130,17 +130,75 @@ def test_perturbations_can_vary_the_missing_data_policy():
     assert totals[0].tolist() == [0.5, 1.0, 0.5, 1.0]  # zero, then re-weighted, ...
 
 
-def test_the_766_framework_uses_the_threshold_rule_over_100_points():
+def test_the_766_framework_adds_up_to_the_portal_groups_and_items():
     framework = load_framework("service-quality-766")
     assert [i.weight for i in framework.indicators] == [18, 20, 22, 22, 18]
     assert framework.scale == 100 and not framework.published_in_full
-    inputs = {"procedures_published_rate": [100], "dossiers_synchronised_rate": [100],
-              "on_time_rate": [90], "online_services_rate": [80], "online_dossiers_rate": [56],
-              "online_payment_rate": [15], "digitisation_rate": [100],
-              "electronic_result_rate": [100], "satisfaction_rate": [95]}
-    result = score(framework, ["x"], inputs)
-    # 18 + 20*0.9 + (8 + 8 + 6*0.5) + 22 + 18 = 95
-    assert result.points[0] == pytest.approx(95)
+    assert framework.inputs_from == "indicators"
+    points = {c.meta["ref"]: c.max_points for i in framework.indicators for c in i.components}
+    assert [points[r] for r in ("1.1", "1.2", "1.3", "1.4")] == [6, 4, 2, 6]
+    assert [points[r] for r in ("4.1", "4.2", "4.x", "4.3", "4.4", "4.5a", "4.5b")] == [
+        6, 4, 2, 2, 4, 2, 2]
+    assert [points[r] for r in ("5.1", "5.2", "5.3", "5.4")] == [0, 6, 6, 6]
+    online = framework.indicator("online")
+    assert [(p["code"], p["max_points"]) for p in online.parts] == [("dvctt", 12),
+                                                                    ("payment", 10)]
+    for component in (c for i in framework.indicators for c in i.components):
+        assert component.meta["source"]  # every item carries its source note
+    # the items whose sources conflict name the other rule
+    for ref in ("3.4", "3.5", "4.2", "5.2", "5.3"):
+        assert next(c for i in framework.indicators for c in i.components
+                    if c.meta["ref"] == ref).meta["alternative"]
+
+
+def test_linear_threshold_and_nothing_to_count_rules():
+    framework = parse_framework({
+        "code": "t", "name": "T", "total": 20, "indicators": [
+            {"code": "g", "weight": 20, "components": [
+                {"code": "lin", "max_points": 6, "rule": {"type": "linear", "input": "a"}},
+                {"code": "thr", "max_points": 4, "rule": {"type": "threshold", "input": "b",
+                                                          "threshold": 80}},
+                {"code": "fb", "max_points": 10, "rule": {
+                    "type": "linear", "input": "c", "empty_when": "n", "empty_share": 1}},
+                {"code": "shown", "max_points": 0, "rule": {"type": "linear", "input": "d"}},
+            ]}]})
+    inputs = {"a": [50, 120, 50], "b": [40, 85, 40], "c": [30, None, None], "n": [10, 0, None]}
+    result = score(framework, ["u1", "u2", "u3"], inputs)
+    # u1: 6 x 0.5 + 4 x 40/80 + 10 x 0.3 = 3 + 2 + 3
+    # u2: capped 6 + full 4 + nothing to count: full 10
+    # u3: the feedback count itself is missing: a gap, scored 0 (policy zero)
+    assert result.points.tolist() == pytest.approx([8, 20, 5])
+    assert result.missing == [[], [], ["c", "n"]]  # "d" scores nothing: not a gap
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ([{"code": "g", "weight": 10, "components": [
+            {"code": "a", "max_points": 6, "rule": {"type": "linear"}},
+            {"code": "b", "max_points": 3, "rule": {"type": "linear"}}]}],
+         "group g: its items' points add up to 9, not the group's 10"),
+        ([{"code": "g", "weight": 9, "components": [
+            {"code": "a", "max_points": 9, "rule": {"type": "linear"}}]}],
+         "the groups' points add up to 9, not the declared total 10"),
+        ([{"code": "g", "weight": 10, "parts": [{"code": "p", "max_points": 4},
+                                                {"code": "q", "max_points": 6}],
+           "components": [{"code": "a", "max_points": 5, "part": "p", "rule": {"type": "linear"}},
+                          {"code": "b", "max_points": 5, "part": "q",
+                           "rule": {"type": "linear"}}]}],
+         "part p: its items' points add up to 5, not 4"),
+    ],
+)
+def test_a_framework_whose_points_do_not_add_up_is_refused(groups, message):
+    with pytest.raises(FrameworkError, match=message):
+        parse_framework({"code": "x", "name": "X", "total": 10, "indicators": groups})
+
+
+def test_a_rate_with_nothing_to_count_needs_its_count():
+    with pytest.raises(FrameworkError, match="empty_share needs empty_when"):
+        parse_framework({"code": "x", "name": "X", "indicators": [{"code": "g", "weight": 1,
+                         "components": [{"code": "a", "max_points": 1, "rule": {
+                             "type": "linear", "empty_share": 1}}]}]})
 
 
 def test_every_shipped_framework_loads_and_says_whether_it_is_published_in_full():

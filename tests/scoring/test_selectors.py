@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_the_766_index_of_departments_from_their_indicator_values(reference_units):
     u = reference_units
-    values = {"56.STC": {"on_time_rate": 100, "online_dossiers_rate": 60, "satisfaction_rate": 95},
-              "56.SYT": {"on_time_rate": 80, "online_dossiers_rate": 25, "satisfaction_rate": 90}}
-    for code in ("on_time_rate", "online_dossiers_rate", "satisfaction_rate"):
+    values = {"56.STC": {"on_time_rate": 100, "online_payment_rate": 60,
+                         "service_satisfaction_rate": 95},
+              "56.SYT": {"on_time_rate": 80, "online_payment_rate": 25,
+                         "service_satisfaction_rate": 81}}
+    for code in ("on_time_rate", "online_payment_rate", "service_satisfaction_rate"):
         indicator = IndicatorFactory(code=code, measure="percent", aggregation="average")
         for unit, by_code in values.items():
             IndicatorValue.objects.create(indicator=indicator, unit=u[unit], period="2026",
@@ -26,8 +28,9 @@ def test_the_766_index_of_departments_from_their_indicator_values(reference_unit
     result = scores_from_indicators(load_framework("service-quality-766"), departments, "2026",
                                     root=u["56"])
     points = dict(zip([x.code for x in result.units], result.scores.points, strict=True))
-    assert points["56.STC"] == pytest.approx(20 + 8 + 18)
-    assert points["56.SYT"] == pytest.approx(20 * 0.8 + 8 * 0.5 + 18 * 90 / 95)
+    # 2.1 linear of 20; 3.6 linear of 6; 5.4 full from 90 %, below rate x 6 / 90
+    assert points["56.STC"] == pytest.approx(20 + 6 * 0.6 + 6)
+    assert points["56.SYT"] == pytest.approx(20 * 0.8 + 6 * 0.25 + 6 * 81 / 90)
     ranks = dict(zip([x.code for x in result.units], result.ranks, strict=True))
     assert ranks["56.STC"] == 1 and ranks["56.SYT"] == 2
     assert "digitisation_rate" in result.inputs_missing  # said, not hidden

@@ -73,9 +73,9 @@ def service_figures(root: Unit, year: int, on: date | None = None) -> list[UnitF
     units = [root, *root.children.valid_on(on).order_by("level", "name")]
     counted = (*ALL_COUNTS, *CATALOGUE_INDICATORS)
     rated = (*RATE_INDICATORS, *CATALOGUE_RATES)
-    computed = compute(codes=[*counted, *rated], periods=[period], root=root)
-    scored = scores_from_indicators(load_framework(FRAMEWORK_766), units, period,
-                                    root=root, computed=computed)
+    framework = load_framework(FRAMEWORK_766)
+    computed = compute(codes=[*counted, *rated, *framework.inputs], periods=[period], root=root)
+    scored = scores_from_indicators(framework, units, period, root=root, computed=computed)
     out = []
     for position, unit in enumerate(units):
         counts = {c: computed.value(c, unit, period) for c in counted}

@@ -6,12 +6,11 @@ when its components are not published, its own value in [0, 1]. A main indicator
 (Σ component points) / (Σ their maximum points); the index is Σ weight × value / Σ weights,
 in [0, 1] (times ``scale`` for points: the DTI is out of 1000).
 
-Scoring rules of a component, all vectorised over units:
-  value      an entered or published value in [0, 1] (clipped)
-  ratio      numerator / denominator, capped (default 1)
-  threshold  full points at or above the threshold, else rate x max / threshold (Decision 766)
-  checklist  the share of yes/no criteria met
-  bands      the score of the highest band whose lower bound the input reaches
+The scoring rules of a component (value, ratio, linear, threshold, checklist, bands, and what
+a rate with nothing to count scores) are in ``scoring.rules``. A framework that declares its
+``total`` must add up: each group's items to the group's points (and to each of its ``parts``,
+as Decision 766's online group is now split 12 + 10), the groups to the total. An item of 0
+points is shown, not scored (the portal tracks it).
 
 Missing data follows the framework's declared policy: ``zero`` (a missing input scores 0) or
 ``reweight`` (left out, and the weights of what is present are scaled up); every result says
@@ -29,9 +28,17 @@ from typing import Any
 
 import numpy as np
 
+from tinhso.scoring.rules import (
+    is_empty,
+    points_problems,
+    rule_inputs,
+    rule_problem,
+    shares,
+)
+
 FRAMEWORK_DIR = Path(__file__).resolve().parent / "frameworks"
-RULES = {"value", "ratio", "threshold", "checklist", "bands"}
 POLICIES = {"zero", "reweight"}
+SOURCES = {"answers", "indicators"}  # where a framework's inputs come from
 
 
 class FrameworkError(ValueError):
@@ -45,6 +52,9 @@ class Component:
     max_points: float
     rule: dict[str, Any]
     input_names: dict[str, str] = field(default_factory=dict, compare=False)
+    # what a page says of it: its number in the method ("1.1"), English name, part of the
+    # group, where its points and rule come from, the rule another source gives
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
 
     def input_name(self, code: str) -> str:
         """What a unit answers for ``code``: its own name where the component has several
@@ -53,12 +63,7 @@ class Component:
 
     @property
     def inputs(self) -> list[str]:
-        kind = self.rule["type"]
-        if kind == "ratio":
-            return [self.rule["numerator"], self.rule["denominator"]]
-        if kind == "checklist":
-            return list(self.rule["criteria"])
-        return [self.rule.get("input", self.code)]
+        return rule_inputs(self.rule, self.code)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class MainIndicator:
     name_en: str
     weight: float
     components: tuple[Component, ...] = ()
+    parts: tuple[dict[str, Any], ...] = ()  # the group split in parts: code, name, max_points
 
     @cached_property
     def inputs(self) -> list[str]:
@@ -98,6 +104,7 @@ class Framework:
     note_vi: str = ""
     legal_basis: str = ""
     short_name: str = ""  # how a rank names its method: "DTI (QĐ 922)"
+    inputs_from: str = "answers"  # answers (self-assessment) or indicators (platform records)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -121,28 +128,23 @@ class Framework:
 
 def _component(data: Mapping[str, Any], where: str) -> Component:
     rule = dict(data.get("rule") or {"type": "value"})
-    kind = rule.get("type")
-    if kind not in RULES:
-        raise FrameworkError(f"{where}: unknown rule {kind!r} (use {', '.join(sorted(RULES))})")
-    needs = {"ratio": ["numerator", "denominator"], "threshold": ["threshold"],
-             "checklist": ["criteria"], "bands": ["bands"]}.get(kind, [])
-    missing = [key for key in needs if key not in rule]
-    if missing:
-        raise FrameworkError(f"{where}: rule {kind} needs {', '.join(missing)}")
-    if kind == "threshold" and not float(rule["threshold"]) > 0:
-        raise FrameworkError(f"{where}: the threshold must be above 0")
-    if kind == "bands":
-        bounds = [float(b[0]) for b in rule["bands"]]
-        if bounds != sorted(bounds):
-            raise FrameworkError(f"{where}: bands must be in increasing order")
+    problem = rule_problem(rule)
+    if problem:
+        raise FrameworkError(f"{where}: {problem}")
     try:
         points = float(data["max_points"])
     except (KeyError, TypeError, ValueError) as exc:
         raise FrameworkError(f"{where}: max_points is missing or not a number") from exc
+    if points < 0:
+        raise FrameworkError(f"{where}: max_points cannot be negative")
+    meta = {key: str(data[key]) for key in ("ref", "name_en", "part", "source", "alternative",
+                                            "note", "missing_note") if data.get(key)}
     component = Component(str(data["code"]), str(data.get("name", data["code"])), points, rule,
-                          {str(k): str(v) for k, v in (data.get("input_names") or {}).items()})
-    unnamed = [c for c in component.inputs if c not in component.input_names]
-    if len(component.inputs) > 1 and unnamed:  # else two questions read the same
+                          {str(k): str(v) for k, v in (data.get("input_names") or {}).items()},
+                          meta)
+    asked = [c for c in component.inputs if c != rule.get("empty_when")]
+    unnamed = [c for c in asked if c not in component.input_names]
+    if len(asked) > 1 and unnamed:  # else two questions read the same
         raise FrameworkError(f"{where}: several inputs, so input_names must name each "
                              f"(missing: {', '.join(unnamed)})")
     return component
@@ -156,6 +158,9 @@ def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Frame
     missing = data.get("missing", "zero")
     if missing not in POLICIES:
         raise FrameworkError(f"{source}: missing must be one of {', '.join(sorted(POLICIES))}")
+    inputs_from = data.get("inputs_from", "answers")
+    if inputs_from not in SOURCES:
+        raise FrameworkError(f"{source}: inputs_from must be one of {', '.join(sorted(SOURCES))}")
     indicators = []
     codes: set[str] = set()
     for n, item in enumerate(data["indicators"], start=1):
@@ -171,9 +176,13 @@ def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Frame
                            for c in item.get("components", []))
         indicators.append(MainIndicator(str(item["code"]), str(item.get("name", item["code"])),
                                         str(item.get("name_en", "")), float(item["weight"]),
-                                        components))
+                                        components, tuple(item.get("parts") or ())))
     if not indicators or sum(i.weight for i in indicators) <= 0:
         raise FrameworkError(f"{source}: the weights add up to nothing")
+    if "total" in data:  # points that must add up (Decision 766: 100 = 18 + 20 + 22 + 22 + 18)
+        problems = points_problems(data, source)
+        if problems:
+            raise FrameworkError("; ".join(problems))
     pillars = []
     for item in data.get("pillars", []):
         unknown = sorted(set(item["indicators"]) - codes)
@@ -184,11 +193,13 @@ def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Frame
                               item.get("name_en", ""), tuple(item["indicators"])))
     return Framework(
         code=str(data["code"]), name=str(data["name"]), name_en=str(data.get("name_en", "")),
-        scale=float(data.get("scale", 1)), missing=missing, indicators=tuple(indicators),
+        scale=float(data.get("scale", data.get("total", 1))), missing=missing,
+        indicators=tuple(indicators),
         pillars=tuple(pillars), published_in_full=bool(data.get("published_in_full", True)),
         note=str(data.get("note", "")), note_vi=str(data.get("note_vi", "")),
         legal_basis=str(data.get("legal_basis", "")),
-        short_name=str(data.get("short_name") or data["name"]), raw=dict(data),
+        short_name=str(data.get("short_name") or data["name"]), inputs_from=inputs_from,
+        raw=dict(data),
     )
 
 
@@ -212,33 +223,7 @@ def available_frameworks(directory: Path = FRAMEWORK_DIR) -> list[Framework]:
 
 def _rule_scores(component: Component, columns: Mapping[str, np.ndarray]) -> np.ndarray:
     """The component's share of its points in [0, 1] per unit (NaN where an input is missing)."""
-    rule = component.rule
-    kind = rule["type"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "value":
-            return np.clip(columns[rule.get("input", component.code)], 0.0, 1.0)
-        if kind == "ratio":
-            ratio = columns[rule["numerator"]] / columns[rule["denominator"]]
-            ratio = np.where(np.isinf(ratio), np.nan, ratio)
-            return np.clip(ratio / float(rule.get("cap", 1.0)), 0.0, 1.0)
-        if kind == "threshold":
-            rate = columns[rule.get("input", component.code)]
-            threshold = float(rule["threshold"])
-            return np.where(rate >= threshold, 1.0, np.clip(rate / threshold, 0.0, 1.0))
-        if kind == "checklist":
-            stacked = np.stack([columns[c] for c in rule["criteria"]], axis=1)
-            answered = ~np.isnan(stacked)
-            met = (stacked > 0).sum(axis=1)
-            if rule.get("partial"):  # the share of the criteria answered
-                return met / answered.sum(axis=1)
-            return np.where(answered.all(axis=1), met / stacked.shape[1], np.nan)
-        # bands: [[lower bound, share of points], ...] in increasing order
-        value = columns[rule.get("input", component.code)]
-        bounds = np.array([float(b[0]) for b in rule["bands"]])
-        shares = np.concatenate([[0.0], [float(b[1]) for b in rule["bands"]]])
-        index = np.searchsorted(bounds, value, side="right")
-        result = shares[np.clip(index, 0, len(bounds))]
-        return np.where(np.isnan(value), np.nan, result)
+    return shares(component.rule, component.code, columns)
 
 
 @dataclass
@@ -326,12 +311,30 @@ def score(framework: Framework, units: Sequence[str],
     irrelevant = {c for c in framework.inputs if _only_zero_weight(framework, c, w)}
     if irrelevant:  # a weight of 0 (smart city in the DTI) makes a gap irrelevant
         missing_lists = [[c for c in gaps if c not in irrelevant] for gaps in missing_lists]
+    missing_lists = _without_empty(components, columns, missing_lists)
     return Scores(framework, list(units), main, total, missing_lists, component_shares)
 
 
 def _only_zero_weight(framework: Framework, code: str, weights: np.ndarray) -> bool:
-    return all(weights[j] == 0 for j, ind in enumerate(framework.indicators)
-               if code in ind.inputs)
+    """True when ``code`` only feeds what weighs nothing: a main indicator of weight 0, or an
+    item of 0 points (tracked, not scored)."""
+    return all(weights[j] == 0 or (bool(ind.components) and all(
+        c.max_points == 0 for c in ind.components if code in c.inputs))
+        for j, ind in enumerate(framework.indicators) if code in ind.inputs)
+
+
+def _without_empty(components: Sequence[Component], columns: Mapping[str, np.ndarray],
+                   missing_lists: list[list[str]]) -> list[list[str]]:
+    """A rate with nothing to count (its ``empty_when`` count is 0) is not a gap: the rule says
+    what it scores."""
+    for component in components:
+        empty = is_empty(component.rule, columns)
+        if empty is None or not empty.any():
+            continue
+        rate = component.rule.get("input", component.code)
+        for unit in np.nonzero(empty)[0]:
+            missing_lists[int(unit)] = [c for c in missing_lists[int(unit)] if c != rate]
+    return missing_lists
 
 
 def rank(values: np.ndarray, decimals: int | None = 4) -> np.ndarray:
