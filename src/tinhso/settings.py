@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tinhso.calendars",
     "tinhso.programme",
     "tinhso.procedures",
+    "tinhso.portalsync",
     "tinhso.indicators",
     "tinhso.scoring",
     "tinhso.web",
@@ -309,6 +310,23 @@ TINHSO_NOTIFY_DELAY_SECONDS = float(os.environ.get("TINHSO_NOTIFY_DELAY_SECONDS"
 # The notification connectors switched on, by name (e-mail is built in; an SMS or Zalo connector
 # registers itself with procedures.notifications.register and is named here).
 TINHSO_NOTIFY = env_list("TINHSO_NOTIFY", "email")
+
+# Synchronising dossiers with the National Public Service Portal (tinhso.portalsync): the
+# connector switched on ("http" when a URL is set; "fake" for the demo; empty: off, nothing is
+# sent and the Decision 766 synchronisation item has no source), the portal's address and
+# credentials, how long one call may take, how long the sender waits for the updates written
+# meanwhile, the longest back-off between two attempts of a failing update, and how soon after
+# an event the portal must have it for the dossier to count as synchronised in real time.
+TINHSO_PORTAL_URL = os.environ.get("TINHSO_PORTAL_URL", "")
+TINHSO_PORTAL = os.environ.get("TINHSO_PORTAL", "http" if TINHSO_PORTAL_URL else "")
+TINHSO_PORTAL_USER = os.environ.get("TINHSO_PORTAL_USER", "")
+TINHSO_PORTAL_PASSWORD = os.environ.get("TINHSO_PORTAL_PASSWORD", "")
+TINHSO_PORTAL_TOKEN = os.environ.get("TINHSO_PORTAL_TOKEN", "")
+TINHSO_PORTAL_TIMEOUT_SECONDS = float(os.environ.get("TINHSO_PORTAL_TIMEOUT_SECONDS", "10"))
+TINHSO_PORTAL_DELAY_SECONDS = float(os.environ.get("TINHSO_PORTAL_DELAY_SECONDS", "1"))
+TINHSO_PORTAL_RETRY_MAX_SECONDS = float(os.environ.get("TINHSO_PORTAL_RETRY_MAX_SECONDS", "900"))
+TINHSO_PORTAL_REAL_TIME_SECONDS = float(os.environ.get("TINHSO_PORTAL_REAL_TIME_SECONDS",
+                                                       "3600"))
 
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.core.throttle import LOOKUP
-from tinhso.procedures import rules, workflow
+from tinhso.procedures import access, rules, workflow
 from tinhso.procedures.access import available_actions
 from tinhso.procedures.formschema import normalise_phone
 from tinhso.procedures.models import (
@@ -22,6 +22,7 @@ from tinhso.procedures.models import (
     Dossier,
     DossierEvent,
     DossierFile,
+    DossierStat,
     FileKind,
     Rating,
     fold,
@@ -143,3 +144,29 @@ def agencies_matching(units: list[Any], q: str) -> list[Any]:
     ('bac nha trang' finds 'Phường Bắc Nha Trang')."""
     words = fold(q).split()
     return [u for u in units if all(w in fold(u.name) for w in words)]
+
+
+def events_without(records: QuerySet[Any]) -> QuerySet[DossierEvent]:
+    """The public events that have no row in ``records`` (a queryset of another app's rows with
+    an ``event_id``; an anti-join, so an event committed late is found whatever its id), oldest
+    first, with their dossier, its procedure and its agency."""
+    return (DossierEvent.objects
+            .filter(~Exists(records.filter(event_id=OuterRef("pk"))))
+            .select_related("dossier__procedure", "dossier__unit").order_by("id"))
+
+
+def desk_dossier(user: Any, code: str) -> Dossier | None:
+    """The dossier with this code if ``user`` sees it at the desk (``access.DESK``), else None
+    (the caller answers 404: a code says nothing about a dossier one may not see)."""
+    return access.dossier_for(user, code, access.DESK, related=("procedure", "unit"))
+
+
+def dossiers_received(year: int, unit_ids: list[int] | None = None) -> dict[int, int]:
+    """agency id -> the dossiers it received in ``year`` (the aggregate's count, the
+    ``dossiers_received`` indicator's figure), for the agencies with any (or only
+    ``unit_ids``)."""
+    rows = DossierStat.objects.filter(month__year=year)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    return {row["unit_id"]: int(row["n"] or 0)
+            for row in rows.values("unit_id").annotate(n=Sum("received")).order_by()}

@@ -4,6 +4,7 @@ with a dossier, its public events, and the checks of who may act."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -62,10 +63,26 @@ def check_uploads(files: dict[str, UploadedFile]) -> None:
         raise ValidationError(problems)
 
 
+# Told of each public event as it is written, inside the action's transaction (so what they
+# write commits or rolls back with it): the national portal's outbox (``portalsync``).
+EventListener = Callable[[DossierEvent], None]
+EVENT_LISTENERS: list[EventListener] = []
+
+
+def listen_to_events(listener: EventListener) -> None:
+    """Call ``listener(event)`` for each public event written from now on (once however often
+    it is registered); the event's ``dossier`` is the one the action changed."""
+    if listener not in EVENT_LISTENERS:
+        EVENT_LISTENERS.append(listener)
+
+
 def record_event(dossier: Dossier, action: str, actor: Any, at: datetime, note: str = "",
                  actor_label: str | None = None) -> None:
-    DossierEvent.objects.create(dossier=dossier, at=at, action=action, status=dossier.status,
-                                actor_repr=actor_label or label(actor), note=note)
+    event = DossierEvent.objects.create(dossier=dossier, at=at, action=action,
+                                        status=dossier.status,
+                                        actor_repr=actor_label or label(actor), note=note)
+    for listener in EVENT_LISTENERS:
+        listener(event)
 
 
 def require_act(user: Any, permission: str, dossier: Dossier) -> None:
