@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "dossier_stats": (["--rows", "200000"], []),
     "dossier_submit_http": (["--clients", "20", "--duration", "5", "--warmup", "2"], []),
     "first_hit": ([], []),
+    "procedure_search": ([], []),
 }
 
 

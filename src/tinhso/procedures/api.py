@@ -71,7 +71,9 @@ def _field_out(field: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/", response=list[ProcedureOut], summary="Search the procedures",
             description="q ignores diacritics and case: 'giay phep xay dung' finds 'Cấp giấy "
-                        "phép xây dựng'.")
+                        "phép xây dựng'. Every word of q must appear (in the name, field, "
+                        "agency or codes); with q the closest match comes first (the words in "
+                        "the name, then the phrase), else the list is by field and name.")
 @paginate(Pagination)
 def search(request: HttpRequest, q: str = "", field: str = "", agency: str = "",
            online_level: str = "") -> Any:

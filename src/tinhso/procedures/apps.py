@@ -10,3 +10,8 @@ class ProceduresConfig(AppConfig):
     def ready(self) -> None:
         # local: registers the wing's actions once the app registry is ready
         from tinhso.procedures import permissions  # noqa: F401  (registers the wing's actions)
+
+        # local: the search's SQLite function, registered once the app registry is ready
+        from tinhso.procedures.search import connect
+
+        connect()

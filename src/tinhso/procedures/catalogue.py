@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tinhso.core.memo import TimedCache
-from tinhso.procedures.models import OnlineLevel, Procedure, fold
+from tinhso.procedures.models import OnlineLevel, Procedure
+from tinhso.procedures.relevance import search_words
+from tinhso.procedures.search import ranked
 from tinhso.units.selectors import unit_by_code, units_below, units_valid_within
 
 if TYPE_CHECKING:
@@ -31,17 +33,17 @@ def procedure_by_code(code: str) -> Procedure | None:
 def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_level: str = ""
                      ) -> QuerySet[Procedure]:
     """Search ignoring diacritics and case: 'giay phep xay dung' finds 'Cấp giấy phép xây
-    dựng'; every word must appear."""
+    dựng'; every word must appear; the closest first (``relevance``), by field and name
+    without a search."""
     qs = Procedure.objects.all()
-    for word in fold(q).split():
-        qs = qs.filter(search_text__contains=word)
     if field:
         qs = qs.filter(field=field)
     if agency:
         qs = qs.filter(agency=agency)
     if online_level:
         qs = qs.filter(online_level=online_level)
-    return qs.order_by("field", "name")
+    words = search_words(q)
+    return ranked(qs, words) if words else qs.order_by("field", "name")
 
 
 def procedure_fields() -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -13,12 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.languages import active_language, localized
 from tinhso.procedures import workflow
-
-
-def fold(text: str) -> str:
-    """Lowercase without Vietnamese diacritics: 'Cấp giấy phép' -> 'cap giay phep'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+from tinhso.procedures.relevance import fold
 
 
 def describe_time_rule(rule: dict[str, object]) -> str:
