@@ -13,6 +13,7 @@ from tests.factories.procedures import (
     submission_post,
 )
 from tests.factories.programme import programme_document, programme_task, task_group
+from tests.factories.scoring import PublishedResultFactory, published_field
 from tests.factories.units import UnitFactory, home_unit
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "DossierFactory",
     "IndicatorFactory",
     "ProcedureFactory",
+    "PublishedResultFactory",
     "UnitFactory",
     "UserFactory",
     "citizen",
@@ -32,6 +34,7 @@ __all__ = [
     "pdf_upload",
     "programme_document",
     "programme_task",
+    "published_field",
     "receiving_unit",
     "staff_user",
     "submission_post",

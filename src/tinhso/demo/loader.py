@@ -69,7 +69,8 @@ def load_programme(units: dict[str, Unit]) -> Counter[str]:
         counts[upsert(Goal, lookup, values)[1]] += 1
     for row in data["targets"]:
         lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
-                  "year": row["year"], "rank_of": row.get("rank_of")}  # a rank's field
+                  "year": row["year"], "rank_of": row.get("rank_of"),  # a rank's field
+                  "kind": "value"}  # the plan's other kinds: load_plan_targets
         values = {"value": Decimal(row["value"]), "source": row["source"],
                   "baseline_year": row.get("baseline_year"),
                   "baseline_value": Decimal(row["baseline_value"])

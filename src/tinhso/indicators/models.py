@@ -206,8 +206,23 @@ class Evidence(models.Model):
         return self.name
 
 
+class TargetKind(models.TextChoices):
+    """What a target asks (``indicators.target_kinds`` judges the plan's kinds)."""
+
+    VALUE = "value", _("A value (or a rank) to reach")
+    BAND = "rank_band", _("A rank band")
+    SCORE = "score", _("A score in points")
+    RANK_COUNT = "rank_count", _("A count of main indicators in the top ranks")
+    CLIMB = "climb", _("A yearly climb in places")
+
+
 class Target(models.Model):
-    """What an indicator should reach for a unit by a year, from a baseline."""
+    """What an indicator should reach for a unit by a year, from a baseline.
+
+    Besides a value (or a rank), a plan's kinds read against a framework's published results:
+    a rank band (``value``-``value_high`` of ``rank_of``, inside the ``top`` group), a score
+    (``value`` of ``scale`` points), a count of ranks (``value`` of the ``among`` main
+    indicators in the ``top``), a yearly climb (``value``-``value_high`` places a year)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="targets")
@@ -223,14 +238,33 @@ class Target(models.Model):
         help_text=_("For a rank target: how many units were ranked when it was set."))
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=TargetKind.choices,
+                            default=TargetKind.VALUE)
+    value_high = models.DecimalField(
+        _("up to"), max_digits=20, decimal_places=6, null=True, blank=True,
+        help_text=_("A band's last rank (19 of 17-19); a climb's upper figure (2 of 1-2)."))
+    scale = models.PositiveIntegerField(
+        _("points in all"), null=True, blank=True,
+        help_text=_("A score's scale as the plan writes it: 1,000 for 800/1,000."))
+    top = models.PositiveSmallIntegerField(
+        _("top group"), null=True, blank=True,
+        help_text=_("A count's rank threshold (the top 10); a band's group (the top 20)."))
+    among = models.PositiveSmallIntegerField(
+        _("of main indicators"), null=True, blank=True,
+        help_text=_("A count's number of main indicators (4 of 8)."))
+    framework = models.CharField(
+        _("index"), max_length=60, blank=True,
+        help_text=_("The index whose published results judge it, e.g. dti-province-405."))
+    quote = models.TextField(_("quotation"), blank=True)
 
     class Meta:
         ordering = ["indicator", "unit", "year", "rank_of"]
         verbose_name = _("target")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="target_unique",
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "kind"],
+                                    name="target_unique",
                                     condition=models.Q(rank_of__isnull=True)),
-            models.UniqueConstraint(fields=["indicator", "unit", "year", "rank_of"],
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "kind", "rank_of"],
                                     name="target_unique_in_field",
                                     condition=models.Q(rank_of__isnull=False)),
         ]

@@ -20,7 +20,7 @@ from tinhso.indicators import blocks
 from tinhso.indicators.compute import Rows, UnitIndex, build_unit_index, evaluate_catalogue
 from tinhso.indicators.formula import check_catalogue, parse
 from tinhso.indicators.loading import value_columns
-from tinhso.indicators.models import Indicator, IndicatorValue, Measure, Target
+from tinhso.indicators.models import Indicator, IndicatorValue, Measure, Target, TargetKind
 from tinhso.indicators.permissions import READ_VALUES, scopes_q
 from tinhso.indicators.progress import Progress, assess, assess_rank
 from tinhso.units.selectors import all_units, units_within
@@ -214,7 +214,7 @@ def next_target(indicator: Indicator, unit: Unit, after_year: int | None = None,
                 field: int | None = None, rank: float | None = None) -> Target | None:
     """The first target not yet past (the last one when all are); of two for the same year,
     the one set in ``field`` or, failing that, of value ``rank`` (see :func:`_preferred`)."""
-    targets = list(Target.objects.filter(indicator=indicator, unit=unit)
+    targets = list(Target.objects.filter(indicator=indicator, unit=unit, kind=TargetKind.VALUE)
                    .order_by("year", "rank_of"))
     if not targets:
         return None
@@ -283,7 +283,8 @@ def rank_history(indicator: Indicator, unit: Unit) -> list[RankPoint]:
 
 def rank_targets(indicator: Indicator, unit: Unit) -> list[Target]:
     """Every target of a rank indicator for the unit, by field then year (one query)."""
-    return list(Target.objects.filter(indicator=indicator, unit=unit).order_by("rank_of", "year"))
+    return list(Target.objects.filter(indicator=indicator, unit=unit, kind=TargetKind.VALUE)
+                .order_by("rank_of", "year"))
 
 
 def rank_target_fields(unit: Unit) -> dict[tuple[int, int, int], int | None]:
@@ -291,7 +292,8 @@ def rank_target_fields(unit: Unit) -> dict[tuple[int, int, int], int | None]:
     which field a goal's "top 20" means (one query). A rank set in two fields for the same year
     maps to None: the goal alone does not say which."""
     fields: dict[tuple[int, int, int], int | None] = {}
-    rows = Target.objects.filter(unit=unit, indicator__measure=Measure.RANK).values_list(
+    rows = Target.objects.filter(unit=unit, indicator__measure=Measure.RANK,
+                                 kind=TargetKind.VALUE).values_list(
         "indicator_id", "year", "value", "rank_of")
     for indicator_id, year, value, of in rows:
         key = (indicator_id, year, int(value))
@@ -330,7 +332,8 @@ class TargetStatus:
 def _chosen_targets(unit: Unit, year: int) -> list[Target]:
     """Each indicator's (and, for a rank, each field's) first target not yet past, else its
     last one (one query)."""
-    targets = list(Target.objects.filter(unit=unit).select_related("indicator")
+    targets = list(Target.objects.filter(unit=unit, kind=TargetKind.VALUE)
+                   .select_related("indicator")
                    .order_by("indicator__display_order", "indicator__code", "rank_of", "year"))
     chosen: dict[tuple[int, int | None], Target] = {}
     for target in targets:

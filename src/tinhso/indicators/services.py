@@ -34,6 +34,7 @@ from tinhso.indicators.models import (
     IndicatorValue,
     PeriodType,
     Target,
+    TargetKind,
     ValueStatus,
 )
 from tinhso.indicators.permissions import wrote_value
@@ -238,7 +239,7 @@ def target_set(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value
     baseline = to_decimal(baseline_value, "baseline_value") if baseline_value not in (None, "") \
         else None
     target, _created = Target.objects.update_or_create(
-        indicator=indicator, unit=unit, year=year,
+        indicator=indicator, unit=unit, year=year, kind=TargetKind.VALUE,
         defaults={"value": number, "baseline_year": baseline_year, "baseline_value": baseline,
                   "source": source, "is_illustrative": is_illustrative},
     )

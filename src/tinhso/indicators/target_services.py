@@ -17,16 +17,19 @@ from tinhso.audit.services import audit_record
 from tinhso.indicators import audit_events
 from tinhso.indicators.models import Indicator, Measure, Target
 from tinhso.indicators.services import _check_value, to_decimal
+from tinhso.indicators.target_checks import KIND_FIELDS, check_kind
 
 if TYPE_CHECKING:
     from tinhso.units.models import Unit
 
-FIELDS = ("unit", "year", "value", "baseline_year", "baseline_value", "rank_of", "source")
+FIELDS = ("unit", "year", "value", "baseline_year", "baseline_value", "rank_of", "source",
+          "kind", *KIND_FIELDS, "quote")
 
 
 def _cleaned(indicator: Indicator, fields: dict[str, Any]) -> dict[str, Any]:
     """The fields as stored: numbers parsed (Vietnamese commas accepted) and checked against
-    the indicator's measure; the field size only for a rank."""
+    the indicator's measure (a plan's kind: its terms, ``target_checks``); the field size only
+    for a rank."""
     data = dict(fields)
     data["value"] = to_decimal(data["value"])
     _check_value(indicator, data["value"])
@@ -39,12 +42,13 @@ def _cleaned(indicator: Indicator, fields: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError({"value": _("A rank cannot be beyond the number of units ranked "
                                           "(%(of)s).") % {"of": data["rank_of"]}})
     data["source"] = (data.get("source") or "").strip()
-    return data
+    data["quote"] = (data.get("quote") or "").strip()
+    return check_kind(indicator, data)
 
 
 def _taken(indicator: Indicator, data: dict[str, Any], exclude: int | None = None) -> None:
     others = Target.objects.filter(indicator=indicator, unit=data["unit"], year=data["year"],
-                                   rank_of=data.get("rank_of"))
+                                   rank_of=data.get("rank_of"), kind=data["kind"])
     if exclude is not None:
         others = others.exclude(pk=exclude)
     if others.exists():
@@ -69,16 +73,21 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def target_add(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value: Any,
                baseline_year: int | None = None, baseline_value: Any = None,
-               rank_of: int | None = None, source: str = "") -> Target:
+               rank_of: int | None = None, source: str = "", **terms: Any) -> Target:
     """A new target of ``indicator`` for ``unit`` by ``year``; refused when that unit already
-    has one for the year (in the same field, for a rank)."""
+    has one of the kind for the year (in the same field, for a rank). ``terms``: the kind and
+    what it reads (``target_checks.KIND_FIELDS``), the plan's quotation, illustrative."""
     require(actor, "indicators.define", unit)
+    unknown = set(terms) - {*FIELDS, "is_illustrative"}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    illustrative = bool(terms.pop("is_illustrative", False))
     data = _cleaned(indicator, {"unit": unit, "year": year, "value": value,
                                 "baseline_year": baseline_year,
                                 "baseline_value": baseline_value, "rank_of": rank_of,
-                                "source": source})
+                                "source": source, **terms})
     _taken(indicator, data)
-    target = Target.objects.create(indicator=indicator, **data)
+    target = Target.objects.create(indicator=indicator, is_illustrative=illustrative, **data)
     audit_record(actor=actor, action=audit_events.TARGET_SET, obj=target, unit=unit,
                  details={"indicator": indicator.code,
                           **{k: _plain(v) for k, v in data.items() if v not in (None, "")}})
@@ -87,7 +96,7 @@ def target_add(*, actor: Any, indicator: Indicator, unit: Unit, year: int, value
 
 @transaction.atomic
 def target_update(*, actor: Any, target: Target, **changes: Any) -> Target:
-    """Change a target's unit, year, value, baseline, field size or source; records each
+    """Change a target's unit, year, value, baseline, field size, source or terms; records each
     change (before and after). A change that changes nothing records nothing."""
     unknown = set(changes) - set(FIELDS)
     if unknown:

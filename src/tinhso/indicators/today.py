@@ -21,6 +21,7 @@ from tinhso.indicators.models import (
     CollectionRound,
     IndicatorValue,
     Target,
+    TargetKind,
     ValueStatus,
 )
 from tinhso.indicators.permissions import written_by
@@ -129,7 +130,8 @@ def goal_progress(unit: Unit, wanted: Iterable[tuple[int, int, Decimal | None]]
     wanted = list(wanted)
     if not wanted:
         return {}
-    targets = list(Target.objects.filter(unit=unit, indicator__in={i for i, _y, _v in wanted})
+    targets = list(Target.objects.filter(unit=unit, indicator__in={i for i, _y, _v in wanted},
+                                         kind=TargetKind.VALUE)
                    .select_related("indicator").order_by("rank_of", "id"))
     chosen: dict[tuple[int, int], Target] = {}
     for indicator_id, year, value in wanted:

@@ -85,12 +85,24 @@ class Goal(models.Model):
     indicator = models.ForeignKey("indicators.Indicator", verbose_name=_("measured by"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="goals")
+    # The target measuring it when the indicator has several for the year (a band, a score).
+    target = models.ForeignKey("indicators.Target", verbose_name=_("target"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="goals")
+    # A later document's goal that replaces this one (Plan 4636 for 16-NQ/TU's DTI ranks):
+    # kept as history, shown as superseded.
+    superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), null=True,
+                                      blank=True, on_delete=models.SET_NULL,
+                                      related_name="supersedes")
 
     class Meta:
         ordering = ["year", "id"]
         verbose_name = _("goal")
         constraints = [
-            models.UniqueConstraint(fields=["document", "unit", "year"], name="goal_unique"),
+            models.UniqueConstraint(fields=["document", "unit", "year"], name="goal_unique",
+                                    condition=models.Q(target__isnull=True)),
+            models.UniqueConstraint(fields=["document", "unit", "year", "target"],
+                                    name="goal_unique_per_target",
+                                    condition=models.Q(target__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from tinhso.core.four_eyes import wrote_it
 from tinhso.core.languages import in_language, localized
 from tinhso.indicators.selectors import Computed, compute
-from tinhso.scoring.engine import Framework, Scores, merge_members, rank, score
+from tinhso.scoring.engine import (
+    Framework,
+    FrameworkError,
+    Scores,
+    load_framework,
+    merge_members,
+    rank,
+    score,
+)
 from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
 from tinhso.units.selectors import units_by_code
 
@@ -201,3 +209,58 @@ def merged_ranking(framework: Framework, year: int) -> list[tuple[int, Unit, flo
     ranks = rank(scores.total)
     return sorted(((int(ranks[k]), units[c], float(scores.total[k])) for k, c in
                    enumerate(codes)), key=lambda row: (row[0], row[1].code))
+
+
+@dataclass(frozen=True)
+class ResultPoint:
+    """A unit's published result of a year with its field: rank ``rank`` of ``of``, the index
+    (None: not published), and each main indicator's rank in that field, in the framework's
+    order (None: not published; the whole tuple None when no main indicator's rank can be
+    read)."""
+
+    year: int
+    rank: int
+    of: int
+    total: Decimal | None
+    main_ranks: tuple[int | None, ...] | None
+    source: str
+
+
+def _main_ranks(mine: dict[str, Any], field: list[dict[str, Any]], codes: list[str]
+                ) -> tuple[int | None, ...] | None:
+    """Each main indicator's rank among the field, where every unit of it has a published
+    value of that indicator (a rank read from some values only would be invented)."""
+    ranks: list[int | None] = []
+    for code in codes:
+        values = [v.get(code) for v in field]
+        if mine.get(code) in (None, "") or any(v in (None, "") for v in values):
+            ranks.append(None)
+            continue
+        own = float(mine[code])
+        ranks.append(1 + sum(1 for v in values if float(v) > own))
+    return tuple(ranks) if any(r is not None for r in ranks) else None
+
+
+def result_history(framework: str, unit: Unit, main_codes: Sequence[str] = ()
+                   ) -> list[ResultPoint]:
+    """The unit's published results of ``framework``, oldest first, each with its field size
+    (the results published that year) and its main indicators' ranks (``main_codes``: their
+    order; by default the framework's, those carrying points). Two queries, however many
+    years."""
+    mine = list(PublishedResult.objects.filter(framework=framework, unit=unit).order_by("year"))
+    if not mine:
+        return []
+    years = [r.year for r in mine]
+    fields: dict[int, list[dict[str, Any]]] = {}
+    for year, values in PublishedResult.objects.filter(
+            framework=framework, year__in=years).values_list("year", "values"):
+        fields.setdefault(year, []).append(values or {})
+    codes = list(main_codes)
+    if not codes:
+        try:
+            codes = [i.code for i in load_framework(framework).indicators if i.weight > 0]
+        except FrameworkError:
+            codes = sorted({c for r in mine for c in (r.values or {})})
+    return [ResultPoint(r.year, r.rank, len(fields.get(r.year, [])), r.total,
+                        _main_ranks(r.values or {}, fields.get(r.year, []), codes), r.source)
+            for r in mine]
