@@ -22,6 +22,7 @@ urlpatterns = [
     path("services/", include("tinhso.procedures.urls")),
     path("dossiers/", include("tinhso.procedures.portal_urls")),
     path("desk/", include("tinhso.procedures.desk_urls")),
+    path("portal-sync/", include("tinhso.portalsync.urls")),
     path("programme/", include("tinhso.programme.urls")),
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),

@@ -201,6 +201,11 @@ PAGES: dict[str, Page] = {
             f"/desk/{p.dossier.code}/act/refuse/"), post={"reason": "Thiếu giấy tờ."}),
     "desk/<str:code>/files/<int:pk>/": Page(staff_page(DOSSIERS_VIEW, refused=404), lambda w, p: (
         f"/desk/{p.dossier.code}/files/{p.dossier_file.pk}/")),
+    # the national portal's synchronisation: staff who see dossiers, their agencies' state and
+    # a dossier of theirs (another unit's does not exist)
+    "portal-sync/": Page(anywhere(DOSSIERS_VIEW), lambda w, p: "/portal-sync/", False),
+    "portal-sync/dossiers/<str:code>/": Page(DOSSIER_PAGE, lambda w, p: (
+        f"/portal-sync/dossiers/{p.dossier.code}/")),
     # the programme: its staff read; tasks and reports are their units' (and the province's)
     "programme/": Page(anywhere(), lambda w, p: "/programme/", False),
     # (a programme's documents are public texts: any staff member reads them, and the tasks
