@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -9,8 +10,13 @@ from tinhso.core.api_pagination import Pagination
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.procedures import formschema
 from tinhso.procedures.catalogue import procedure_by_code, procedure_search, receiving_units
+from tinhso.procedures.texts import FIELDS, shown
 
 router = Router(tags=["procedures"])
+
+
+_IN_LANGUAGE = ("the answer's language (Vietnamese unless the language cookie chose English); "
+                "the other language's text when it has none (named in `fallback`)")
 
 
 class ProcedureOut(Schema):
@@ -19,12 +25,27 @@ class ProcedureOut(Schema):
     name: str
     field: str
     level: str
-    agency: str
+    agency: str = Field(description="As the catalogue writes it, in Vietnamese")
     online_level: str
-    time_limit: str
+    time_limit: str = Field(description="As the catalogue writes it, in Vietnamese")
     time_rule: dict[str, Any]
-    fee: str
-    legal_basis: str
+    fee: str = Field(description="As the catalogue writes it, in Vietnamese")
+    legal_basis: str = Field(description="As the catalogue writes it, in Vietnamese")
+    agency_text: str = Field(description=f"The agency in {_IN_LANGUAGE}")
+    time_limit_text: str = Field(description=(
+        f"The time limit in {_IN_LANGUAGE}; said from `time_rule` when the catalogue has "
+        "no text in the answer's language"))
+    fee_text: str = Field(description=f"The fee in {_IN_LANGUAGE}")
+    legal_basis_text: str = Field(description=f"The legal basis in {_IN_LANGUAGE}")
+    fallback: list[str] = Field(description=(
+        "The `*_text` fields shown in the other language, the answer's language having no "
+        "text for them (e.g. `fee_text` in Vietnamese on an English answer)"))
+
+    @staticmethod
+    def resolve_fallback(obj: Any) -> list[str]:
+        if isinstance(obj, Mapping):  # an answer already built (one procedure's)
+            return list(obj["fallback"])
+        return [f"{key}_text" for key in FIELDS if shown(obj, key).fallback]
 
 
 class RequiredDocumentOut(Schema):
@@ -89,7 +110,9 @@ def get_procedure(request: HttpRequest, code: str) -> Any:
     if procedure is None:
         raise Http404(_("There is no procedure with code '%(code)s'.") % {"code": code})
     return {
-        **{name: getattr(procedure, name) for name in ProcedureOut.model_fields},
+        **{name: getattr(procedure, name) for name in ProcedureOut.model_fields
+           if name != "fallback"},
+        "fallback": ProcedureOut.resolve_fallback(procedure),
         "fee_payable": procedure.fee_payable, "result_type": procedure.result_type,
         "required_documents": [{"code": d["code"], "name": d["name"],
                                 "required": bool(d.get("required", True))}

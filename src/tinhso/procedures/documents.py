@@ -21,13 +21,17 @@ from tinhso.procedures.models import ApologyLetter, Dossier, FileKind
 FONTS = '"DejaVu Sans", "Noto Sans", "Liberation Sans", sans-serif'
 
 
+def _html(template: str, context: dict[str, Any]) -> str:
+    """The paper's HTML, in the official language whatever the page's."""
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        return render_to_string(template, {"fonts": FONTS, "now": timezone.localtime(),
+                                           **context})
+
+
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     import weasyprint  # imported here: loading it costs time every page does not need
 
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-        html = render_to_string(template, {"fonts": FONTS, "now": timezone.localtime(),
-                                           **context})
-    return weasyprint.HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return weasyprint.HTML(string=_html(template, context)).write_pdf()  # type: ignore[no-any-return]
 
 
 def _documents(dossier: Dossier) -> list[dict[str, str]]:
@@ -37,13 +41,22 @@ def _documents(dossier: Dossier) -> list[dict[str, str]]:
             for f in dossier.files.filter(kind=FileKind.DOCUMENT)]
 
 
+def _receipt(dossier: Dossier, lookup_url: str) -> tuple[str, dict[str, Any]]:
+    return "procedures/portal/receipt.pdf.html", {
+        "dossier": dossier, "procedure": dossier.procedure, "unit": dossier.unit,
+        "documents": _documents(dossier), "lookup_url": lookup_url or "/dossiers/lookup/",
+    }
+
+
+def receipt_html(dossier: Dossier, lookup_url: str = "") -> str:
+    """The receipt's HTML, as :func:`receipt_pdf` prints it."""
+    return _html(*_receipt(dossier, lookup_url))
+
+
 def receipt_pdf(dossier: Dossier, lookup_url: str = "") -> bytes:
     """The receipt: agency, code, procedure, applicant, received and due times, the documents
     received, and how to look the dossier up (its code and the applicant's phone number)."""
-    return _pdf("procedures/portal/receipt.pdf.html", {
-        "dossier": dossier, "procedure": dossier.procedure, "unit": dossier.unit,
-        "documents": _documents(dossier), "lookup_url": lookup_url or "/dossiers/lookup/",
-    })
+    return _pdf(*_receipt(dossier, lookup_url))
 
 
 def apology_pdf(letter: ApologyLetter, lookup_url: str = "") -> bytes:

@@ -6,28 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.languages import active_language, localized
 from tinhso.procedures import workflow
 from tinhso.procedures.relevance import fold
-
-
-def describe_time_rule(rule: dict[str, object]) -> str:
-    """A time-limit rule (``timelimits.parse_time_limit``) said in the active language; "" for
-    a rule it does not know."""
-    days = rule.get("days")
-    if rule.get("type") == "same_day":
-        if rule.get("cutoff"):
-            return gettext("Same working day (received after %(time)s: next working day)") % {
-                "time": rule["cutoff"]}
-        return gettext("Same working day")
-    if rule.get("type") == "working_days" and isinstance(days, int):
-        return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
-    if rule.get("type") == "days" and isinstance(days, int):
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    return ""
+from tinhso.procedures.texts import Shown, shown
 
 
 class OnlineLevel(models.TextChoices):
@@ -75,30 +58,22 @@ class Procedure(models.Model):
                                           self.national_code]))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    # What a page shows: the catalogue's Vietnamese text (as the law writes it), or its English
-    # twin on an English page when the catalogue has one.
-    def _in_language(self, field: str) -> str:
-        return localized(self, field)
+    # What a page shows in its language: decided in one place, ``texts.shown``.
+    @property
+    def agency_text(self) -> Shown:
+        return shown(self, "agency")
 
     @property
-    def agency_text(self) -> str:
-        return self._in_language("agency")
+    def time_limit_text(self) -> Shown:
+        return shown(self, "time_limit")
 
     @property
-    def time_limit_text(self) -> str:
-        """The written time limit, or on an English page without its twin, the rule said in
-        English."""
-        if active_language() != "vi" and not self.time_limit_en:
-            return describe_time_rule(self.time_rule) or self.time_limit
-        return self._in_language("time_limit")
+    def fee_text(self) -> Shown:
+        return shown(self, "fee")
 
     @property
-    def fee_text(self) -> str:
-        return self._in_language("fee")
-
-    @property
-    def legal_basis_text(self) -> str:
-        return self._in_language("legal_basis")
+    def legal_basis_text(self) -> Shown:
+        return shown(self, "legal_basis")
 
 
 # --- Dossiers (hồ sơ một cửa) ---------------------------------------------------------------

@@ -22,6 +22,15 @@ _WORKING = re.compile(r"^(\d+) (?:working days?|ngày làm việc)")
 _DAYS = re.compile(r"^(\d+) (?:days?|ngày)")
 
 
+_ENGLISH = re.compile(r"^(?:same working day|\d+ (?:working )?days?\b)")
+
+
+def written_in_english(text: str) -> bool:
+    """Whether a written time limit is one of the English forms (an English twin, or an older
+    catalogue's text kept where the Vietnamese belongs)."""
+    return bool(_ENGLISH.match(" ".join(text.strip().lower().split())))
+
+
 def parse_time_limit(text: str) -> dict[str, Any]:
     """A rule from the written time limit (Vietnamese or English); ValueError when it cannot be
     read."""
