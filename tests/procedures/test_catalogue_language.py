@@ -103,7 +103,6 @@ def test_a_rule_is_said_in_the_pages_language_with_its_number_format():
     assert describe_time_rule(thousand, "vi") == "1.000 ngày làm việc"
     assert describe_time_rule(thousand, "en") == "1,000 working days"
     assert describe_time_rule({"type": "working_days", "days": 1}, "en") == "1 working day"
-    assert describe_time_rule({"type": "days", "days": 15}, "vi") == "15 ngày"
     assert describe_time_rule({"type": "days", "days": 1}, "en") == "1 day"
     assert describe_time_rule({"type": "same_day", "cutoff": "15:00"}, "vi") == (
         "Trong ngày làm việc (tiếp nhận sau 15:00: trả trong ngày làm việc tiếp theo)")
@@ -119,10 +118,8 @@ def test_an_older_catalogues_english_time_limit_is_said_in_vietnamese_on_a_vietn
     vi, en = shown(older, "time_limit", "vi"), shown(older, "time_limit", "en")
     assert (vi, vi.language, vi.fallback) == ("2 ngày làm việc", "vi", False)
     assert (en, en.language, en.fallback) == ("2 working days", "en", False)
-    assert shown(older, "fee", "vi") == "50.000 đồng"
     assert shown(older, "fee", "en") == "VND 50,000"
-    free = Procedure(fee="0", fee_en="")
-    assert (shown(free, "fee", "vi"), shown(free, "fee", "en")) == ("Miễn phí", "Free")
+    assert shown(Procedure(fee="0", fee_en=""), "fee", "en") == "Free"
     written = Procedure(fee="8.000 đồng/bản sao", fee_en="VND 8,000 per copy")
     assert (shown(written, "fee", "vi"), shown(written, "fee", "en")) == (
         "8.000 đồng/bản sao", "VND 8,000 per copy")
@@ -142,11 +139,22 @@ def test_a_text_missing_in_the_pages_language_is_the_other_ones_marked():
     english_only = Procedure(time_limit="", fee="", fee_en="Free", time_rule={})
     on_vi = shown(english_only, "fee", "vi")
     assert (on_vi, on_vi.language, on_vi.fallback) == ("Free", "en", True)
-    with translation.override("vi"):
-        assert "<small>(bằng tiếng Anh)</small>" in on_vi.__html__()
     assert shown(english_only, "time_limit", "vi") == ""
     with pytest.raises(ValueError, match="no language rule"):
         shown(procedure, "name", "vi")
+
+
+def test_the_new_texts_in_vietnamese():
+    """The Vietnamese of this issue's new messages (/work/wt/tr/h-search.json, in the catalogue
+    once the translations are filled): calendar days, amounts, the fallback's mark."""
+    assert describe_time_rule({"type": "days", "days": 15}, "vi") == "15 ngày"
+    assert describe_time_rule({"type": "days", "days": 1500}, "vi") == "1.500 ngày"
+    assert shown(Procedure(fee="50000"), "fee", "vi") == "50.000 đồng"
+    assert shown(Procedure(fee="0", fee_en="Free"), "fee", "vi") == "Miễn phí"
+    english_only = Procedure(fee="", fee_en="Free")
+    with translation.override("vi"):
+        assert shown(english_only, "fee").__html__() == (
+            '<span lang="en" data-fallback="en">Free</span> <small>(bằng tiếng Anh)</small>')
 
 
 @pytest.fixture
