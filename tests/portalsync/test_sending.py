@@ -25,6 +25,7 @@ def actions(portal: FakePortal, code: str) -> list[str]:
 def test_every_event_reaches_the_portal_in_order_with_a_stable_id(
         portal: FakePortal, submit: Any, desk: dict[str, Any], now: datetime,
         committed: Any) -> None:
+    portal.delay = 0.05  # a slow portal: the same order
     dossier = committed(submit, "Cấp Phiếu lý lịch tư pháp", unit="56.STP", at=now)
     committed(dossier_assign, actor=desk["justice"], dossier=dossier, unit=dossier.unit,
               officer=desk["justice"], now=now + timedelta(minutes=1))

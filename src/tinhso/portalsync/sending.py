@@ -11,7 +11,8 @@ was not recorded: the portal deduplicates by the update's id). A failure stops t
 turn (its later events wait behind it, never overtaking it), counts an attempt, keeps the error
 and sets the next attempt after a back-off (``rules.retry_delay``, capped at
 ``TINHSO_PORTAL_RETRY_MAX_SECONDS``); when the queue can defer, the run queues a retry for
-then. Nothing is given up: ``tinhso portalsync send`` tries every waiting update at once. After
+then (``retry_updates``, apart from the runs actions wake, which it never holds back).
+Nothing is given up: ``tinhso portalsync send`` tries every waiting update at once. After
 each batch, the Decision 766 counts of the agencies and years it touched are published
 (``counts.publish``)."""
 
@@ -67,20 +68,42 @@ def wake() -> None:
 
 @task()
 def send_updates() -> int:
+    """The run an action wakes."""
+    return _run()
+
+
+@task()
+def retry_updates() -> int:
+    """The run queued for the end of a back-off: a task of its own, so that waiting for it
+    never holds back the run a new event wakes."""
+    return _run()
+
+
+def _run() -> int:
     sent = send()
     _queue_retry()
     return sent
 
 
 def _queue_retry() -> None:
-    """When updates wait for a back-off and the queue can defer, a run at the earliest."""
-    backend = send_updates.get_backend()
+    """When updates wait for a back-off and the queue can defer, a run at the earliest end
+    (unless one is queued by then already)."""
+    # local: the database queue's own model, only when that queue is the backend
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult  # local: as above
+
+    backend = retry_updates.get_backend()
     if not backend.supports_defer or enabled() is None:
         return
     first = waiting().filter(next_attempt_at__isnull=False).aggregate(
         first=Min("next_attempt_at"))["first"]
-    if first is not None:
-        send_updates.using(run_after=max(first, timezone.now())).enqueue()
+    if first is None:
+        return
+    if isinstance(backend, DatabaseBackend) and DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, backend_name=backend.alias,
+            task_path=retry_updates.module_path, run_after__lte=first).exists():
+        return
+    retry_updates.using(run_after=max(first, timezone.now())).enqueue()
 
 
 def send(*, force: bool = False, now: datetime | None = None) -> int:
