@@ -191,7 +191,8 @@ def test_the_aggregate_follows_every_action_and_equals_a_rebuild(submit, desk, a
     # procedure gives its result electronically (not yet handed over).
     assert live == {"received": 5, "resolved": 3, "resolved_on_time": 2, "refused": 1,
                     "withdrawn": 1, "fee_payable": 4, "paid_online": 1, "digitised": 4,
-                    "electronic_result": 2, "rated": 1, "satisfied": 1}
+                    "electronic_result": 2, "rated": 1, "satisfied": 1, "reused_data": 0,
+                    "population_data": 0}
     live_rows = sorted(DossierStat.objects.values_list(
         "unit_id", "procedure_id", "month", "channel", *aggregate.COUNTS))
     aggregate.rebuild()

@@ -182,7 +182,9 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
         submit("Đăng ký khai tử")
     pending = PendingPublication.objects.get()  # one agency, one year: one row, one task
     assert pending.unit.code == "22366" and pending.requested == 2
-    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 12
+    # 12 counts of the aggregate and the open dossiers, 2 recorded by the officer (data reused,
+    # population database), 9 more for Decision 766 (counts766)
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 23
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2
 
@@ -238,7 +240,13 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     assert before.rates["online_services_rate"] is None and before.score_766 is not None
 
     counts = publication.catalogue_counts()
-    by_code = {u.code: counts[u.pk] for u in Unit.objects.filter(pk__in=counts)}
+    fees = ("procedures_fee_payable", "procedures_payment_integrated")
+    by_code = {u.code: {k: v for k, v in counts[u.pk].items() if k not in fees}
+               for u in Unit.objects.filter(pk__in=counts)}
+    # of the commune's 12, 9 take a fee, 7 of those are offered online (payable online)
+    commune_fees = counts[Unit.objects.get(code="22366").pk]
+    assert (commune_fees["procedures_fee_payable"],
+            commune_fees["procedures_payment_integrated"]) == (9, 7)
     # A commune implements the 12 commune-level procedures of the sample, 10 of them online
     # (the two attestations are not); the Department of Justice its one; the province each
     # of the 15 procedures once, not once per commune.
@@ -255,8 +263,9 @@ def test_the_catalogue_gives_each_agency_its_services_online_and_the_766_score_c
     assert commune.rates["online_services_rate"] == pytest.approx(1000 / 12)
     assert commune.rates["procedures_published_rate"] == pytest.approx(1000 / 12)
     # services online: tracked by the portal without points (3.1); published in full (1.3):
-    # 2 points x the rate
-    assert commune.score_766 == pytest.approx(before.score_766 + 2 * (1000 / 12) / 100)
+    # 2 points x the rate; fees payable online (3.5): 7 of 9, full 2 points from 80 %
+    assert commune.score_766 == pytest.approx(before.score_766 + 2 * (1000 / 12) / 100
+                                              + 2 * (700 / 9) / 80)
     stored = IndicatorValue.objects.get(indicator__code="procedures_online", unit__code="56")
     assert stored.is_illustrative  # the shipped sample is not a province's catalogue
 
@@ -285,6 +294,8 @@ def test_a_publication_cut_before_its_end_is_published_by_its_rerun(
             pytest.raises(OperationalError):
         publication.publish_statistics.call([pending.unit_id], [pending.year])
     assert PendingPublication.objects.filter(pk=pending.pk).exists()
-    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 12
+    # 12 counts of the aggregate and the open dossiers, 2 recorded by the officer (data reused,
+    # population database), 9 more for Decision 766 (counts766)
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 23
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 1

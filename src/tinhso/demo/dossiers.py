@@ -14,6 +14,7 @@ from tinhso.core.workdays import WorkCalendar
 from tinhso.procedures import aggregate, codes, publication, rules
 from tinhso.procedures.models import (
     Channel,
+    Complaint,
     Dossier,
     DossierEvent,
     DossierStatus,
@@ -114,7 +115,13 @@ def _resolve(rng: random.Random, dossier: Dossier, now: datetime, on_time_share:
 
 
 def _save(rng: random.Random, created: list[Dossier]) -> None:
-    """The dossiers, the event of their arrival, and ratings of most of those returned."""
+    """The dossiers, the event of their arrival, ratings of most of those returned, and a
+    little feedback (Decision 766 items 4.3, 4.5b, 5.1-5.4)."""
+    extra = random.Random(766)  # its own draws: the demo's other figures stay as they were
+    for d in created:
+        if d.channel != Channel.ONLINE:  # what the desk officer records
+            d.reused_data = extra.random() < 0.4
+            d.population_data = extra.random() < 0.6
     Dossier.objects.bulk_create(created, batch_size=500)
     DossierEvent.objects.bulk_create(
         [DossierEvent(dossier=d, at=d.received_at, action="receive" if d.channel != "online"
@@ -125,3 +132,25 @@ def _save(rng: random.Random, created: list[Dossier]) -> None:
                 at=d.finished_at + timedelta(hours=2), comment="(minh họa)")
          for d in created if d.status == DossierStatus.RETURNED and d.finished_at
          and rng.random() < 0.6], batch_size=500)
+    _feedback(extra, created)
+
+
+def _feedback(rng: random.Random, created: list[Dossier]) -> None:
+    """Feedback on about 3 % of the dossiers, a day after receipt, due in 10 working days;
+    most answered in time, some late, some still open; most answers rated, most satisfied."""
+    rows = []
+    for d in created:
+        if rng.random() >= 0.03:
+            continue
+        at = d.received_at + timedelta(days=1)
+        due = calendar_for(at).add_working_days(at, rules.FEEDBACK_WORKING_DAYS)
+        answered = at + timedelta(days=rng.choice([2, 5, 8, 20]))
+        answered_at = answered if answered < timezone.now() and rng.random() < 0.9 else None
+        rows.append(Complaint(
+            dossier=d, at=at, handling_unit_id=d.unit_id, due_at=due,
+            category=rng.choice([Complaint.Category.PROCEDURE] * 3
+                                + [Complaint.Category.CONDUCT]),
+            text="(minh họa) Đề nghị hướng dẫn thêm về thành phần hồ sơ.",
+            answer="(minh họa) Đã hướng dẫn." if answered_at else "", answered_at=answered_at,
+            satisfied=(rng.random() < 0.8) if answered_at and rng.random() < 0.7 else None))
+    Complaint.objects.bulk_create(rows, batch_size=500)

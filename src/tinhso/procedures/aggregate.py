@@ -27,7 +27,8 @@ from tinhso.procedures.rule_queries import finished_q
 from tinhso.procedures.rules import is_finished
 
 COUNTS = ("received", "resolved", "resolved_on_time", "refused", "withdrawn", "fee_payable",
-          "paid_online", "digitised", "electronic_result", "rated", "satisfied")
+          "paid_online", "digitised", "reused_data", "population_data", "electronic_result",
+          "rated", "satisfied")
 
 Key = tuple[int, int, date, str]  # unit id, procedure id, first day of the month, channel
 
@@ -55,6 +56,8 @@ class Snapshot:
     electronic_result: bool
     rated_at: datetime | None = None
     satisfied: bool = False
+    reused_data: bool = False
+    population_data: bool = False
 
 
 def snapshot(dossier: Dossier, rating: Rating | None = None) -> Snapshot:
@@ -62,7 +65,8 @@ def snapshot(dossier: Dossier, rating: Rating | None = None) -> Snapshot:
                     dossier.received_at, dossier.finished_at, dossier.withdrawn_at,
                     dossier.on_time, dossier.fee_payable, dossier.paid_online, dossier.digitised,
                     dossier.electronic_result, rating.at if rating else None,
-                    bool(rating and rating.satisfied))
+                    bool(rating and rating.satisfied), dossier.reused_data,
+                    dossier.population_data)
 
 
 def contribution(s: Snapshot) -> dict[Key, Counter[str]]:
@@ -73,6 +77,8 @@ def contribution(s: Snapshot) -> dict[Key, Counter[str]]:
     got["fee_payable"] += s.fee_payable
     got["paid_online"] += s.paid_online
     got["digitised"] += s.digitised
+    got["reused_data"] += s.reused_data
+    got["population_data"] += s.population_data
     if is_finished(s.status) and s.finished_at is not None:
         done = out[(*base, month_of(s.finished_at), s.channel)]
         done["resolved"] += 1
@@ -151,7 +157,9 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
         (qs, "received_at", {"received": one,
                              "fee_payable": Count("id", filter=Q(fee_payable=True)),
                              "paid_online": Count("id", filter=Q(paid_online=True)),
-                             "digitised": Count("id", filter=Q(digitised=True))}),
+                             "digitised": Count("id", filter=Q(digitised=True)),
+                             "reused_data": Count("id", filter=Q(reused_data=True)),
+                             "population_data": Count("id", filter=Q(population_data=True))}),
         (qs.filter(finished_q(), finished_at__isnull=False), "finished_at", {
             "resolved": one,
             "resolved_on_time": Count("id", filter=Q(on_time=True)),

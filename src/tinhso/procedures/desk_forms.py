@@ -88,6 +88,11 @@ class ReceiveForm(forms.Form):
                 help_text=_("Scan (PDF, JPEG or PNG), if scanned now."))
         self.fields["digitised"] = forms.BooleanField(
             label=_("The documents were scanned (digitised)"), required=False)
+        self.fields["reused_data"] = forms.BooleanField(
+            label=_("Digitised data already held was reused (papers not asked again)"),
+            required=False)
+        self.fields["population_data"] = forms.BooleanField(
+            label=_("Data from the national population database was used"), required=False)
 
     def group(self, prefix: str) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(prefix)]
@@ -98,7 +103,7 @@ class ReceiveForm(forms.Form):
 
     @property
     def tail_fields(self) -> list[forms.BoundField]:
-        return [self["digitised"]]
+        return [self["digitised"], self["reused_data"], self["population_data"]]
 
     @property
     def applicant_fields(self) -> list[forms.BoundField]:

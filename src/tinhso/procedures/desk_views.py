@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may, may_somewhere
 from tinhso.core.forms import add_service_errors
-from tinhso.procedures import access, formschema, queues, services
+from tinhso.procedures import access, feedback_views, formschema, queues, services
 from tinhso.procedures.catalogue import procedure_by_code, procedure_choices, receiving_units
 from tinhso.procedures.desk_forms import DESK_ACTIONS, ReceiveForm
 from tinhso.procedures.downloads import file_of
@@ -85,7 +85,8 @@ def receive(request: HttpRequest) -> HttpResponse:
                 form_data={spec["name"]: data.get(f"form.{spec['name']}") or ""
                            for spec in procedure.form_schema or []},
                 files={f.name: data[f.name] for f in form.document_fields if data.get(f.name)},
-                digitised=data["digitised"])
+                digitised=data["digitised"], reused_data=data["reused_data"],
+                population_data=data["population_data"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -132,12 +133,17 @@ def _render_detail(request: HttpRequest, dossier: Dossier,
         "events": [(e, event_label(e.action)) for e in dossier.events.all()],
         "apologies": dossier.apologies.all(), "actions": forms_shown,
         "notifications": dossier.notifications.all(),
+        "feedback": dossier.complaints.all(),
+        "may_answer": access.may_act(request.user, "dossiers.process", dossier),
     }, status=status)
 
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    return _render_detail(request, _dossier_for(request, code))
+    dossier = _dossier_for(request, code)
+    if request.method == "POST":  # the answer to a feedback (feedback_views)
+        return feedback_views.answer_at_desk(request, dossier)
+    return _render_detail(request, dossier)
 
 
 @login_required

@@ -91,7 +91,8 @@ def submit(request: HttpRequest, payload: DossierIn) -> Any:
             dossier = services.dossier_receive(
                 actor=user, procedure=procedure, unit=unit, channel=payload.channel,
                 applicant=applicant, form_data=payload.form, files=files,
-                digitised=payload.digitised)
+                digitised=payload.digitised, reused_data=payload.reused_data,
+                population_data=payload.population_data)
     return Status(201, dossier)
 
 

@@ -52,6 +52,10 @@ class DossierIn(Schema):
         "who may receive dossiers at the unit records a desk receipt"))
     digitised: bool = Field(False, description="Desk receipts: the paper documents were "
                                                "scanned (implied when documents are attached)")
+    reused_data: bool = Field(False, description="Desk receipts: digitised data already held "
+                                                 "was reused (Decision 766 item 4.3)")
+    population_data: bool = Field(False, description="Desk receipts: data from the national "
+                                                     "population database was used (item 4.5b)")
 
 
 class ReceiptOut(Schema):

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.procedures import workflow
+
+# feedback on dossiers (feedback_models), here so that Django sees its model
+from tinhso.procedures.feedback_models import Complaint  # noqa: F401
 from tinhso.procedures.relevance import fold
 from tinhso.procedures.texts import Shown, shown
 
@@ -151,6 +154,11 @@ class Dossier(models.Model):
     fee_payable = models.BooleanField(_("fee payable"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     digitised = models.BooleanField(_("digitised"), default=False)
+    # Decision 766 items 4.3 and 4.5b: the officer reused digitised data (documents already held
+    # in digital form, not asked again) / used data from the national population database
+    reused_data = models.BooleanField(_("reused digitised data"), default=False)
+    population_data = models.BooleanField(_("used the national population database"),
+                                          default=False)
     electronic_result = models.BooleanField(_("electronic result"), default=False)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     source = models.CharField(_("source"), max_length=100, default="tinhso")
@@ -249,21 +257,6 @@ class Rating(models.Model):
 
 
 
-class Complaint(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="complaints")
-    text = models.TextField(_("complaint"))
-    at = models.DateTimeField(_("time"))
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.dossier_id} {self.at}"
-
-
-
 class ApologyLetter(models.Model):
     """The letter an agency owes when it is late (phiếu xin lỗi và hẹn lại ngày trả kết quả)."""
 
@@ -297,6 +290,8 @@ class DossierStat(models.Model):
     fee_payable = models.IntegerField(default=0)
     paid_online = models.IntegerField(default=0)
     digitised = models.IntegerField(default=0)
+    reused_data = models.IntegerField(default=0)
+    population_data = models.IntegerField(default=0)
     electronic_result = models.IntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)

@@ -26,12 +26,13 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.models import UserKind
 from tinhso.core.throttle import LOOKUP
 from tinhso.core.uploads import UPLOAD_TYPES
-from tinhso.procedures import access, formschema, services
+from tinhso.procedures import access, feedback_views, formschema, services
 from tinhso.procedures.catalogue import procedure_by_code, receiving_units
 from tinhso.procedures.documents import apology_pdf, receipt_pdf
 from tinhso.procedures.downloads import file_of
 from tinhso.procedures.models import (
     ApologyLetter,
+    Complaint,
     Dossier,
     OnlineLevel,
     Procedure,
@@ -309,12 +310,14 @@ def _rate(request: HttpRequest, dossier: Dossier) -> str:
 
 def _complain(request: HttpRequest, dossier: Dossier) -> str:
     services.dossier_complain(account=request.user, dossier=dossier,
-                              text=request.POST.get("text", ""))
+                              text=request.POST.get("text", ""),
+                              category=request.POST.get("category", "procedure"))
     return _("Your complaint was sent to %(unit)s.") % {"unit": dossier.unit.name}
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Dossier], str]] = {
     "supplement": _answer_supplement, "rate": _rate, "complain": _complain,
+    "rate_feedback": feedback_views.rate_handling,
 }
 
 
@@ -334,12 +337,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, done)
             return redirect("dossiers:detail", code=dossier.code)
     fields = {"supplement": {"note", "files"}, "rate": {"level", "comment"},
-              "complain": {"text"}}.get(action, set())
+              "complain": {"text", "category"}, "rate_feedback": {"satisfied"}}.get(
+                  action, set())
     return render(request, "procedures/portal/detail.html", {
         "dossier": dossier, "lateness": lateness(dossier), "history": dossier_history(dossier),
         "answers": formschema.answers(dossier.procedure.form_schema or [],
                                       dossier.form_data or {}, (get_language() or "vi")[:2]),
         **applicant_page(dossier, request.user), "levels": Rating.Level.choices,
+        "categories": Complaint.Category.choices,
         "action": action, "errors": errors, "general_errors": _general(errors, fields),
         "values": request.POST if errors else {}, "accept": ACCEPT,
     })

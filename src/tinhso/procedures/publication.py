@@ -40,6 +40,7 @@ from tinhso.procedures.catalogue import (
     receives,
     sample_procedures,
 )
+from tinhso.procedures.counts766 import counts_766
 from tinhso.procedures.models import (
     Channel,
     Dossier,
@@ -59,6 +60,8 @@ COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
     "dossiers_fee_payable": ("fee_payable", False),
     "dossiers_paid_online": ("paid_online", False),
     "dossiers_digitised": ("digitised", False),
+    "dossiers_reused_data": ("reused_data", False),
+    "dossiers_population_data": ("population_data", False),
     "dossiers_electronic_result": ("electronic_result", False),
     "ratings_received": ("rated", False),
     "ratings_satisfied": ("satisfied", False),
@@ -66,9 +69,11 @@ COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
 # count indicators read from the dossiers open at the period's end: all of them, and those
 # late at the period's end (Decision 766)
 OPEN_INDICATORS = ("dossiers_in_progress", "dossiers_open_overdue")
-ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)
+ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)  # each traces back to its dossiers
+# and the other counts of Decision 766 items (counts766): published too
 # count indicators read from the catalogue (see publish_catalogue)
-CATALOGUE_INDICATORS = ("procedures_total", "procedures_online", "procedures_published_in_full")
+CATALOGUE_INDICATORS = ("procedures_total", "procedures_online", "procedures_published_in_full",
+                        "procedures_fee_payable", "procedures_payment_integrated")
 RATE_INDICATORS = ("online_dossiers_rate", "on_time_rate", "online_payment_rate",
                    "digitisation_rate", "electronic_result_rate", "satisfaction_rate")
 CATALOGUE_RATES = ("online_services_rate", "procedures_published_rate")
@@ -109,12 +114,13 @@ def aggregate_counts(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, 
 
 def year_counts(unit_ids: Iterable[int], year: int, now: datetime | None = None
                 ) -> dict[int, dict[str, int]]:
-    """unit id -> every count indicator -> the year's figure: the aggregate's sums and the
-    dossiers open at the year's end (two queries)."""
+    """unit id -> every count indicator -> the year's figure: the aggregate's sums, the
+    dossiers open at the year's end and the other counts of Decision 766 (``counts766``)."""
     ids = sorted(set(unit_ids))
     still_open = open_counts(ids, year, now)
+    more = counts_766(ids, year, period_end(year, now))
     zero = dict.fromkeys(OPEN_INDICATORS, 0)
-    return {uid: {**counts, **still_open.get(uid, zero)}
+    return {uid: {**counts, **still_open.get(uid, zero), **more[uid]}  # COUNTS_766 in more
             for uid, counts in aggregate_counts(ids, year).items()}
 
 
@@ -132,9 +138,14 @@ def publish(unit_ids: Iterable[int], years: Iterable[int], now: datetime | None 
 
 
 def _catalogue_figures(procedures: list[Procedure]) -> dict[str, int]:
+    # a procedure with a fee offered online takes the fee online on this platform (the online
+    # submission's payment step): this platform's reading of "integrated for online payment"
     return {"procedures_total": len(procedures),
             "procedures_online": sum(p.online_level != OnlineLevel.NONE for p in procedures),
-            "procedures_published_in_full": sum(published_in_full(p) for p in procedures)}
+            "procedures_published_in_full": sum(published_in_full(p) for p in procedures),
+            "procedures_fee_payable": sum(p.fee_payable for p in procedures),
+            "procedures_payment_integrated": sum(p.fee_payable and p.online_level !=
+                                                 OnlineLevel.NONE for p in procedures)}
 
 
 def catalogue_counts(now: datetime | None = None) -> dict[int, dict[str, int]]:

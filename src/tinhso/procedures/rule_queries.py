@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from tinhso.procedures.feedback_models import Complaint
 from tinhso.procedures.workflow import FINISHED, OPEN, SUPPLEMENT, WITHDRAWN
 
 
@@ -52,6 +53,21 @@ def late_at_period_end_q(end: datetime) -> Q:
     paused = Q(status=SUPPLEMENT, finished_at__isnull=True)
     return (Q(supplement_count__gt=1) | (paused & Q(remaining_seconds__lt=0))
             | (~paused & Q(due_at__lt=end)))
+
+
+def feedback_on_time_q(end: datetime) -> Q:
+    """rules.feedback_on_time, of feedback (Complaint) sent before ``end``."""
+    answered = Q(answered_at__isnull=False, answered_at__lt=end)
+    return (answered & Q(answered_at__lte=F("due_at"))) | (~answered & Q(due_at__gte=end))
+
+
+def unsatisfactory_q(end: datetime) -> Q:
+    """rules.unsatisfactory, of dossiers received before ``end`` (a dossier withdrawn before
+    ``end`` is neither late nor open)."""
+    dissatisfied = Q(rating__level__lt=3)  # Rating.Level.ACCEPTABLE
+    feedback = Q(Exists(Complaint.objects.filter(dossier=OuterRef("pk"))))
+    resolved_late = Q(finished_at__lt=end, on_time=False)
+    return dissatisfied | feedback | resolved_late | (open_at_q(end) & late_at_period_end_q(end))
 
 
 def withdrawn_q() -> Q:

@@ -18,6 +18,11 @@ checks that the two agree on generated dossiers.
   decision's rule, not the desk's word: a dossier asked twice may be "not overdue" at the desk
   and still count late in the index.
 - **Remaining working time**: the working time from now to the due time, negative when past it.
+- **Feedback handled on time** (Decision 766 item 5.2): answered by its due time
+  (``FEEDBACK_WORKING_DAYS`` working days after it was sent), or not answered at the period's
+  end and not yet due then.
+- **Unsatisfactory dossier** (item 5.4): rated dissatisfied, with feedback about it, or late
+  (resolved late by the period's end, or open and late at it).
 """
 
 from __future__ import annotations
@@ -77,6 +82,30 @@ def late_at_period_end(dossier: DossierTimes, end: datetime) -> bool:
     if dossier.status == SUPPLEMENT:
         return (dossier.remaining_seconds or 0) < 0
     return dossier.due_at < end
+
+
+FEEDBACK_WORKING_DAYS = 10  # the time to handle feedback (Decree 20/2008/NĐ-CP, art. 15)
+
+
+def feedback_on_time(due_at: datetime, answered_at: datetime | None, end: datetime) -> bool:
+    """Decision 766 item 5.2, of feedback sent before ``end`` (see the module's text)."""
+    if answered_at is not None and answered_at < end:
+        return answered_at <= due_at
+    return due_at >= end
+
+
+def unsatisfactory(dossier: DossierTimes, *, on_time_flag: bool | None,
+                   finished_at: datetime | None, withdrawn_at: datetime | None,
+                   dissatisfied: bool, has_feedback: bool, end: datetime) -> bool:
+    """Decision 766 item 5.4, of a dossier received before ``end``: rated dissatisfied, with
+    feedback about it, resolved late by ``end``, or open at ``end`` and late then."""
+    if dissatisfied or has_feedback:
+        return True
+    if finished_at is not None and finished_at < end:
+        return on_time_flag is False
+    if withdrawn_at is not None and withdrawn_at < end:
+        return False
+    return late_at_period_end(dossier, end)
 
 
 def remaining_working_time(calendar: WorkCalendar, at: datetime, due: datetime) -> timedelta:

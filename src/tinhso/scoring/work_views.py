@@ -17,8 +17,14 @@ from tinhso.accounts.permissions import may, scope_paths
 from tinhso.core.db import within_paths
 from tinhso.core.languages import localized
 from tinhso.scoring.engine import Framework, FrameworkError, load_framework
+from tinhso.scoring.explain import explain_from_indicators, total_points
 from tinhso.scoring.models import AnswerStatus, SelfAssessmentAnswer
-from tinhso.scoring.selectors import explain_components, ranking_from_inputs, wrote_answer
+from tinhso.scoring.selectors import (
+    explain_components,
+    ranking_from_inputs,
+    scores_from_indicators,
+    wrote_answer,
+)
 from tinhso.scoring.services import answer_return, answer_submit, answer_verify
 from tinhso.units.selectors import unit_by_code
 
@@ -115,7 +121,11 @@ def units_ranking(request: HttpRequest, code: str, year: int, parent: str) -> Ht
     unit = unit_by_code(parent)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": parent})
-    result = ranking_from_inputs(framework, year, unit, timezone.localdate())
+    if framework.inputs_from == "indicators":  # from the platform's records (766)
+        children = list(unit.children.valid_on(timezone.localdate()).order_by("level", "name"))
+        result = scores_from_indicators(framework, children, str(year), root=unit)
+    else:
+        result = ranking_from_inputs(framework, year, unit, timezone.localdate())
     rows = sorted(zip(result.ranks, result.units, result.scores.points.tolist(),
                       result.scores.missing, strict=True), key=lambda r: (r[0], r[1].name))
     return render(request, "scoring/units_ranking.html", {
@@ -130,6 +140,12 @@ def explain_page(request: HttpRequest, code: str, year: int, unit_code: str) -> 
     unit = unit_by_code(unit_code)
     if unit is None:
         raise Http404(_("There is no unit with code '%(code)s'.") % {"code": unit_code})
+    if framework.inputs_from == "indicators":  # from the platform's records (766)
+        items = explain_from_indicators(framework, year, unit)
+        return render(request, "scoring/explain_items.html", {
+            "framework": framework, "year": year, "unit": unit, "lines": items,
+            "total": total_points(framework, items),
+            "missing": sum(1 for i in items if i.points is None and i.max_points > 0)})
     lines = explain_components(framework, year, unit)
     total = sum(line.points or 0 for line in lines)
     return render(request, "scoring/explain.html", {"framework": framework, "year": year,

@@ -24,6 +24,7 @@ from tinhso.procedures.services.applicant import (
     dossier_rate,
 )
 from tinhso.procedures.services.base import calendar_for, listen_to_events
+from tinhso.procedures.services.feedback import feedback_answer, feedback_rate
 from tinhso.procedures.services.submission import (
     Applicant,
     check_submission,
@@ -36,5 +37,5 @@ __all__ = [
     "dossier_apologise", "dossier_approve", "dossier_assign", "dossier_complain",
     "dossier_rate", "dossier_receive", "dossier_refuse", "dossier_request_supplement",
     "dossier_resume", "dossier_return_result", "dossier_submit", "dossier_withdraw",
-    "listen_to_events",
+    "feedback_answer", "feedback_rate", "listen_to_events",
 ]

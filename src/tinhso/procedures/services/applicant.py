@@ -16,8 +16,10 @@ from tinhso.audit.services import audit_record
 from tinhso.procedures import aggregate, audit_events, rules
 from tinhso.procedures.models import Complaint, Dossier, FileKind, Rating
 from tinhso.procedures.publication import publish_after_commit
+from tinhso.procedures.rules import FEEDBACK_WORKING_DAYS
 from tinhso.procedures.services.actions import restart_clock, transition
 from tinhso.procedures.services.base import (
+    calendar_for,
     check_uploads,
     lock,
     now_local,
@@ -69,12 +71,20 @@ def dossier_rate(*, account: Any, dossier: Dossier, level: int, comment: str = "
 
 @transaction.atomic
 def dossier_complain(*, account: Any, dossier: Dossier, text: str,
+                     category: str = Complaint.Category.PROCEDURE,
                      now: datetime | None = None) -> Complaint:
+    """Feedback (phản ánh, kiến nghị) on the dossier, handled by its receiving agency within
+    ``FEEDBACK_WORKING_DAYS`` working days of the platform's calendar."""
     require_applicant(account, dossier)
     text = reason_given(text, "text")
+    if category not in Complaint.Category.values:
+        raise ValidationError({"category": [_("Choose what the feedback is about.")]})
     at = now_local(now)
-    complaint = Complaint.objects.create(dossier=dossier, text=text, at=at)
+    complaint = Complaint.objects.create(
+        dossier=dossier, text=text, at=at, category=category, handling_unit=dossier.unit,
+        due_at=calendar_for(at).add_working_days(at, FEEDBACK_WORKING_DAYS))
     record_event(dossier, "complain", account, at)
     audit_record(actor=account, action=audit_events.DOSSIER_COMPLAINED, obj=dossier,
-                 unit=dossier.unit, details={"length": len(text)})
+                 unit=dossier.unit, details={"length": len(text), "category": category})
+    publish_after_commit(dossier)
     return complaint

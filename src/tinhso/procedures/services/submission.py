@@ -93,6 +93,8 @@ class Arrival:
     account: Any  # the applicant's account, for online submissions
     event: str  # "submit" or "receive"
     audit_event: str
+    reused_data: bool = False  # Decision 766 item 4.3, recorded by the officer
+    population_data: bool = False  # item 4.5b
 
 
 def _create(*, actor: Any, procedure: Procedure, unit: Unit, applicant: Applicant,
@@ -105,7 +107,8 @@ def _create(*, actor: Any, procedure: Procedure, unit: Unit, applicant: Applican
         applicant_phone=formschema.normalise_phone(applicant.phone),
         applicant_email=applicant.email.strip(), form_data=form_data, received_at=now,
         due_at=due, digitised=arrival.digitised, fee_payable=procedure.fee_payable,
-        paid_online=arrival.paid_online,
+        paid_online=arrival.paid_online, reused_data=arrival.reused_data,
+        population_data=arrival.population_data,
         electronic_result=procedure.result_type == "electronic",
     )
     # The number last: its counter row stays locked until the commit.
@@ -151,9 +154,12 @@ def dossier_submit(*, account: Any, procedure: Procedure, unit: Unit, applicant:
 def dossier_receive(*, actor: Any, procedure: Procedure, unit: Unit, channel: str,
                     applicant: Applicant, form_data: Mapping[str, Any],
                     files: Mapping[str, UploadedFile] | None = None, digitised: bool = False,
+                    reused_data: bool = False, population_data: bool = False,
                     now: datetime | None = None) -> Dossier:
     """The one-stop desk receives a dossier brought in person or by post (its documents
-    scanned now or later: ``digitised`` says whether they were)."""
+    scanned now or later: ``digitised`` says whether they were; ``reused_data`` whether the
+    officer reused digitised data instead of asking for papers again, ``population_data``
+    whether the national population database was used: Decision 766 items 4.3 and 4.5b)."""
     if not may(actor, "dossiers.receive", unit):
         raise PermissionDenied(_("You may not receive dossiers for %(unit)s.")
                                % {"unit": unit.name})
@@ -164,6 +170,7 @@ def dossier_receive(*, actor: Any, procedure: Procedure, unit: Unit, channel: st
     cleaned = check_submission(procedure=procedure, unit=unit, applicant=applicant,
                                form_data=form_data, files=files, require_documents=False)
     arrival = Arrival(channel, digitised=digitised or bool(files), paid_online=False,
-                      account=None, event="receive", audit_event=audit_events.DOSSIER_RECEIVED)
+                      account=None, event="receive", audit_event=audit_events.DOSSIER_RECEIVED,
+                      reused_data=reused_data, population_data=population_data)
     return _create(actor=actor, procedure=procedure, unit=unit, applicant=applicant,
                    form_data=cleaned, files=files, now=now_local(now), arrival=arrival)
