@@ -99,3 +99,23 @@ def test_the_api_and_the_portal_find_both_registrations(sample: None, client: An
     none = client.get("/services/", {"q": "khong co thu tuc nay"})
     assert none.status_code == 200 and "No procedure matches." in none.content.decode()
     assert client.get("/api/v1/procedures/", {"q": "khong co thu tuc nay"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_catalogue_of_thousands_is_shown_a_page_at_a_time_with_its_count(client: Any):
+    from tests.factories import ProcedureFactory  # local: only this test builds a catalogue
+
+    ProcedureFactory.create_batch(120)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    first = client.get("/services/", {"q": "thu tuc thu"}).content.decode()
+    assert "120 procedures match, the closest first." in first
+    assert first.count('href="/services/TEST.') == 50 and "Page 1 of 3" in first
+    assert "?q=thu+tuc+thu&amp;page=2" in first
+    last = client.get("/services/", {"q": "thu tuc thu", "page": "3"}).content.decode()
+    assert last.count('href="/services/TEST.') == 20 and "Previous" in last
+    everything = client.get("/services/").content.decode()
+    assert everything.count('href="/services/TEST.') == 50
+    assert 'data-testid="procedure-count"' not in everything
+    ProcedureFactory(name="Cấp phép biển quảng cáo")
+    one = client.get("/services/", {"q": "bien quang cao"}).content.decode()
+    assert "1 procedure matches, the closest first." in one

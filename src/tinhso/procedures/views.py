@@ -31,6 +31,8 @@ from tinhso.procedures.publication import ALL_COUNTS, RATE_INDICATORS
 from tinhso.procedures.timelimits import due_at
 from tinhso.units.selectors import unit_by_code
 
+CATALOGUE_PAGE = 50  # procedures a page of the catalogue shows (Khánh Hòa keeps about 1,900)
+
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
@@ -38,10 +40,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("online_level", "")
     procedures = procedure_search(q=q, field=field,
                                   online_level=level if level in OnlineLevel.values else "")
-    fields = procedure_fields()
+    page = Paginator(procedures, CATALOGUE_PAGE).get_page(request.GET.get("page"))
     return render(request, "procedures/catalogue.html", {
-        "procedures": procedures, "q": q, "field": field, "online_level": level,
-        "fields": fields, "levels": OnlineLevel.choices,
+        "page": page, "procedures": page.object_list, "q": q, "field": field,
+        "online_level": level, "fields": procedure_fields(), "levels": OnlineLevel.choices,
     })
 
 
