@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tinhso.portalsync.connectors import FakePortal
 from tinhso.procedures.services import dossier_approve
@@ -79,3 +81,23 @@ def test_another_agencys_dossier_does_not_exist(
     assert client.get(f"/portal-sync/dossiers/{dossier.code}/").status_code == 404
     html = client.get("/portal-sync/").content.decode()
     assert 'data-unit="22366"' not in html
+
+
+def test_the_page_reads_in_the_same_queries_however_many_agencies(
+        client: Client, province_admin: Any, portal: FakePortal, submit: Any, now: datetime,
+        committed: Any) -> None:
+    client.force_login(province_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/portal-sync/").status_code == 200
+        return len(captured)
+
+    committed(submit, "Đăng ký khai sinh", at=now)
+    one = queries()
+    for unit in ("22333", "22333", "56.STP"):
+        name = "Cấp Phiếu lý lịch tư pháp" if unit == "56.STP" else "Đăng ký khai sinh"
+        committed(submit, name, unit=unit, at=now)
+    html = client.get("/portal-sync/").content.decode()
+    assert html.count("data-unit=") == 3
+    assert queries() == one

@@ -33,23 +33,29 @@ class AgencyState:
         return self.synchronised * 100 / self.received if self.received else None
 
 
-def _scoped(user: Any) -> QuerySet[EventSync]:
+def _scope(user: Any) -> list[int] | None:
+    """The agencies whose dossiers ``user`` sees at the desk (None: all)."""
     paths = scope_paths(user, VIEW)
+    return None if paths is None else unit_ids_within(paths)
+
+
+def _scoped(scope: list[int] | None) -> QuerySet[EventSync]:
     rows = EventSync.objects.all()
-    return rows if paths is None else rows.filter(unit_id__in=unit_ids_within(paths))
+    return rows if scope is None else rows.filter(unit_id__in=scope)
 
 
 def agency_states(user: Any, year: int) -> list[AgencyState]:
-    """One line per agency in the user's scope with updates or dossiers this year, by name."""
-    rows = _scoped(user)
+    """One line per agency in the user's scope with updates or dossiers this year, by name (a
+    fixed number of queries)."""
+    scope = _scope(user)
+    rows = _scoped(scope)
     waiting = {r["unit_id"]: r for r in rows.filter(acknowledged_at__isnull=True)
                .values("unit_id").annotate(
                    waiting=Count("id", filter=Q(attempts=0)),
                    failing=Count("id", filter=Q(attempts__gt=0))).order_by()}
     sent = dict(rows.filter(year=year, acknowledged_at__isnull=False).values("unit_id")
                 .annotate(n=Count("id")).values_list("unit_id", "n").order_by())
-    paths = scope_paths(user, VIEW)
-    received = dossiers_received(year, None if paths is None else unit_ids_within(paths))
+    received = dossiers_received(year, scope)
     ids = set(waiting) | set(sent) | set(received)
     counted = synchronised_counts(ids, year)
     by_id = {u.pk: u for u in all_units().filter(pk__in=sorted(ids))}
@@ -70,7 +76,7 @@ class UpdateLine:
 def failing_updates(user: Any, limit: int = 50) -> list[UpdateLine]:
     """The updates whose last attempt failed, oldest first, with their error."""
     return [UpdateLine(row=r, label=event_label(str(r.payload.get("action", ""))))
-            for r in _scoped(user).filter(acknowledged_at__isnull=True, attempts__gt=0)
+            for r in _scoped(_scope(user)).filter(acknowledged_at__isnull=True, attempts__gt=0)
             .order_by("event_id")[:limit]]
 
 
