@@ -153,6 +153,13 @@ def test_the_desk_records_in_person_receipts_at_its_own_unit_only(client, catalo
     assert Dossier.objects.get().applicant is None
     got = post(client, "/api/v1/dossiers/", receipt, bearer(desk["other"]))
     assert got.status_code == 403
+    # the officer records the data used (Decision 766 items 4.3, 4.5b); the dossier says so
+    flagged = post(client, "/api/v1/dossiers/", {**receipt, "reused_data": True,
+                                                 "population_data": True},
+                   bearer(desk["commune"]))
+    code = flagged.json()["code"]
+    read = client.get(f"/api/v1/dossiers/{code}/", **bearer(desk["commune"])).json()
+    assert (read["reused_data"], read["population_data"]) == (True, True)
 
 
 def test_the_list_is_scoped_filtered_and_paginated(client, submit, desk, applicant_user,

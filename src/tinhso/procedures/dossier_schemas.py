@@ -156,6 +156,10 @@ class DossierOut(DossierSummaryOut):
     fee_payable: bool
     paid_online: bool
     digitised: bool
+    reused_data: bool = Field(description="The officer reused digitised data (Decision 766 "
+                                          "item 4.3)")
+    population_data: bool = Field(description="The national population database was used "
+                                              "(item 4.5b)")
     electronic_result: bool
     refusal_reason: str
     actions: list[str] = Field(description="What the requesting user may do now "
