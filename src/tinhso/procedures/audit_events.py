@@ -21,3 +21,8 @@ DOSSIERS_IMPORTED = register_event("dossiers.imported", _("Dossiers imported"))
 CATALOGUE_LOADED = register_event("catalogue.loaded", _("Procedure catalogue loaded"))
 FEEDBACK_ANSWERED = register_event("feedback.answered", _("Feedback answered"))
 FEEDBACK_RATED = register_event("feedback.rated", _("Feedback handling rated"))
+PROCEDURE_CREATED = register_event("procedure.created", _("Procedure added to the catalogue"))
+PROCEDURE_REVISED = register_event("procedure.revised", _("Procedure changed (new version)"))
+PROCEDURE_RETIRED = register_event("procedure.retired", _("Procedure retired"))
+CATALOGUE_IMPORTED = register_event("catalogue.imported",
+                                    _("Procedure catalogue imported from the national database"))

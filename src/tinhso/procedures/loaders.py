@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tinhso.accounts.permissions import SYSTEM, require
 from tinhso.audit.services import audit_record
@@ -22,6 +23,7 @@ from tinhso.procedures.catalogue import SAMPLE_SOURCE
 from tinhso.procedures.formschema import SchemaError, check_schema
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.permissions import LOAD_CATALOGUE
+from tinhso.procedures.services.catalogue import first_version
 from tinhso.procedures.timelimits import parse_time_limit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -65,7 +67,7 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any =
             code = row["national_code"] or f"SAMPLE-{line - 1:03d}"
             spec = forms.get(row["name"], {})
             documents = [{"required": True, **d} for d in spec.get("documents", [])]
-            _obj, outcome = upsert(Procedure, {"code": code}, {
+            procedure, outcome = upsert(Procedure, {"code": code}, {
                 "national_code": row["national_code"], "name": row["name"],
                 "field": row["field"], "level": row["level"], "online_level": row["online_level"],
                 **{key: row[key] for key in BILINGUAL}, "time_rule": rule,
@@ -75,6 +77,7 @@ def procedures_load(path: Path = DATA, forms_path: Path = FORMS, *, actor: Any =
                 "receiving_unit_code": spec.get("receiving_unit_code", ""),
             })
             counts[outcome] += 1
+            first_version(procedure, source=SAMPLE_SOURCE, today=timezone.localdate())
     if counts["created"] or counts["updated"]:
         audit_record(actor=actor, action=audit_events.CATALOGUE_LOADED,
                      details={"file": path.name, **counts})

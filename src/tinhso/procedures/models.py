@@ -10,16 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhso.procedures import workflow
 
-# feedback on dossiers (feedback_models), here so that Django sees its model
+# the catalogue's history (catalogue_models) and feedback on dossiers (feedback_models), here
+# so that Django sees their models
+from tinhso.procedures.catalogue_models import (  # noqa: F401
+    CatalogueImport,
+    OnlineLevel,
+    ProcedureVersion,
+)
 from tinhso.procedures.feedback_models import Complaint  # noqa: F401
 from tinhso.procedures.relevance import fold
 from tinhso.procedures.texts import Shown, shown
-
-
-class OnlineLevel(models.TextChoices):
-    FULL = "full", _("Fully online")
-    PARTIAL = "partial", _("Partly online")
-    NONE = "none", _("Not online")
 
 
 class Procedure(models.Model):
@@ -48,6 +48,8 @@ class Procedure(models.Model):
     result_type = models.CharField(_("result"), max_length=20, default="electronic")
     search_text = models.TextField(editable=False, default="")
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # false when retired or announced but not yet in force (procedures.versions)
+    in_force = models.BooleanField(_("in force"), default=True)
 
     class Meta:
         ordering = ["field", "name"]
@@ -116,7 +118,6 @@ class DossierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day}: {self.last}"
-
 
 
 class Dossier(models.Model):
@@ -234,7 +235,6 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.action} {self.at}"
 
 
-
 class Rating(models.Model):
     class Level(models.IntegerChoices):
         VERY_SATISFIED = 5, _("Very satisfied")
@@ -271,7 +271,6 @@ class ApologyLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.issued_at}"
-
 
 
 class DossierStat(models.Model):

@@ -22,3 +22,8 @@ register_action(IMPORT_DOSSIERS, {Role.COORDINATOR},
 # Loading the shipped catalogue (procedures.loaders), for the whole system.
 LOAD_CATALOGUE = "catalogue.load"
 register_action(LOAD_CATALOGUE, {Role.ADMINISTRATOR}, gettext_lazy("load the procedure catalogue"))
+# Keeping the catalogue (create, revise, retire procedures; import the national database's
+# export), asked at the province (catalogue_services).
+MANAGE_CATALOGUE = "procedures.manage"
+register_action(MANAGE_CATALOGUE, {Role.COORDINATOR},
+                gettext_lazy("keep the procedure catalogue"))

@@ -18,7 +18,7 @@ from tinhso.accounts.models import UserKind
 from tinhso.accounts.permissions import may
 from tinhso.audit.services import audit_record
 from tinhso.core.uploads import check_upload
-from tinhso.procedures import aggregate, audit_events, codes, formschema
+from tinhso.procedures import aggregate, audit_events, codes, formschema, versions
 from tinhso.procedures.catalogue import receives
 from tinhso.procedures.models import Channel, Dossier, FileKind, OnlineLevel, Procedure
 from tinhso.procedures.notifications import notify
@@ -100,7 +100,12 @@ class Arrival:
 def _create(*, actor: Any, procedure: Procedure, unit: Unit, applicant: Applicant,
             form_data: dict[str, Any], files: Mapping[str, UploadedFile], now: datetime,
             arrival: Arrival) -> Dossier:
-    due = due_at(procedure.time_rule, now, calendar_for(now))
+    # the time limit in force when the dossier is received: a later change does not move it
+    stood = versions.procedure_on(procedure, now.date())
+    if stood is None:
+        raise ValidationError({"procedure": [_("This procedure is not in force on %(day)s.")
+                                             % {"day": f"{now:%d/%m/%Y}"}]})
+    due = due_at(stood.time_rule, now, calendar_for(now))
     dossier = Dossier(
         procedure=procedure, unit=unit, channel=arrival.channel, applicant=arrival.account,
         applicant_name=applicant.name.strip(),

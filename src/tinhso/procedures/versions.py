@@ -1,0 +1,111 @@
+"""The procedure as it stood on a day: the one selector every reader of the catalogue's history
+uses (the submission's due date, the figures of a past year, the 766 counts). Reads only.
+
+A procedure's versions are in force from their ``effective_from`` (blank: since before the
+platform kept the history) until the next one's; among versions of the same day the later
+recorded wins. A procedure without any version (one made before the history, or by a test's
+factory) stands as its row says, on every day. A version announced now and effective later is
+not in force before its day: the procedure stays as it was (or, if new, is not offered yet).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import F, Q
+
+from tinhso.procedures.catalogue_models import VERSIONED_FIELDS, ProcedureVersion
+from tinhso.procedures.models import Procedure
+
+
+def in_force_q(day: date) -> Q:
+    """Versions whose effective date has come by ``day``."""
+    return Q(effective_from__isnull=True) | Q(effective_from__lte=day)
+
+
+ORDER = (F("effective_from").asc(nulls_first=True), "number")
+
+
+def as_version(procedure: Procedure) -> ProcedureVersion:
+    """The procedure's row as an (unsaved) version: for a procedure without history."""
+    values = {name: getattr(procedure, name) for name in VERSIONED_FIELDS if name != "retired"}
+    return ProcedureVersion(procedure=procedure, number=0, retired=not procedure.in_force,
+                            **values)
+
+
+def version_on(procedure: Procedure, day: date) -> ProcedureVersion | None:
+    """The version of ``procedure`` in force on ``day`` (retired ones included: check
+    ``retired``); None when its first version is not yet in force."""
+    found = (ProcedureVersion.objects.filter(procedure=procedure).filter(in_force_q(day))
+             .order_by(*ORDER).last())
+    if found is not None:
+        return found
+    if ProcedureVersion.objects.filter(procedure=procedure).exists():
+        return None
+    return as_version(procedure)
+
+
+def state(procedure: Procedure, version: ProcedureVersion) -> Procedure:
+    """An unsaved copy of ``procedure`` carrying ``version``'s fields (what every rule reading
+    a ``Procedure`` reads, as it stood then)."""
+    stood = copy.copy(procedure)
+    for name in VERSIONED_FIELDS:
+        if name != "retired":
+            setattr(stood, name, getattr(version, name))
+    stood.in_force = not version.retired
+    return stood
+
+
+def procedure_on(procedure: Procedure, day: date) -> Procedure | None:
+    """The procedure as it stood on ``day``; None when it was not in force (not yet announced
+    into force, or retired)."""
+    version = version_on(procedure, day)
+    if version is None or version.retired:
+        return None
+    return state(procedure, version)
+
+
+def in_force_versions(day: date, procedure_ids: Iterable[int] | None = None
+                      ) -> dict[int, ProcedureVersion]:
+    """procedure id -> its version in force on ``day`` (one query; retired ones included)."""
+    versions = ProcedureVersion.objects.filter(in_force_q(day))
+    if procedure_ids is not None:
+        versions = versions.filter(procedure_id__in=list(procedure_ids))
+    found: dict[int, ProcedureVersion] = {}
+    for version in versions.order_by("procedure_id", *ORDER).iterator(chunk_size=2000):
+        found[version.procedure_id] = version  # the last in order wins
+    return found
+
+
+def catalogue_on(day: date) -> list[Procedure]:
+    """Every procedure in force on ``day``, as it stood then (two queries)."""
+    versions = in_force_versions(day)
+    with_history = set(ProcedureVersion.objects.values_list("procedure_id", flat=True)
+                       .distinct())
+    stood = []
+    for procedure in Procedure.objects.order_by("pk"):
+        version = versions.get(procedure.pk)
+        if version is not None:
+            if not version.retired:
+                stood.append(state(procedure, version))
+        elif procedure.pk not in with_history and procedure.in_force:
+            stood.append(procedure)
+    return stood
+
+
+def latest_versions(procedure_ids: Iterable[int]) -> dict[int, ProcedureVersion]:
+    """procedure id -> its last recorded version (future-dated included): what a change is
+    compared with (one query)."""
+    found: dict[int, ProcedureVersion] = {}
+    for version in (ProcedureVersion.objects.filter(procedure_id__in=list(procedure_ids))
+                    .order_by("procedure_id", "number")):
+        found[version.procedure_id] = version
+    return found
+
+
+def history(procedure: Procedure) -> list[ProcedureVersion]:
+    """The procedure's versions, the latest recorded first."""
+    return list(ProcedureVersion.objects.filter(procedure=procedure)
+                .select_related("recorded_by").order_by("-number"))
