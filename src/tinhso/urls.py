@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossiers/", include("tinhso.procedures.portal_urls")),
     path("desk/", include("tinhso.procedures.desk_urls")),
     path("portal-sync/", include("tinhso.portalsync.urls")),
+    path("catalogue/", include("tinhso.procedures.catalogue_urls")),
     path("programme/", include("tinhso.programme.urls")),
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),

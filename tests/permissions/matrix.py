@@ -37,6 +37,7 @@ INDICATORS_APPROVE = ADMINS | {"coordinator", "approver"}
 INDICATORS_DEFINE = ADMINS | {"coordinator"}
 PROGRAMME_REVIEW = ADMINS | {"coordinator"}
 PROGRAMME_REPORT = ADMINS | {"reporter", "approver"}
+CATALOGUE_MANAGE = ADMINS | {"coordinator"}  # procedures.manage, at the province
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.permissions.matrix import (
     ADMINS,
+    CATALOGUE_MANAGE,
     DOSSIERS_ACT,
     DOSSIERS_VIEW,
     INDICATORS_APPROVE,
@@ -45,6 +46,7 @@ from tests.permissions.matrix import (
     unclassified,
 )
 from tests.permissions.world import ACTORS, ANSWER_YEAR, FRAMEWORK, Place, World, build_world
+from tinhso.procedures.models import CatalogueImport
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,15 @@ def staff_page(act: frozenset[str] = STAFF, **kwargs: Any) -> Rule:
 
 def anywhere(act: frozenset[str] = STAFF, **kwargs: Any) -> Rule:
     return Rule(act, scoped=False, anon=LOGIN, **kwargs)
+
+
+def _catalogue_import(w: World) -> int:
+    """An import of the catalogue, done (its page is the keepers' whoever uploaded it)."""
+    job, _new = CatalogueImport.objects.get_or_create(
+        name="danh-muc.csv", defaults={"content": b"", "effective_from": date(2026, 1, 1),
+                                       "decision_number": "1/QĐ-UBND", "status": "done",
+                                       "report": {"rows": 0, "created": [], "changed": {}}})
+    return job.pk
 
 
 def _ranking(w: World) -> str:
@@ -176,6 +187,20 @@ PAGES: dict[str, Page] = {
         "/services/statistics/trace/?indicator=dossiers_received"
         f"&unit={p.unit.code}&year={date.today().year}")),
     "services/<str:code>/": Page(public(), lambda w, p: f"/services/{w.procedure_code}/", False),
+    # keeping the catalogue: coordinators and administrators, at the province
+    "catalogue/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: "/catalogue/", False),
+    "catalogue/new/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: "/catalogue/new/", False),
+    "catalogue/import/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: "/catalogue/import/",
+                              False),
+    "catalogue/import/<int:pk>/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: (
+        f"/catalogue/import/{_catalogue_import(w)}/"), False),
+    "catalogue/<str:code>/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: (
+        f"/catalogue/{w.procedure_code}/"), False),
+    "catalogue/<str:code>/edit/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: (
+        f"/catalogue/{w.procedure_code}/edit/"), False),
+    "catalogue/<str:code>/retire/": Page(anywhere(CATALOGUE_MANAGE), lambda w, p: (
+        f"/catalogue/{w.procedure_code}/retire/"), False, post={
+            "decision_number": "1/QĐ-UBND", "effective_from": "2026-01-01"}),
     # the applicant's side: own dossiers only; a dossier of another is one that does not exist
     "dossiers/": Page(SESSION, lambda w, p: "/dossiers/", False),
     "dossiers/lookup/": Page(public(), lambda w, p: "/dossiers/lookup/", False),

@@ -34,8 +34,8 @@ def procedure_search(*, q: str = "", field: str = "", agency: str = "", online_l
                      ) -> QuerySet[Procedure]:
     """Search ignoring diacritics and case: 'giay phep xay dung' finds 'Cấp giấy phép xây
     dựng'; every word must appear; the closest first (``relevance``), by field and name
-    without a search."""
-    qs = Procedure.objects.all()
+    without a search. Only procedures in force (not retired, not announced for later)."""
+    qs = Procedure.objects.filter(in_force=True)
     if field:
         qs = qs.filter(field=field)
     if agency:
@@ -52,8 +52,9 @@ def procedure_fields() -> list[str]:
 
 
 def procedure_choices() -> QuerySet[Procedure]:
-    """Every procedure by field and name, with what a picker shows."""
-    return Procedure.objects.order_by("field", "name").only("code", "name", "field")
+    """Every procedure in force by field and name, with what a picker shows."""
+    return (Procedure.objects.filter(in_force=True).order_by("field", "name")
+            .only("code", "name", "field"))
 
 
 def receives(procedure: Procedure, unit: Unit, on: datetime | None = None) -> bool:

@@ -10,6 +10,8 @@ Imported by ``procedures.models`` (so Django and the migrations see these models
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +77,7 @@ class ProcedureVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure_id} v{self.number}"
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in VERSIONED_FIELDS}
 
 

@@ -40,6 +40,7 @@ from tinhso.procedures.catalogue import (
     receives,
     sample_procedures,
 )
+from tinhso.procedures.catalogue_counts import ANNOUNCEMENT_INDICATORS, announcement_counts
 from tinhso.procedures.counts766 import counts_766
 from tinhso.procedures.models import (
     Channel,
@@ -50,6 +51,7 @@ from tinhso.procedures.models import (
     Procedure,
 )
 from tinhso.procedures.rule_queries import late_at_period_end_q, open_at_q, open_q
+from tinhso.procedures.versions import catalogue_on
 
 # count indicator -> (aggregate column, only the online channel)
 COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
@@ -71,7 +73,8 @@ COUNT_INDICATORS: dict[str, tuple[str, bool]] = {
 OPEN_INDICATORS = ("dossiers_in_progress", "dossiers_open_overdue")
 ALL_COUNTS = (*COUNT_INDICATORS, *OPEN_INDICATORS)  # each traces back to its dossiers
 # and the other counts of Decision 766 items (counts766): published too
-# count indicators read from the catalogue (see publish_catalogue)
+# count indicators read from the catalogue (see publish_catalogue; and the 766 announcement
+# counts, catalogue_counts.ANNOUNCEMENT_INDICATORS)
 CATALOGUE_INDICATORS = ("procedures_total", "procedures_online", "procedures_published_in_full",
                         "procedures_fee_payable", "procedures_payment_integrated")
 RATE_INDICATORS = ("online_dossiers_rate", "on_time_rate", "online_payment_rate",
@@ -148,38 +151,63 @@ def _catalogue_figures(procedures: list[Procedure]) -> dict[str, int]:
                                                  OnlineLevel.NONE for p in procedures)}
 
 
-def catalogue_counts(now: datetime | None = None) -> dict[int, dict[str, int]]:
+def _catalogue_moment(year: int | None, now: datetime) -> tuple[int, datetime]:
+    """The year and the moment its catalogue is read at: now for the current year, the last
+    day of a past year."""
+    current = timezone.localtime(now).year
+    year = year or current
+    if year >= current:
+        return current, now
+    return year, datetime(year, 12, 31, 12, tzinfo=timezone.get_default_timezone())
+
+
+def catalogue_counts(now: datetime | None = None, year: int | None = None
+                     ) -> dict[int, dict[str, int]]:
     """unit id -> the procedures it implements, those offered online and those published in
-    full: each agency counts the procedures it receives dossiers of (``catalogue.receives``,
-    the submission's rule), the province each procedure once (its own value, not the sum of
-    its agencies', which would count a commune procedure once per commune)."""
+    full, from the catalogue as it stood at ``year``'s end (or now: ``versions.catalogue_on``):
+    each agency counts the procedures it receives dossiers of (``catalogue.receives``, the
+    submission's rule), the province each procedure once (its own value, not the sum of its
+    agencies', which would count a commune procedure once per commune). With them, the year's
+    procedures announced and published, and on time (``catalogue_counts``, Decision 766 items
+    1.1 and 1.2), when any version has its decision dated in the year."""
     home = home_unit()
     if home is None:
         return {}
     now = now or timezone.now()
-    procedures = list(Procedure.objects.order_by("pk"))
+    year, on = _catalogue_moment(year, now)
+    # this year: the rows (the current state); a past year: its versions
+    procedures = (list(Procedure.objects.filter(in_force=True).order_by("pk")) if on is now
+                  else catalogue_on(timezone.localtime(on).date()))
+    units = list(agencies(on))
     counts: dict[int, dict[str, int]] = {}
     offered: dict[int, Procedure] = {}
-    for unit in agencies(now):
-        mine = [p for p in procedures if receives(p, unit, now)]
+    for unit in units:
+        mine = [p for p in procedures if receives(p, unit, on)]
         if mine:
             counts[unit.pk] = _catalogue_figures(mine)
             offered.update((p.pk, p) for p in mine)
     counts[home.pk] = _catalogue_figures(list(offered.values()))
+    announced = announcement_counts(year, units, home.pk, on)
+    if announced:
+        zero = dict.fromkeys(ANNOUNCEMENT_INDICATORS, 0)
+        for unit_id in counts.keys() | announced.keys():
+            counts.setdefault(unit_id, {}).update(announced.get(unit_id, zero))
     return counts
 
 
 @transaction.atomic
-def publish_catalogue(now: datetime | None = None) -> int:
-    """Write the current year's procedure counts (the catalogue as it is now: it keeps no
-    history, so past years keep what was written then). A unit that no longer implements any
-    procedure gets zeros. The figures are illustrative while the catalogue holds procedures of
-    the shipped sample, which is not a province's whole catalogue."""
+def publish_catalogue(now: datetime | None = None, year: int | None = None) -> int:
+    """Write a year's procedure counts (by default the current year's), from the catalogue as
+    it stood then (its versions). A unit that no longer implements any procedure gets zeros.
+    The figures are illustrative while the catalogue holds procedures of the shipped sample,
+    which is not a province's whole catalogue."""
     now = now or timezone.now()
-    year = timezone.localtime(now).year
-    counts = catalogue_counts(now)
-    zero = dict.fromkeys(CATALOGUE_INDICATORS, 0)
-    for unit_id in units_with_values(CATALOGUE_INDICATORS, str(year)):
+    year, _on = _catalogue_moment(year, now)
+    counts = catalogue_counts(now, year)
+    written = {code for figures in counts.values() for code in figures}
+    codes = [c for c in (*CATALOGUE_INDICATORS, *ANNOUNCEMENT_INDICATORS) if c in written]
+    zero = dict.fromkeys(codes, 0)
+    for unit_id in units_with_values(codes, str(year)):
         counts.setdefault(unit_id, zero)
     return values_publish_computed(source=SOURCE, year=year, values=counts,
                                    illustrative=sample_procedures() > 0)
@@ -248,4 +276,6 @@ def publish_all(years: Collection[int] | None = None) -> int:
         by_year[this_year].update(Dossier.objects.filter(open_q())
                                   .values_list("unit_id", flat=True).distinct())
         written += publish_catalogue()
+    for year in sorted(set(years or ()) - {this_year}):  # a past year: its own catalogue
+        written += publish_catalogue(year=year)
     return written + sum(publish(units, [year]) for year, units in by_year.items() if units)

@@ -23,6 +23,7 @@ from tinhso.procedures.catalogue import home_unit
 from tinhso.procedures.catalogue_models import VERSIONED_FIELDS, ProcedureVersion
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.permissions import MANAGE_CATALOGUE
+from tinhso.procedures.publication import publish_catalogue
 
 CURRENT_FIELDS = tuple(name for name in VERSIONED_FIELDS if name != "retired")
 # the English twins follow their Vietnamese text: kept while it is unchanged, else cleared
@@ -38,6 +39,16 @@ class Decision:
     effective_from: date
     decision_date: date | None = None
     legal_effective_date: date | None = None  # when the legal text behind it takes effect
+
+
+def publish_figures(decision: Decision, now: datetime) -> None:
+    """The catalogue's figures again (the current year's, and the decision's year's when it is
+    another): what a change of the catalogue moves."""
+    years = {timezone.localtime(now).year}
+    if decision.decision_date is not None:
+        years.add(decision.decision_date.year)
+    for year in sorted(years):
+        publish_catalogue(now, year=year)
 
 
 def require_manage(actor: Any) -> None:
@@ -103,7 +114,8 @@ def changes(previous: dict[str, Any], values: dict[str, Any]) -> list[str]:
     for name in VERSIONED_FIELDS:
         old, new = previous.get(name), values.get(name)
         if name == "required_documents":
-            old, new = catalogue_columns.document_names(old), catalogue_columns.document_names(new)
+            old = catalogue_columns.document_names(old or [])
+            new = catalogue_columns.document_names(new or [])
         if old != new:
             found.append(name)
     return found
@@ -135,6 +147,10 @@ def check_values(values: dict[str, Any], previous_documents: list[dict[str, Any]
     return cleaned
 
 
+def documents_of(values: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(values.get("required_documents") or [])
+
+
 def _decision_errors(decision: Decision) -> None:
     if not decision.number.strip():
         raise ValidationError({"decision_number": [_("Give the announcing decision.")]})
@@ -164,6 +180,7 @@ def procedure_create(*, actor: Any, code: str, values: dict[str, Any], decision:
     sync_current(procedure, timezone.localtime(now).date())
     audit_record(actor=actor, action=audit_events.PROCEDURE_CREATED, obj=procedure,
                  details=_details(version))
+    publish_figures(decision, now)
     return procedure
 
 
@@ -187,7 +204,7 @@ def procedure_revise(*, actor: Any, procedure: Procedure, values: dict[str, Any]
         or versions.as_version(procedure)
     previous = latest.values()
     cleaned = {"retired": True} if retire else {
-        **check_values(values, previous["required_documents"]), "retired": False}
+        **check_values(values, documents_of(previous)), "retired": False}
     merged = follow(previous, cleaned)
     changed = changes(previous, merged)
     if not changed:
@@ -198,6 +215,7 @@ def procedure_revise(*, actor: Any, procedure: Procedure, values: dict[str, Any]
     audit_record(actor=actor, action=(audit_events.PROCEDURE_RETIRED if retire
                                       else audit_events.PROCEDURE_REVISED),
                  obj=procedure, details=_details(version))
+    publish_figures(decision, now)
     return version
 
 

@@ -40,8 +40,10 @@ from tinhso.procedures.services.catalogue import (
     CURRENT_FIELDS,
     Decision,
     changes,
+    documents_of,
     follow,
     new_version,
+    publish_figures,
     require_manage,
     sync_current,
 )
@@ -113,13 +115,15 @@ def _batches(name: str, content: bytes, limits: Limits | None, problems: Problem
         yield batch
 
 
-def _compare(batch: list[CatalogueRow]) -> list[tuple[CatalogueRow, Procedure | None,
-                                                      dict[str, Any], list[str]]]:
+Compared = tuple[CatalogueRow, Procedure | None, dict[str, Any], list[str]]
+
+
+def _compare(batch: list[CatalogueRow]) -> list[Compared]:
     """Each row with its procedure (None: new), its full values and the fields changed
     (empty: unchanged), two queries for the batch."""
     procedures = {p.code: p for p in Procedure.objects.filter(code__in=[r.code for r in batch])}
     latest = versions.latest_versions(p.pk for p in procedures.values())
-    compared = []
+    compared: list[Compared] = []
     for row in batch:
         procedure = procedures.get(row.code)
         if procedure is None:
@@ -129,7 +133,7 @@ def _compare(batch: list[CatalogueRow]) -> list[tuple[CatalogueRow, Procedure | 
             continue
         previous = (latest.get(procedure.pk) or versions.as_version(procedure)).values()
         incoming = {**row.values, "retired": False, "required_documents": documents(
-            row.values["required_documents"], previous["required_documents"])}
+            row.values["required_documents"], documents_of(previous))}
         values = follow(previous, incoming)
         compared.append((row, procedure, values, changes(previous, values)))
     return compared
@@ -180,6 +184,7 @@ def catalogue_import(name: str, content: bytes, *, actor: Any, decision: Decisio
                 "file": name, "decision": decision.number,
                 "effective_from": str(decision.effective_from), "created": len(report.created),
                 "changed": len(report.changed), "unchanged": report.unchanged})
+            publish_figures(decision, now)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -189,26 +194,44 @@ def _write(name: str, content: bytes, limits: Limits | None, *, actor: Any,
            decision: Decision, now: datetime) -> ImportReport:
     report = ImportReport()
     today = timezone.localtime(now).date()
+    in_force = decision.effective_from <= today
     source = _("national procedure database: %(file)s") % {"file": name}
     for batch in _batches(name, content, limits, None):
-        new_versions, touched = [], []
+        new_versions, later = [], []
+        latest = versions.latest_versions(
+            Procedure.objects.filter(code__in=[r.code for r in batch]).values_list("pk",
+                                                                                 flat=True))
         for row, procedure, values, changed in _compare(batch):
             _tally(report, row.code, changed)
             if not changed:
                 continue
             if procedure is None:
-                procedure = Procedure(code=row.code, national_code=row.code, in_force=False,
-                                      source=source,
-                                      **{f: values[f] for f in CURRENT_FIELDS})
+                procedure = Procedure(code=row.code, national_code=row.code, in_force=in_force,
+                                      source=source, **{f: values[f] for f in CURRENT_FIELDS})
                 procedure.save()
+            elif in_force and _latest_date_before(latest.get(procedure.pk), decision):
+                _apply(procedure, values)  # the new version is the one in force today
+            else:
+                later.append(procedure)  # a version dated later exists: the calendar decides
             new_versions.append(new_version(procedure, values, decision, actor=actor, now=now,
                                             changed=changed, source=source, number=0))
-            touched.append(procedure)
         _number(new_versions)
         ProcedureVersion.objects.bulk_create(new_versions, batch_size=BATCH)
-        for procedure in touched:
+        for procedure in later:
             sync_current(procedure, today)
     return report
+
+
+def _latest_date_before(latest: ProcedureVersion | None, decision: Decision) -> bool:
+    return (latest is None or latest.effective_from is None
+            or latest.effective_from <= decision.effective_from)
+
+
+def _apply(procedure: Procedure, values: dict[str, Any]) -> None:
+    for name in CURRENT_FIELDS:
+        setattr(procedure, name, values[name])
+    procedure.in_force = True
+    procedure.save()
 
 
 def _number(new_versions: list[ProcedureVersion]) -> None:
