@@ -124,3 +124,28 @@ def test_desk_applicant_lookup_and_api_show_the_same_word(client: Any, db: None,
     client.force_login(dossier.applicant)
     own = client.get(f"/dossiers/{dossier.code}/")
     assert (f'data-testid="{expected}"' in own.content.decode()) == bool(expected)
+
+
+def test_unsatisfactory_agrees_with_its_query(every_trait: dict[str, Dossier]) -> None:
+    """Decision 766 item 5.4: dissatisfied, with feedback, or late."""
+    from tinhso.procedures.models import Complaint, Rating
+    from tinhso.procedures.rule_queries import unsatisfactory_q
+
+    now = timezone.now()
+    rated = [d for d in every_trait.values() if d.finished_at][:2]
+    Rating.objects.create(dossier=rated[0], level=2, at=now)  # dissatisfied
+    Rating.objects.create(dossier=rated[1], level=5, at=now)
+    Complaint.objects.create(dossier=every_trait["processing"], text="?", at=now)
+    for end in _moments():
+        received = Dossier.objects.filter(received_at__lt=end)
+        bad = set(received.filter(unsatisfactory_q(end)).values_list("pk", flat=True))
+        for name, dossier in every_trait.items():
+            if dossier.received_at >= end:
+                continue
+            level = Rating.objects.filter(dossier=dossier).values_list("level", flat=True)
+            expected = rules.unsatisfactory(
+                dossier, on_time_flag=dossier.on_time, finished_at=dossier.finished_at,
+                withdrawn_at=dossier.withdrawn_at, dissatisfied=any(v < 3 for v in level),
+                has_feedback=dossier.complaints.exists(), end=end)
+            assert (dossier.pk in bad) == expected, (name, end)
+    assert rated[0].pk in bad and every_trait["processing"].pk in bad

@@ -183,8 +183,9 @@ def test_many_changes_wait_as_one_publication(submit, khanh_hoa,
     pending = PendingPublication.objects.get()  # one agency, one year: one row, one task
     assert pending.unit.code == "22366" and pending.requested == 2
     # 12 counts of the aggregate and the open dossiers, 2 recorded by the officer (data reused,
-    # population database), 9 more for Decision 766 (counts766)
-    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 23
+    # population database), 9 more for Decision 766 (counts766), and the province's own count
+    # of procedures paid online
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 24
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 2
 
@@ -295,7 +296,8 @@ def test_a_publication_cut_before_its_end_is_published_by_its_rerun(
         publication.publish_statistics.call([pending.unit_id], [pending.year])
     assert PendingPublication.objects.filter(pk=pending.pk).exists()
     # 12 counts of the aggregate and the open dossiers, 2 recorded by the officer (data reused,
-    # population database), 9 more for Decision 766 (counts766)
-    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 23
+    # population database), 9 more for Decision 766 (counts766), and the province's own count
+    # of procedures paid online
+    assert publication.publish_statistics.call([pending.unit_id], [pending.year]) == 24
     assert not PendingPublication.objects.exists()
     assert _figures(khanh_hoa, "56").counts["dossiers_received"] == 1

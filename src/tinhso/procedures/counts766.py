@@ -42,6 +42,14 @@ def _paid_procedures(ids: list[int], year: int) -> dict[int, int]:
     return {r["unit_id"]: int(r["n"]) for r in rows}
 
 
+def procedures_paid_province(home_path: str, year: int) -> int:
+    """The procedures paid online at least once in ``year`` anywhere in the province: each
+    procedure once (the sum of its agencies' would count a procedure once per commune)."""
+    return (DossierStat.objects.filter(unit__path__startswith=home_path, month__year=year,
+                                       paid_online__gt=0)
+            .values("procedure_id").distinct().count())
+
+
 def _feedback(ids: list[int], year: int, end: datetime) -> dict[int, dict[str, int]]:
     rows = (Complaint.objects.filter(handling_unit_id__in=ids, at__year=year, at__lt=end)
             .values("handling_unit_id").annotate(

@@ -41,7 +41,7 @@ from tinhso.procedures.catalogue import (
     sample_procedures,
 )
 from tinhso.procedures.catalogue_counts import ANNOUNCEMENT_INDICATORS, announcement_counts
-from tinhso.procedures.counts766 import counts_766
+from tinhso.procedures.counts766 import counts_766, procedures_paid_province
 from tinhso.procedures.models import (
     Channel,
     Dossier,
@@ -133,8 +133,19 @@ def publish(unit_ids: Iterable[int], years: Iterable[int], now: datetime | None 
     dossiers (as of ``now``); returns the values written. Zero counts are written too (a unit
     whose last dossier was withdrawn)."""
     return sum(values_publish_computed(source=SOURCE, year=year,
-                                       values=year_counts(unit_ids, year, now))
+                                       values=_with_province(year_counts(unit_ids, year, now),
+                                                             year))
                for year in sorted(set(years)))
+
+
+def _with_province(counts: dict[int, dict[str, int]], year: int) -> dict[int, dict[str, int]]:
+    """The province's own count of procedures paid online (each procedure once), beside its
+    agencies' (Decision 766 item 3.5b)."""
+    home = home_unit()
+    if home is not None:
+        counts.setdefault(home.pk, {})["procedures_paid_online"] = procedures_paid_province(
+            home.path, year)
+    return counts
 
 
 # --- the catalogue's figures -----------------------------------------------------------------
