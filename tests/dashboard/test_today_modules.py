@@ -41,7 +41,7 @@ def test_unit_ranks_carry_the_field_size(reference_units: dict[str, Any]) -> Non
     provinces = [u for u in reference_units.values() if u.level == "province"][:5]
     for rank, unit in enumerate(provinces, start=1):
         PublishedResult.objects.create(framework="dti-province-922", year=2022, unit=unit,
-                                       rank=rank, source="Bộ TT&TT")
+                                       rank=rank, field_size=5, source="Bộ TT&TT")
     [point] = unit_ranks("dti-province-922", provinces[3])
     assert (point.year, point.rank, point.of) == (2022, 4, 5)
     assert point.method  # the framework's name, shown as the method

@@ -267,5 +267,6 @@ def build_world() -> World:
 
 
 def _ranking() -> dict[str, Any]:
-    latest = PublishedResult.objects.filter(framework="dti-province-922").latest("year")
+    latest = PublishedResult.objects.filter(framework="dti-province-922").exclude(
+        values={}).latest("year")  # with values: its unit pages exist
     return {"framework": latest.framework, "year": latest.year}

@@ -38,7 +38,7 @@ def test_import_2022_and_print_the_ranking(reference_units):
                 "--year", "2022")
     assert PublishedResult.objects.count() == 63
     listing = run_command("scoring", "frameworks")
-    assert re.search(r"2022: 63 results, imported \d{2}/\d{2}/\d{4}", listing)
+    assert re.search(r"2022, field of 63: 63 results, imported \d{2}/\d{2}/\d{4}", listing)
 
 
 def test_the_importer_speaks_through_the_translation_catalogue(reference_units, monkeypatch):

@@ -260,7 +260,8 @@ def pages_with_arguments() -> dict[str, Page]:
     from tinhso.scoring.models import PublishedResult
 
     procedure = Procedure.objects.get(national_code="2.000815")  # the cut-off at 15:00
-    ranking = PublishedResult.objects.filter(framework="dti-province-922").latest("year")
+    ranking = PublishedResult.objects.filter(framework="dti-province-922").exclude(
+        values={}).latest("year")  # the latest year whose values were published (2022)
     fw, year = ranking.framework, ranking.year
     value = IndicatorValue.objects.order_by("pk").first()
     desk = Dossier.objects.filter(unit__code="22366").order_by("pk").first()

@@ -30,6 +30,7 @@ from tinhso.procedures.loaders import procedures_load
 from tinhso.procedures.publication import publish_catalogue
 from tinhso.programme.models import Document, Goal
 from tinhso.scoring.engine import load_framework
+from tinhso.scoring.history_services import results_history_import
 from tinhso.scoring.models import PublishedResult, ScoreInput
 from tinhso.scoring.services import published_results_import
 from tinhso.units.loaders import units_load_reference
@@ -134,16 +135,23 @@ def load_second_factors(actor: Any) -> Counter[str]:
 
 
 def load_published_results(actor: Any) -> Counter[str]:
-    """The published DTI 2022 ranking (imported once; the file does not change)."""
+    """The published DTI 2022 ranking and the results found for 2020-2024 (each file imported
+    once; the files do not change)."""
     counts: Counter[str] = Counter()
     if PublishedResult.objects.filter(framework="dti-province-922", year=2022).exists():
         counts["same"] += 1
-        return counts
-    path = SCORING_DATA / "dti_province_2022.csv"
-    result = published_results_import(
-        actor=actor, framework=load_framework("dti-province-922"), year=2022, name=path.name,
-        content=path.read_bytes(), source="Bộ TT&TT, xếp hạng DTI 2022")
-    counts["created"] += result.rows
+    else:
+        path = SCORING_DATA / "dti_province_2022.csv"
+        result = published_results_import(
+            actor=actor, framework=load_framework("dti-province-922"), year=2022,
+            name=path.name, content=path.read_bytes(), source="Bộ TT&TT, xếp hạng DTI 2022")
+        counts["created"] += result.rows
+    if PublishedResult.objects.filter(framework="dti-province-405", year=2024).exists():
+        counts["same"] += 1
+    else:
+        path = SCORING_DATA / "dti_results_2020_2024.csv"
+        counts["created"] += results_history_import(actor=actor, name=path.name,
+                                                    content=path.read_bytes()).rows
     return counts
 
 

@@ -105,6 +105,12 @@ class Framework:
     legal_basis: str = ""
     short_name: str = ""  # how a rank names its method: "DTI (QĐ 922)"
     inputs_from: str = "answers"  # answers (self-assessment) or indicators (platform records)
+    # The main indicators' points are an assumption (not published in the sources read),
+    # said on every page showing them until an administrator enters the official table.
+    points_assumed: bool = False
+    points_assumption: str = ""
+    points_assumption_vi: str = ""
+    sub_indicators: int | None = None  # how many components, where their names are unknown
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -199,6 +205,10 @@ def parse_framework(data: Mapping[str, Any], source: str = "framework") -> Frame
         note=str(data.get("note", "")), note_vi=str(data.get("note_vi", "")),
         legal_basis=str(data.get("legal_basis", "")),
         short_name=str(data.get("short_name") or data["name"]), inputs_from=inputs_from,
+        points_assumed=bool(data.get("points_assumed", False)),
+        points_assumption=str(data.get("points_assumption", "")),
+        points_assumption_vi=str(data.get("points_assumption_vi", "")),
+        sub_indicators=int(data["sub_indicators"]) if data.get("sub_indicators") else None,
         raw=dict(data),
     )
 

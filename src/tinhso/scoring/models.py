@@ -6,15 +6,38 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RankBasis(models.TextChoices):
+    """How a rank was found: as published, inferred (from a listing's order) or derived (from
+    another year's rank and a published change)."""
+
+    PUBLISHED = "published", _("Published")
+    INFERRED = "inferred", _("Inferred")
+    DERIVED = "derived", _("Derived")
+
+
 class PublishedResult(models.Model):
-    """A unit's result as a national body published it: its rank, and values where given."""
+    """A unit's result as a national body published it: its rank, and values where given.
+
+    A result set is (framework, year, field size): in 2024 the same assessment was ranked among
+    the 63 provinces and among the 34 after the merger. A rank found only as a range (the
+    bottom three, order unknown) keeps its best place in ``rank`` and its worst in ``rank_to``.
+    """
 
     framework = models.CharField(_("framework"), max_length=60)
     year = models.PositiveSmallIntegerField(_("year"))
+    field_size = models.PositiveSmallIntegerField(
+        _("field size"), help_text=_("How many units the ranking compared (63, 34)."))
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT,
                              related_name="published_results")
     published_name = models.CharField(_("published name"), max_length=200, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"))
+    rank_to = models.PositiveSmallIntegerField(_("rank (worst of a range)"), null=True,
+                                               blank=True)
+    rank_basis = models.CharField(_("rank basis"), max_length=10, choices=RankBasis.choices,
+                                  default=RankBasis.PUBLISHED)
+    rank_note = models.CharField(_("rank note"), max_length=300, blank=True)
+    total_note = models.CharField(_("index note"), max_length=200, blank=True,
+                                  help_text=_("An index published only as a range or in words."))
     total = models.DecimalField(_("index"), max_digits=10, decimal_places=6, null=True,
                                 blank=True)
     values = models.JSONField(_("main indicator values"), default=dict, blank=True)
@@ -24,15 +47,40 @@ class PublishedResult(models.Model):
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["framework", "year", "rank", "unit__code"]
+        ordering = ["framework", "year", "field_size", "rank", "unit__code"]
         verbose_name = _("published result")
         constraints = [
-            models.UniqueConstraint(fields=["framework", "year", "unit"],
-                                    name="published_result_unique"),
+            models.UniqueConstraint(fields=["framework", "year", "field_size", "unit"],
+                                    name="published_result_unique_in_field"),
+            models.CheckConstraint(condition=models.Q(rank_to__isnull=True)
+                                   | models.Q(rank_to__gt=models.F("rank")),
+                                   name="published_result_range_ordered"),
         ]
 
     def __str__(self) -> str:
         return f"{self.framework} {self.year} {self.unit_id}: {self.rank}"
+
+
+class FrameworkPoints(models.Model):
+    """The points of a framework's main indicators as an administrator entered them (the
+    official table, once known), replacing the framework file's assumed points. The latest
+    row is in force; earlier rows are the history."""
+
+    framework = models.CharField(_("framework"), max_length=60, db_index=True)
+    points = models.JSONField(_("points per main indicator"))
+    basis = models.CharField(_("basis"), max_length=300,
+                             help_text=_("The document that publishes these points."))
+    entered_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework", "-entered_at", "-id"]
+        verbose_name = _("framework points")
+        verbose_name_plural = _("framework points")
+
+    def __str__(self) -> str:
+        return f"{self.framework}: {self.points}"
 
 
 class ScoreInput(models.Model):

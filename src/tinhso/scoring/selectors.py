@@ -22,7 +22,12 @@ from tinhso.scoring.engine import (
     rank,
     score,
 )
-from tinhso.scoring.models import PublishedResult, ScoreInput, SelfAssessmentAnswer
+from tinhso.scoring.models import (
+    PublishedResult,
+    RankBasis,
+    ScoreInput,
+    SelfAssessmentAnswer,
+)
 from tinhso.units.selectors import units_by_code
 
 if TYPE_CHECKING:
@@ -48,16 +53,52 @@ class RankingRow:
     total: Decimal | None
     recomputed: Decimal | None
     values: dict[str, str]
+    field_size: int = 0  # how many units the ranking compared (63, 34)
+    rank_to: int | None = None  # the worst place, when the rank is known as a range only
+    rank_basis: str = RankBasis.PUBLISHED  # published, inferred or derived
+    rank_note: str = ""  # the qualification as the source wrote it
+    total_note: str = ""  # an index published only as a range
+    source: str = ""
+
+    @property
+    def rank_text(self) -> str:
+        """'16/34', '32–34/34'."""
+        places = f"{self.rank}–{self.rank_to}" if self.rank_to else str(self.rank)
+        return f"{places}/{self.field_size}" if self.field_size else places
+
+    @property
+    def qualified(self) -> bool:
+        """The rank is not plainly published: a range, inferred or derived."""
+        return bool(self.rank_to) or self.rank_basis != RankBasis.PUBLISHED
 
 
-def ranking(framework: str, year: int) -> list[RankingRow]:
-    """The published ranking of a framework and year, by rank (one query)."""
-    results = PublishedResult.objects.filter(framework=framework, year=year).select_related(
-        "unit").order_by("rank", "unit__code")
+def _row(r: PublishedResult) -> RankingRow:
     # the name as published, or the unit's English name on a page in English
-    return [RankingRow(r.rank, r.unit, in_language(r.published_name or r.unit.name,
-                                                   r.unit.name_en),
-                       r.total, r.recomputed, r.values) for r in results]
+    return RankingRow(r.rank, r.unit, in_language(r.published_name or r.unit.name,
+                                                  r.unit.name_en),
+                      r.total, r.recomputed, r.values, r.field_size, r.rank_to, r.rank_basis,
+                      r.rank_note, r.total_note, r.source)
+
+
+def result_fields(framework: str, year: int) -> list[int]:
+    """The field sizes a framework's year was ranked in, smallest (the latest map) first:
+    [34, 63] for 2024, whose assessment was ranked among the 34 provinces and the 63."""
+    return sorted(set(PublishedResult.objects.filter(framework=framework, year=year)
+                      .values_list("field_size", flat=True)))
+
+
+def ranking(framework: str, year: int, field_size: int | None = None) -> list[RankingRow]:
+    """The published ranking of a framework and year in one field (by default the first of
+    :func:`result_fields`), by rank (two queries)."""
+    if field_size is None:
+        fields = result_fields(framework, year)
+        if not fields:
+            return []
+        field_size = fields[0]
+    results = PublishedResult.objects.filter(
+        framework=framework, year=year, field_size=field_size).select_related(
+        "unit").order_by("rank", "unit__code")
+    return [_row(r) for r in results]
 
 
 def with_full_values(framework: Framework, rows: list[RankingRow]) -> list[RankingRow]:
@@ -66,11 +107,12 @@ def with_full_values(framework: Framework, rows: list[RankingRow]) -> list[Ranki
         r.values.get(i.code) for i in framework.indicators if i.weight > 0)]
 
 
-def imported_years(framework: str) -> list[tuple[int, int, datetime]]:
-    """(year, results, last imported) for each year of a framework's published results."""
-    return [(row["year"], row["n"], row["last"]) for row in PublishedResult.objects.filter(
-        framework=framework).values("year").annotate(n=Count("id"), last=Max("imported_at"))
-        .order_by("-year")]
+def imported_years(framework: str) -> list[tuple[int, int, datetime, int]]:
+    """(year, results, last imported, field size) for each result set of a framework."""
+    return [(row["year"], row["n"], row["last"], row["field_size"])
+            for row in PublishedResult.objects.filter(framework=framework)
+            .values("year", "field_size").annotate(n=Count("id"), last=Max("imported_at"))
+            .order_by("-year", "field_size")]
 
 
 def years_with_results(framework: str) -> list[int]:
@@ -244,23 +286,25 @@ def _main_ranks(mine: dict[str, Any], field: list[dict[str, Any]], codes: list[s
 def result_history(framework: str, unit: Unit, main_codes: Sequence[str] = ()
                    ) -> list[ResultPoint]:
     """The unit's published results of ``framework``, oldest first, each with its field size
-    (the results published that year) and its main indicators' ranks (``main_codes``: their
-    order; by default the framework's, those carrying points). Two queries, however many
-    years."""
-    mine = list(PublishedResult.objects.filter(framework=framework, unit=unit).order_by("year"))
+    (as published: 34 or 63, however many results were found) and its main indicators' ranks
+    (``main_codes``: their order; by default the framework's, those carrying points). Two
+    queries, however many years."""
+    mine = list(PublishedResult.objects.filter(framework=framework, unit=unit)
+                .order_by("year", "-field_size"))  # a year's latest map (34 after 63) last
     if not mine:
         return []
     years = [r.year for r in mine]
-    fields: dict[int, list[dict[str, Any]]] = {}
-    for year, values in PublishedResult.objects.filter(
-            framework=framework, year__in=years).values_list("year", "values"):
-        fields.setdefault(year, []).append(values or {})
+    fields: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for year, size, values in PublishedResult.objects.filter(
+            framework=framework, year__in=years).values_list("year", "field_size", "values"):
+        fields.setdefault((year, size), []).append(values or {})
     codes = list(main_codes)
     if not codes:
         try:
             codes = [i.code for i in load_framework(framework).indicators if i.weight > 0]
         except FrameworkError:
             codes = sorted({c for r in mine for c in (r.values or {})})
-    return [ResultPoint(r.year, r.rank, len(fields.get(r.year, [])), r.total,
-                        _main_ranks(r.values or {}, fields.get(r.year, []), codes), r.source)
+    return [ResultPoint(r.year, r.rank, r.field_size, r.total,
+                        _main_ranks(r.values or {}, fields.get((r.year, r.field_size), []),
+                                    codes), r.source)
             for r in mine]

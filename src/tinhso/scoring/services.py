@@ -159,7 +159,8 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
                              content: bytes, source: str) -> ResultsImport:
     """Import a published ranking (columns: rank, province_code, published_name, one column
     per main indicator, and the index under 'dti' or 'total'). Where the values are given the
-    index is recomputed and compared with the published one."""
+    index is recomputed and compared with the published one. The field is the units ranked:
+    the file ranks them all (a file of partial result sets: ``history_services``)."""
     require(actor, "scoring.manage", None)
     total_column, rows = _read_results(content)
     codes = [i.code for i in framework.indicators]
@@ -169,7 +170,7 @@ def published_results_import(*, actor: Any, framework: Framework, year: int, nam
     for row in parsed:
         again = recomputed.get(row.number)
         PublishedResult.objects.update_or_create(
-            framework=framework.code, year=year, unit=row.unit,
+            framework=framework.code, year=year, unit=row.unit, field_size=len(parsed),
             defaults={"rank": row.rank, "total": row.total,
                       "values": {k: str(v) for k, v in row.values.items()},
                       "recomputed": again, "source": source,

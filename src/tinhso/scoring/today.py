@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from tinhso.accounts.permissions import may_somewhere, scope_paths
 from tinhso.core.db import within_paths
@@ -53,13 +53,10 @@ def framework_names(code: str) -> tuple[str, str]:
 
 
 def unit_ranks(framework: str, unit: Unit) -> list[RankPoint]:
-    """The unit's published ranks by year, each with the size of that year's field (two
-    queries, however many years)."""
+    """The unit's published ranks by year, each with the size of its field (one query); a
+    year ranked in two fields (2024: among 63 and among 34) gives both, the larger first."""
     results = list(PublishedResult.objects.filter(framework=framework, unit=unit)
-                   .order_by("year"))
-    sizes = dict(PublishedResult.objects.filter(
-        framework=framework, year__in=[r.year for r in results])
-        .values("year").annotate(n=Count("id")).values_list("year", "n"))
+                   .order_by("year", "-field_size"))
     method, method_en = framework_names(framework)
-    return [RankPoint(framework, method, method_en, r.year, r.rank, sizes.get(r.year, 0), r.total,
+    return [RankPoint(framework, method, method_en, r.year, r.rank, r.field_size, r.total,
                       r.source) for r in results]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,10 +17,12 @@ from tinhso.scoring.engine import (
     load_framework,
 )
 from tinhso.scoring.gap_selectors import Gap, ceilings_for, gap_to_rank, robustness_among
+from tinhso.scoring.history_selectors import DTI_PREFIX, RankHistory, rank_history
 from tinhso.scoring.selectors import (
     RankingRow,
     UnitAssessment,
     ranking,
+    result_fields,
     unit_assessment,
     with_full_values,
     years_with_results,
@@ -34,19 +37,40 @@ def _framework(code: str) -> Framework:
         raise Http404(str(exc)) from exc
 
 
+def _home_history() -> RankHistory | None:
+    """The home province's DTI rank over the years (None when it is not a unit here)."""
+    home = unit_by_code(settings.TINHSO_HOME_UNIT)
+    history = rank_history(home) if home is not None else None
+    return history if history and history.points else None
+
+
 def index(request: HttpRequest) -> HttpResponse:
     frameworks = [(f, years_with_results(f.code)) for f in available_frameworks()]
-    return render(request, "scoring/index.html", {"frameworks": frameworks})
+    return render(request, "scoring/index.html", {"frameworks": frameworks,
+                                                  "history": _home_history()})
+
+
+def _field(raw: str | None, fields: list[int]) -> int:
+    """The field asked for (?field=63), else the first one; 404 for a field not ranked."""
+    if not raw:
+        return fields[0]
+    if not raw.isdigit() or int(raw) not in fields:
+        raise Http404(_("This ranking has no field of %(n)s.") % {"n": raw})
+    return int(raw)
 
 
 def ranking_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
     framework = _framework(code)
-    rows = ranking(code, year)
-    if not rows:
+    fields = result_fields(code, year)
+    if not fields:
         raise Http404(_("No results for %(code)s in %(year)s.") % {"code": code, "year": year})
+    field_size = _field(request.GET.get("field"), fields)
+    rows = ranking(code, year, field_size)
     best = max((float(r.total) for r in rows if r.total is not None), default=1.0)
     return render(request, "scoring/ranking.html", {
         "framework": framework, "year": year, "rows": rows, "best": best,
+        "fields": fields, "field_size": field_size, "partial": len(rows) < field_size,
+        "history": _home_history() if code.startswith(DTI_PREFIX) else None,
     })
 
 
@@ -134,7 +158,8 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         raise Http404(_("%(unit)s has no values for %(code)s in %(year)s.")
                       % {"unit": localized(unit), "code": code, "year": year})
     rows = ranking(code, year)
-    target_rank, rank_error = _target_rank(request.GET.get("rank"), len(rows))
+    field_size = rows[0].field_size if rows else 0
+    target_rank, rank_error = _target_rank(request.GET.get("rank"), field_size)
     gap = None if target_rank is None else gap_to_rank(framework, rows, assessment,
                                                        target_rank, efforts, ceilings)
     indicators = _indicator_rows(framework, assessment, rows, gap, efforts, overrides)
@@ -142,7 +167,7 @@ def unit_page(request: HttpRequest, code: str, year: int, unit_code: str) -> Htt
         "framework": framework, "year": year, "unit": unit, "assessment": assessment,
         "gap": gap, "rank_error": rank_error, "indicators": indicators,
         "target_rank": target_rank if target_rank is not None else request.GET.get("rank"),
-        "what_if": bool(overrides or efforts or ceilings), "field_size": len(rows),
+        "what_if": bool(overrides or efforts or ceilings), "field_size": field_size,
         "current": float(assessment.scores.total[0]),
         "published_rank": next((r.rank for r in rows if r.unit.pk == unit.pk), None),
         "steps": ([(s, localized(framework.indicator(s.code))) for s in gap.plan.steps]

@@ -15,6 +15,11 @@ from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.imports import ImportRejected
 from tinhso.core.xlsx import MB
 from tinhso.scoring.engine import FrameworkError, available_frameworks, load_framework
+from tinhso.scoring.history_services import (
+    HistoryImport,
+    is_history_file,
+    results_history_import,
+)
 from tinhso.scoring.selectors import imported_years, ranking
 from tinhso.scoring.services import RESULTS_LIMITS, published_results_import
 
@@ -24,6 +29,12 @@ def _day(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y")
 
 
+def _first_line(content: bytes) -> list[str]:
+    """The column names of a CSV file's first line (to tell the two formats apart)."""
+    line = content[:4096].split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    return [c.strip().strip('"') for c in line.split(",")]
+
+
 class Command(BaseCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # translated when --help prints it
         "Index frameworks: import published results, print rankings, list frameworks.")
@@ -31,10 +42,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import-results", help=_(
-            "import a published ranking (a UTF-8 CSV file of at most 5 MB and 20,000 rows)"))
+            "import a published ranking (a UTF-8 CSV file of at most 5 MB and 20,000 rows); a "
+            "file with year and framework columns holds the results of many years"))
         imp.add_argument("file")
-        imp.add_argument("--framework", required=True)
-        imp.add_argument("--year", type=int, required=True)
+        imp.add_argument("--framework", help=_("the framework (unless the file has a column)"))
+        imp.add_argument("--year", type=int, help=_("the year (unless the file has a column)"))
         imp.add_argument("--source", default="",
                          help=_("who published it (default: the file)"))
         rank = sub.add_parser("rank", help=_("print a ranking"))
@@ -53,12 +65,26 @@ class Command(BaseCommand):
         for framework in available_frameworks():
             full = "" if framework.published_in_full else "  " + _("(not published in full)")
             self.stdout.write(f"{framework.code:<28} {framework.name}{full}")
-            for year, rows, imported in imported_years(framework.code):
-                self.stdout.write("    " + _("%(year)s: %(rows)s results, imported %(date)s")
-                                  % {"year": year, "rows": rows, "date": _day(imported)})
+            for year, rows, imported, size in imported_years(framework.code):
+                self.stdout.write("    " + _("%(year)s, field of %(n)s: %(rows)s results, "
+                                             "imported %(date)s")
+                                  % {"year": year, "n": size, "rows": rows,
+                                     "date": _day(imported)})
+
+    def _report_history(self, name: str, result: HistoryImport) -> None:
+        self.stdout.write(_("%(file)s: %(rows)s results in %(sets)s result sets; imported "
+                            "%(date)s.") % {"file": name, "rows": result.rows,
+                                            "sets": len(result.sets), "date": _day(timezone.now())})
+        for (framework, year, size), rows in sorted(result.sets.items()):
+            self.stdout.write("  " + _("%(framework)s %(year)s, field of %(n)s: %(rows)s "
+                                       "results") % {"framework": framework, "year": year,
+                                                     "n": size, "rows": rows})
+        for number, why in result.not_loaded:
+            self.stdout.write("  " + _("row %(row)s: %(why)s") % {"row": number, "why": why})
 
     def _import_results(self, options: dict[str, Any]) -> None:
-        framework = load_framework(options["framework"])
+        if options["framework"]:
+            load_framework(options["framework"])  # an unknown framework: said before reading
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("%(path)s: no such file") % {"path": path})
@@ -66,10 +92,19 @@ class Command(BaseCommand):
             raise CommandError(_("%(file)s: the file is larger than %(max)d MB; nothing was "
                                  "imported.") % {"file": path.name,
                                                  "max": RESULTS_LIMITS.max_bytes // MB})
+        content = path.read_bytes()
         try:
+            if is_history_file(_first_line(content)):
+                self._report_history(path.name, results_history_import(
+                    actor=SYSTEM, name=path.name, content=content))
+                return
+            if not options["framework"] or options["year"] is None:
+                raise CommandError(_("%(file)s has no year and framework columns: give "
+                                     "--framework and --year") % {"file": path.name})
             result = published_results_import(
-                actor=SYSTEM, framework=framework, year=options["year"], name=path.name,
-                content=path.read_bytes(), source=options["source"] or path.name)
+                actor=SYSTEM, framework=load_framework(options["framework"]),
+                year=options["year"], name=path.name, content=content,
+                source=options["source"] or path.name)
         except ImportRejected as exc:
             for line in exc.lines():
                 self.stderr.write(f"{path.name}: {line}")
