@@ -162,6 +162,13 @@ PAGES: dict[str, Page] = {
     # rankings: public; self-assessment answers by their unit's reporters, verified by the
     # coordinator
     "rankings/": Page(public(), lambda w, p: "/rankings/", False),
+    # a framework's page is public; its official points are entered by the whole system's
+    # administrator (the points are national)
+    "rankings/framework/<slug:code>/": Page(public(), lambda w, p: (
+        "/rankings/framework/dti-province-405/"), False),
+    "rankings/framework/<slug:code>/points/": Page(
+        anywhere(frozenset({"admin"})), lambda w, p: (
+            "/rankings/framework/dti-province-405/points/"), False),
     "rankings/<slug:code>/<int:year>/": Page(public(), lambda w, p: f"/rankings/{_ranking(w)}/",
                                              False),
     "rankings/<slug:code>/<int:year>/<str:unit_code>/": Page(public(), lambda w, p: (

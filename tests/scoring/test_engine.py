@@ -205,7 +205,8 @@ def test_every_shipped_framework_loads_and_says_whether_it_is_published_in_full(
     from tinhso.scoring.engine import available_frameworks
 
     frameworks = {f.code: f for f in available_frameworks()}
-    assert set(frameworks) == {"dti-province-922", "service-quality-766", "khanhhoa-units"}
+    assert set(frameworks) == {"dti-province-1726", "dti-province-922", "dti-province-405",
+                               "service-quality-766", "khanhhoa-units"}
     for framework in frameworks.values():
         assert framework.published_in_full or framework.note
     assert "ILLUSTRATIVE" in frameworks["khanhhoa-units"].note

@@ -60,3 +60,12 @@ def test_2024_ranked_among_34_and_among_63(client, demo):
 def test_the_rank_history_in_vietnamese(client, demo):
     page = client.get("/rankings/").content.decode()
     assert 'data-testid="rank-history"' in page and "16/34" in page
+
+
+def test_the_latest_rank_for_targets(demo):
+    from tinhso.scoring.history_selectors import latest_rank
+    from tinhso.units.selectors import unit_by_code
+
+    latest = latest_rank(unit_by_code("56"))
+    assert (latest.year, latest.rank, latest.field_size, latest.method) == (
+        2024, 16, 34, "dti-province-405")

@@ -283,6 +283,10 @@ def pages_with_arguments() -> dict[str, Page]:
         "indicators:detail": Page(reverse("indicators:detail", args=["online_services_rate"])),
         "indicators:value": Page(reverse("indicators:value", args=[value.pk]), "dieuphoi"),
         "scoring:ranking": Page(reverse("scoring:ranking", args=[fw, year])),
+        "scoring:ranking (2024, among 63)": Page(reverse(
+            "scoring:ranking", args=["dti-province-405", 2024]) + "?field=63"),
+        "scoring:framework": Page(reverse("scoring:framework", args=["dti-province-405"])),
+        "scoring:points": Page(reverse("scoring:points", args=["dti-province-405"]), "admin"),
         "scoring:unit": Page(reverse("scoring:unit", args=[fw, year, "56"])),
         "scoring:explain": Page(reverse("scoring:explain", args=[fw, year, "56"])),
         "procedures:trace": Page(reverse("procedures:trace") + "?indicator=dossiers_received"

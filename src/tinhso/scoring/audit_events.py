@@ -8,3 +8,5 @@ RESULTS_IMPORTED = register_event("results.imported", _("Published index results
 ANSWER_SUBMITTED = register_event("answer.submitted", _("Self-assessment answer submitted"))
 ANSWER_VERIFIED = register_event("answer.verified", _("Self-assessment answer verified"))
 ANSWER_RETURNED = register_event("answer.returned", _("Self-assessment answer returned"))
+FRAMEWORK_POINTS_SET = register_event("framework.points_set",
+                                      _("Official points of an index framework entered"))

@@ -393,3 +393,4 @@ def merge_members(values: Mapping[str, Mapping[str, float]], successor: Mapping[
                 groups.setdefault(target, {}).setdefault(code, []).append(float(value))
     return {unit: {code: float(np.mean(v)) for code, v in by_code.items()}
             for unit, by_code in groups.items()}
+

@@ -60,3 +60,10 @@ def rank_history(unit: Unit, prefix: str = DTI_PREFIX) -> RankHistory:
             points.append(Point(year, code, size, None))
     methods = {p.method: _short_name(p.method) for p in points}
     return RankHistory(unit, points, breaks(points), methods, chart(points))
+
+
+def latest_rank(unit: Unit, prefix: str = DTI_PREFIX) -> Point | None:
+    """The unit's latest published rank (with its field size, method, index and source), for
+    targets measured against it; None when none was found."""
+    found = rank_history(unit, prefix).found
+    return found[-1] if found else None

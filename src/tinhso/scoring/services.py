@@ -20,10 +20,13 @@ from tinhso.scoring import audit_events
 from tinhso.scoring.engine import Framework, score
 from tinhso.scoring.models import (
     AnswerStatus,
+    FrameworkPoints,
     PublishedResult,
     ScoreInput,
     SelfAssessmentAnswer,
 )
+from tinhso.scoring.points import points_problems
+from tinhso.scoring.points_selectors import points_in_force
 from tinhso.scoring.selectors import wrote_answer
 from tinhso.units.selectors import units_by_code
 
@@ -254,3 +257,51 @@ def answer_return(*, actor: Any, answer: SelfAssessmentAnswer, reason: str
     audit_record(actor=actor, action=audit_events.ANSWER_RETURNED, obj=answer,
                  unit=answer.unit, details={"code": answer.code, "reason": answer.return_reason})
     return answer
+
+
+
+def _points_error(framework: Framework, points: dict[str, str], code: str, problem: str
+                  ) -> tuple[str, str]:
+    """The form field and the message of a problem of a points table."""
+    if problem == "total":
+        total = sum(float(str(v).replace(",", ".")) for v in points.values())
+        return "__all__", _("The points add up to %(total)s; %(framework)s is out of "
+                            "%(max)s: nothing was changed.") % {
+            "total": f"{total:g}", "framework": framework.code, "max": f"{framework.scale:g}"}
+    messages = {
+        "unknown": _("'%(code)s' is not a main indicator of this framework."),
+        "missing": _("Give the points of this main indicator."),
+        "not a number": _("Points are a number."),
+        "negative": _("Points cannot be negative."),
+    }
+    return (code if problem != "unknown" else "__all__"), messages[problem] % {"code": code}
+
+
+@transaction.atomic
+def framework_points_set(*, actor: Any, framework: Framework, points: dict[str, str],
+                         basis: str) -> FrameworkPoints:
+    """An administrator enters the official points of a framework's main indicators (with
+    the document publishing them): they replace the assumed points once they add up to the
+    framework's declared maximum; ValidationError per field otherwise, nothing written."""
+    require(actor, "scoring.points", None)
+    errors: dict[str, list[str]] = {}
+    for code, problem in points_problems(framework, points):
+        field_name, message = _points_error(framework, points, code, problem)
+        errors.setdefault(field_name, []).append(message)
+    if not (basis or "").strip():
+        errors.setdefault("basis", []).append(_("Name the document that publishes these "
+                                                "points."))
+    if errors:
+        raise ValidationError(errors)
+    before = points_in_force(framework.code)
+    record = FrameworkPoints.objects.create(
+        framework=framework.code, basis=basis.strip(),
+        points={i.code: float(str(points[i.code]).replace(",", "."))
+                for i in framework.indicators},
+        entered_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action=audit_events.FRAMEWORK_POINTS_SET, obj=record, details={
+        "framework": framework.code, "points": record.points, "basis": record.basis,
+        "before": before.points if before else {
+            i.code: i.weight for i in framework.indicators},
+        "replaced": "official table" if before else "assumption"})
+    return record

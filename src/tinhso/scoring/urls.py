@@ -1,10 +1,12 @@
 from django.urls import path
 
-from tinhso.scoring import views, work_views
+from tinhso.scoring import points_views, views, work_views
 
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("framework/<slug:code>/", points_views.framework_page, name="framework"),
+    path("framework/<slug:code>/points/", points_views.points_page, name="points"),
     path("self-assessment/answers/<int:pk>/<str:act>/", work_views.verify_act,
          name="verify_act"),
     path("self-assessment/<slug:code>/<int:year>/", work_views.answer_page, name="answer"),

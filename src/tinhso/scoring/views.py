@@ -10,14 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tinhso.core.languages import localized
-from tinhso.scoring.engine import (
-    Framework,
-    FrameworkError,
-    available_frameworks,
-    load_framework,
-)
+from tinhso.scoring.engine import Framework, FrameworkError
 from tinhso.scoring.gap_selectors import Gap, ceilings_for, gap_to_rank, robustness_among
 from tinhso.scoring.history_selectors import DTI_PREFIX, RankHistory, rank_history
+from tinhso.scoring.points_selectors import framework_in_force, frameworks_in_force
 from tinhso.scoring.selectors import (
     RankingRow,
     UnitAssessment,
@@ -32,7 +28,7 @@ from tinhso.units.selectors import unit_by_code
 
 def _framework(code: str) -> Framework:
     try:
-        return load_framework(code)
+        return framework_in_force(code)
     except FrameworkError as exc:
         raise Http404(str(exc)) from exc
 
@@ -45,7 +41,7 @@ def _home_history() -> RankHistory | None:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    frameworks = [(f, years_with_results(f.code)) for f in available_frameworks()]
+    frameworks = [(f, years_with_results(f.code)) for f in frameworks_in_force()]
     return render(request, "scoring/index.html", {"frameworks": frameworks,
                                                   "history": _home_history()})
 
