@@ -19,6 +19,9 @@ class PublishedResultFactory(factory.django.DjangoModelFactory):
     year = 2024
     unit = factory.SubFactory(UnitFactory, level="province")
     rank = factory.Sequence(lambda n: n + 1)
+    # the field of the year's headline ranking: 63 provinces until 2023, 34 from 2024's
+    # results (published after the 2025 merger)
+    field_size = factory.LazyAttribute(lambda o: 34 if o.year >= 2024 else 63)
     total = None
     values = factory.LazyFunction(dict)
     source = "Bảng xếp hạng thử"

@@ -7,7 +7,7 @@ import pytest
 
 from tinhso.audit.models import AuditEvent
 from tinhso.scoring.models import FrameworkPoints
-from tinhso.scoring.selectors import framework_in_force
+from tinhso.scoring.points_selectors import framework_in_force
 
 pytestmark = pytest.mark.django_db
 
