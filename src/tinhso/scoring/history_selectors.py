@@ -46,9 +46,9 @@ def rank_history(unit: Unit, prefix: str = DTI_PREFIX) -> RankHistory:
                              .values_list("framework", "year", "field_size").distinct()):
         sets[year].add((code, size))
     own: dict[int, PublishedResult] = {}
-    for r in PublishedResult.objects.filter(framework__startswith=prefix, unit=unit).order_by(
-            "year", "-field_size"):
-        own[r.year] = r  # the smallest field last: the latest map wins
+    for result in PublishedResult.objects.filter(framework__startswith=prefix, unit=unit
+                                                 ).order_by("year", "-field_size"):
+        own[result.year] = result  # the smallest field last: the latest map wins
     points = []
     for year in sorted(sets):
         r = own.get(year)
