@@ -256,6 +256,8 @@ def test_the_explanation_page_shows_each_item_input_rule_and_points(
     # nothing to count: full points for feedback handled on time
     assert "nothing to count" in row("5.2") and "6.00 / 6" in row("5.2")
     assert "Tracked by the portal, not scored" in row("5.1")
+    # a tracked item without a source: said, with no policy to apply (it weighs nothing)
+    assert "no source yet" in row("5.x") and 'data-testid="item-policy"' not in row("5.x")
     # the statistics page's score links to this explanation
     stats = client.get("/services/statistics/", {"unit": "22366", "year": 2026}).content.decode()
     assert f"{score:.2f}" in stats

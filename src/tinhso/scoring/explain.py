@@ -120,7 +120,7 @@ def explain_from_indicators(framework: Framework, year: int, unit: Unit) -> list
                 c.meta.get("name_en", "") if active_language() != "vi" and c.meta.get("name_en")
                 else c.name, c.max_points, rule_words(c), term, counts,
                 None if missing else share * c.max_points,
-                _missing_policy(framework, c) if missing else "", empty,
+                _missing_policy(framework, c) if missing and c.max_points else "", empty,
                 c.meta.get("source", ""), c.meta.get("alternative", ""),
                 [n for n in (c.meta.get("missing_note", ""), c.meta.get("note", "")) if n]))
     return lines
