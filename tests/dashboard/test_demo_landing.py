@@ -25,12 +25,15 @@ def test_the_leader_reads_the_rank_with_its_field_and_each_goal_in_its_own(clien
     assert "2024" in rank and ">16/34<" in rank
     assert 'href="/rankings/dti-province-922/2022/56/"' in rank  # the latest full ranking
     assert client.get("/rankings/dti-province-922/2022/56/").status_code == 200
-    # 16-NQ/TU's goals were set among 63: the gap is counted from 41/63 (2022), and 16/34 is
-    # said to be in another field, with its proportional reading.
-    gaps = re.findall(r'data-testid="goal-gap">([^<]*)<', page)
-    assert gaps == ["16 places to climb: 41/63 in 2022, goal top 25",
-                    "21 places to climb: 41/63 in 2022, goal top 20"]
-    assert page.count('data-testid="goal-other-field"') == 2
-    assert "about 29.6 of 63" in page
+    # 16-NQ/TU's goals were set among 63: 16/34 is said to be in another field, with its
+    # proportional reading, each goal with its status.
+    goals = page[page.index('data-testid="goals"'):]
+    reasons = re.findall(r'data-testid="goal-reason">([^<]*)<', goals)
+    assert reasons == ["the latest rank, 16/34, was ranked among 34; this target is set among "
+                       "63 (about 29.6 of 63 read proportionally)"] * 2
+    terms = re.findall(r'data-testid="goal-terms">([^<]*)<', goals)
+    assert terms == ["top 25 of 63 by 2025", "top 20 of 63 by 2030"]
+    assert re.findall(r'<article class="goal[^"]*" data-testid="goal" data-status="(\w+)"',
+                      goals) == ["not_comparable", "not_comparable"]
     chart = re.search(r'data-testid="chart-dti-rank">(.*?)</figure>', page, re.S).group(1)
     assert "<td>41/63</td>" in chart and "<td>16/34</td>" in chart

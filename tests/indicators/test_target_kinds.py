@@ -62,6 +62,12 @@ def test_band_of_another_field_decides_nothing():
     assert verdict.figures["field"] == 34 and verdict.figures["of"] == 63
 
 
+def test_band_reads_the_rank_of_its_own_field_when_a_year_was_ranked_in_two():
+    results = [Published(2022, 41, 63), Published(2024, 29, 63), KH_2024]
+    assert assess_band(results, 17, 19, 34, 2025).figures["rank"] == 16
+    assert assess_band(results, 1, 25, 63, 2025).figures["rank"] == 29
+
+
 def test_band_reads_no_result_after_its_year():
     verdict = assess_band([Published(2024, 30, 34), Published(2026, 5, 34)], 17, 19, 34, 2025)
     assert verdict.figures["year"] == 2024 and verdict.status == OFF_TRACK

@@ -27,6 +27,7 @@ from tests.permissions.matrix import (
     DOSSIERS_ACT,
     DOSSIERS_VIEW,
     INDICATORS_APPROVE,
+    INDICATORS_DEFINE,
     INDICATORS_ENTER,
     OK,
     PROGRAMME_REPORT,
@@ -136,6 +137,9 @@ OPS: dict[str, Op] = {
     "GET /api/v1/statistics/services/": Op(public(), lambda w, p: (
         f"{V1}/statistics/services/?unit=56", None), False),
     "GET /api/v1/targets/": Op(public(), lambda w, p: (f"{V1}/targets/", None), False),
+    "POST /api/v1/targets/": Op(Rule(INDICATORS_DEFINE), lambda w, p: (
+        f"{V1}/targets/", {"indicator": w.indicator_code, "unit": p.unit.code, "year": 2031,
+                           "value": "50", "source": "Ma trận quyền"})),
     "GET /api/v1/units/": Op(public(), lambda w, p: (f"{V1}/units/", None), False),
     "GET /api/v1/units/{code}/": Op(public(), lambda w, p: (f"{V1}/units/{p.unit.code}/", None)),
     "PATCH /api/v1/units/{code}/": Op(Rule(ADMINS), lambda w, p: (

@@ -52,8 +52,8 @@ def test_every_rank_on_the_home_page_carries_its_field(english, demo):
 
 def test_the_goals_say_which_field_their_rank_means(english, demo):
     page = english.get("/").content.decode()
-    pills = re.findall(r'<span class="pill">([^<]*)</span>', page)
-    assert pills == ["top 25 of 63 provinces", "top 20 of 63 provinces"]
+    pills = re.findall(r'<span class="pill" data-testid="goal-terms">([^<]*)</span>', page)
+    assert pills == ["top 25 of 63 by 2025", "top 20 of 63 by 2030"]
 
 
 def test_a_target_set_among_63_is_not_comparable_with_a_rank_among_34(english, demo):

@@ -5,7 +5,6 @@ Each a small chart with its table, opening to the page it comes from."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -14,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from tinhso.core.numbers import format_number, format_percent
 from tinhso.dashboard.blocks import Chart, Item, Need, Section, named
-from tinhso.indicators.today import goal_progress, rank_values
+from tinhso.indicators.today import rank_values
 from tinhso.procedures.figures import service_figures
 from tinhso.programme.board_selectors import OverdueBoard
-from tinhso.programme.selectors import goals_for_unit
+from tinhso.programme.goal_status import goal_statuses
 from tinhso.scoring.today import RankPoint, framework_names, unit_ranks
 
 if TYPE_CHECKING:
@@ -51,29 +50,12 @@ def dti_ranks(home: Unit) -> tuple[list[RankPoint], int | None]:
     return [points[y] for y in sorted(points)], max(published, default=None)
 
 
-def goals_block(home: Unit, ranks: list[RankPoint]) -> list[dict[str, Any]]:
-    """Each goal of the home unit with the status of the target that measures it; for a rank
-    goal, the gap from the latest rank taken in the goal's own field (a rank among 34 is not
-    measured against a goal set among 63: that is said, with the proportional reading)."""
-    goals = list(goals_for_unit(home))
-    measured = goal_progress(home, [
-        (g.indicator_id, g.year, Decimal(g.target_rank) if g.target_rank else None)
-        for g in goals if g.indicator_id])
-    rows = []
-    for goal in goals:
-        found = measured.get((goal.indicator_id or 0, goal.year))
-        row: dict[str, Any] = {"goal": goal, "progress": found.progress if found else None}
-        if goal.target_rank and ranks:
-            field = found.target.rank_of if found else None
-            same = [p for p in ranks if field is None or p.of == field]
-            row["field"] = field
-            row["latest"] = ranks[-1]
-            if same:
-                row["ref"] = same[-1]
-                row["gap"] = same[-1].rank - goal.target_rank  # places to climb; <= 0: reached
-            row["other_field"] = field is not None and ranks[-1].of != field
-        rows.append(row)
-    return rows
+def goals_block(home: Unit) -> dict[str, Any]:
+    """The goals in force (the latest plan's first) and the superseded ones, each with its
+    status and the reason in words (``programme.goal_status``): a rank against ranks of its own
+    field, a plan's band, score, count or climb against the index's published results."""
+    current, superseded = goal_statuses(home)
+    return {"goals": current, "superseded_goals": superseded}
 
 
 def rank_chart(home: Unit, ranks: list[RankPoint], gap_year: int | None) -> Chart | None:
@@ -148,8 +130,7 @@ def leader_section(home: Unit | None, board: OverdueBoard, today: date) -> Secti
     if home is None:
         return section
     ranks, gap_year = dti_ranks(home)
-    section.extra.update(goals=goals_block(home, ranks), ranks=ranks, home=home,
-                         gap_year=gap_year)
+    section.extra.update(ranks=ranks, home=home, gap_year=gap_year, **goals_block(home))
     chart = rank_chart(home, ranks, gap_year)
     if chart is not None:
         section.charts.insert(0, chart)

@@ -101,6 +101,17 @@ class TargetOut(Schema):
                                 "when it was set (top 20 of 63 is not top 20 of 34)")
     source: str
     is_illustrative: bool
+    kind: str = Field(description="value (a value or a rank to reach), rank_band, score, "
+                      "rank_count or climb")
+    value_high: Decimal | None = Field(description="A band's last rank (19 of 17-19); a "
+                                       "climb's upper figure (2 of 1-2)")
+    top: int | None = Field(description="A count's rank threshold (the top 10); a band's group "
+                            "(the top 20)")
+    among: int | None = Field(description="A count's number of main indicators (4 of 8)")
+    scale: int | None = Field(description="A score's points in all (1000 for 800/1,000)")
+    framework: str = Field(description="The index whose published results judge a band, a "
+                           "score, a count or a climb")
+    quote: str
 
     @staticmethod
     def resolve_indicator(obj: Target) -> str:
@@ -313,18 +324,6 @@ def return_value(request: HttpRequest, value_id: int, payload: ReasonIn) -> Any:
 def reopen_value(request: HttpRequest, value_id: int, payload: ReasonIn) -> Any:
     return value_reopen(actor=request.auth, value=_value(value_id),  # type: ignore[attr-defined]
                         reason=payload.reason)
-
-
-@router.get("/targets/", response=list[TargetOut], summary="Targets")
-@paginate(Pagination)
-def list_targets(request: HttpRequest, indicator: str | None = None,
-                 unit: str | None = None) -> Any:
-    qs = Target.objects.select_related("indicator", "unit").order_by("indicator__code", "year")
-    if indicator:
-        qs = qs.filter(indicator=_indicator(indicator))
-    if unit:
-        qs = qs.filter(unit=_unit(unit))
-    return qs
 
 
 @router.get("/rounds/", response={200: list[RoundOut], 401: ErrorOut}, auth=AUTH,

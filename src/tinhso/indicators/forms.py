@@ -18,8 +18,10 @@ from tinhso.indicators.models import (
     Measure,
     PeriodType,
     SourceKind,
+    TargetKind,
     TaskGroup,
 )
+from tinhso.scoring.engine import available_frameworks
 from tinhso.units.models import Level
 from tinhso.units.selectors import all_units, unit_by_code, units_valid_within
 
@@ -201,9 +203,30 @@ class TargetForm(forms.Form):
     baseline_value = forms.CharField(label=_("Baseline"), max_length=30, required=False)
     source = forms.CharField(label=_("Source"), max_length=300, required=False,
                              help_text=_("The document that sets it, e.g. 16-NQ/TU"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=TargetKind.choices,
+                             initial=TargetKind.VALUE, required=False)
+    value_high = forms.CharField(
+        label=_("Up to"), max_length=30, required=False,
+        help_text=_("A band's last rank (19 of 17-19); a climb's upper figure (2 of 1-2)."))
+    top = forms.IntegerField(
+        label=_("Top group"), min_value=1, max_value=1000, required=False,
+        help_text=_("A count's rank threshold (the top 10); a band's group (the top 20)."))
+    among = forms.IntegerField(label=_("Of main indicators"), min_value=1, max_value=100,
+                               required=False,
+                               help_text=_("A count's number of main indicators (4 of 8)."))
+    scale = forms.IntegerField(label=_("Points in all"), min_value=1, required=False,
+                               help_text=_("A score's scale: 1000 for 800/1,000."))
+    framework = forms.ChoiceField(
+        label=_("Index"), required=False,
+        help_text=_("The index whose published results judge a band, a score, a count or a "
+                    "climb."))
+    quote = forms.CharField(label=_("Quotation"), required=False, widget=forms.Textarea(
+        attrs={"rows": 2}), help_text=_("The plan's own words."))
 
     def __init__(self, *args: Any, units: Any, rank: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(UnitChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["framework"]).choices = [
+            ("", "–"), *((f.code, f"{f.code} · {localized(f)}") for f in available_frameworks())]
         if not rank:
             del self.fields["rank_of"]

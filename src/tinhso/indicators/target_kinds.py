@@ -67,15 +67,17 @@ def _final(result: Published, year: int) -> bool:
 
 def _ranked(results: Sequence[Published], year: int, of: int | None
             ) -> tuple[Published | None, Verdict | None]:
-    """The latest rank up to ``year``, or the verdict saying why there is none to read."""
+    """The latest rank of the field ``of`` up to ``year`` (a year ranked in two fields, 2024
+    among 63 and among 34, gives the target's), or the verdict saying why there is none."""
     ranked = [r for r in _upto(results, year) if r.rank is not None]
     if not ranked:
         return None, Verdict(UNKNOWN, "no_rank", {"of": of})
-    latest = ranked[-1]
-    if of is not None and latest.of != of:
+    same = [r for r in ranked if of is None or r.of == of]
+    if not same:
+        latest = ranked[-1]
         return None, Verdict(UNKNOWN, "other_field", {"rank": latest.rank, "of": latest.of,
                                                        "year": latest.year, "field": of})
-    return latest, None
+    return same[-1], None
 
 
 def assess_band(results: Sequence[Published], low: int, high: int, of: int | None, year: int,
@@ -165,10 +167,11 @@ def assess_rank_count(results: Sequence[Published], wanted: int, top: int, among
     base = {"wanted": wanted, "top": top, "among": among}
     if not upto:
         return Verdict(UNKNOWN, "count_not_published", base)
-    latest = upto[-1]
-    if of is not None and latest.of != of:
-        return Verdict(UNKNOWN, "other_field", {"rank": latest.rank, "of": latest.of,
-                                                "year": latest.year, "field": of})
+    same = [r for r in upto if of is None or r.of == of]
+    if not same:
+        return Verdict(UNKNOWN, "other_field", {"rank": upto[-1].rank, "of": upto[-1].of,
+                                                "year": upto[-1].year, "field": of})
+    latest = same[-1]
     known = [r for r in (latest.main_ranks or ()) if r is not None]
     inside = sum(1 for r in known if r <= top)
     missing = max(among - len(known), 0)

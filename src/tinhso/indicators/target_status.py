@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.numbers import format_number
 from tinhso.indicators import target_kinds as rules
 from tinhso.indicators.models import Measure, TargetKind
+from tinhso.indicators.progress import NOT_COMPARABLE, Progress
 from tinhso.indicators.target_kinds import Published, Verdict
 from tinhso.scoring.selectors import ResultPoint, result_history
 
@@ -29,6 +30,17 @@ class KindStatus:
     reason: str  # in the page's language
     terms: str
     verdict: Verdict
+
+
+# Letters only Vietnamese writes (ă, â, đ, ê, ô, ơ, ư and the tone-marked vowels).
+VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ") | {chr(c) for c in range(0x1EA0, 0x1EFA)}
+
+
+def text_language(text: str) -> str:
+    """'vi' for a text with Vietnamese letters, else 'en': a plan quoted in its own words
+    (the Vietnamese text, or the English summary where only that could be read) is marked with
+    its language on either page."""
+    return "vi" if any(ch in VIETNAMESE for ch in text) else "en"
 
 
 def _lang() -> str:
@@ -80,6 +92,8 @@ def terms_text(target: Target) -> str:
     f = {"value": _n(target.value, 0), "high": _n(target.value_high, 0), "of": target.rank_of,
          "year": target.year, "top": target.top, "among": target.among,
          "scale": _n(target.scale, 0)}
+    if target.kind == TargetKind.BAND and target.value == 1:
+        return _("top %(high)s of %(of)s by %(year)s") % f
     if target.kind == TargetKind.BAND:
         text = _("rank %(value)s-%(high)s of %(of)s by %(year)s") % f
         return text + (" " + _("(inside the top %(top)s)") % f if target.top else "")
@@ -99,8 +113,19 @@ def terms_text(target: Target) -> str:
         "value": _n(target.value, target.indicator.decimals), "year": target.year}
 
 
+def _top(code: str, f: dict[str, Any], where: str) -> str:
+    """A band from first place: the top ``high``."""
+    if code in ("band_inside", "band_above"):
+        return _("%(where)s: inside the top %(high)s") % {**f, "where": where}
+    return ngettext("%(where)s: %(gap)s place below the top %(high)s",
+                    "%(where)s: %(gap)s places below the top %(high)s", f["gap"]
+                    ) % {**f, "where": where}
+
+
 def _band(code: str, f: dict[str, Any]) -> str:
     where = _("%(rank)s/%(of)s in %(year)s") % f
+    if f["low"] == 1:
+        return _top(code, f, where)
     if code == "band_inside":
         return _("%(where)s: inside the %(low)s-%(high)s band") % {**f, "where": where}
     if code == "band_above":
@@ -173,3 +198,23 @@ def reason_text(verdict: Verdict) -> str:
     if code.startswith("count_"):
         return _count(code, f)
     return _climb(code, f)
+
+
+def progress_reason(progress: Progress, target: Target) -> str:
+    """In words, where a value (or rank) target stands (``progress.assess``/``assess_rank``):
+    the latest figure with its field, or why it is not read."""
+    if progress.latest is None:
+        return _("not published")
+    if target.indicator.measure != Measure.RANK:
+        return _("latest %(value)s") % {"value": _n(progress.latest,
+                                                     target.indicator.decimals)}
+    f = {"rank": _n(progress.latest), "of": progress.latest_of, "field": progress.target_of}
+    if progress.status == NOT_COMPARABLE:
+        text = _("the latest rank, %(rank)s/%(of)s, was ranked among %(of)s; this target is "
+                 "set among %(field)s") % f
+        if progress.proportional is None:
+            return text
+        return text + " " + _("(about %(reading)s of %(field)s read proportionally)") % {
+            **f, "reading": _n(progress.proportional, 1)}
+    return (_("latest rank %(rank)s/%(of)s") if progress.latest_of
+            else _("latest rank %(rank)s")) % f

@@ -23,7 +23,7 @@ from tinhso.core.db import within_paths
 from tinhso.core.forms import add_service_errors
 from tinhso.core.languages import localized
 from tinhso.indicators.forms import TargetForm
-from tinhso.indicators.models import Indicator, Measure, Target
+from tinhso.indicators.models import Indicator, Measure, Target, TargetKind
 from tinhso.indicators.selectors import indicator_by_code, indicator_targets
 from tinhso.indicators.target_services import (
     plain_number,
@@ -31,6 +31,7 @@ from tinhso.indicators.target_services import (
     target_delete,
     target_update,
 )
+from tinhso.indicators.target_status import kind_statuses, text_language
 from tinhso.units.selectors import all_units, unit_by_code, units_within
 
 
@@ -70,7 +71,11 @@ def _form(request: HttpRequest, indicator: Indicator, target: Target | None = No
         "rank_of": target.rank_of, "baseline_year": target.baseline_year,
         "baseline_value": (plain_number(target.baseline_value)
                            if target.baseline_value is not None else None),
-        "source": target.source}
+        "source": target.source, "kind": target.kind,
+        "value_high": (plain_number(target.value_high)
+                       if target.value_high is not None else None),
+        "top": target.top, "among": target.among, "scale": target.scale,
+        "framework": target.framework, "quote": target.quote}
     return TargetForm(request.POST or None, initial=initial,
                       units=_units(request, target.unit if target else None),
                       rank=indicator.measure == Measure.RANK)
@@ -80,7 +85,9 @@ def _fields(form: TargetForm) -> dict[str, Any]:
     data = form.cleaned_data
     return {"unit": data["unit"], "year": data["year"], "value": data["value"],
             "rank_of": data.get("rank_of"), "baseline_year": data.get("baseline_year"),
-            "baseline_value": data.get("baseline_value"), "source": data.get("source", "")}
+            "baseline_value": data.get("baseline_value"), "source": data.get("source", ""),
+            **{k: data.get(k) for k in ("kind", "value_high", "top", "among", "scale",
+                                        "framework", "quote")}}
 
 
 def targets_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -103,8 +110,13 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("The target was added."))
                 return redirect("indicators:targets", code=indicator.code)
         status = 400
-    rows = [{"target": t, "editable": may(request.user, "indicators.define", t.unit)}
-            for t in indicator_targets(indicator)]
+    targets = list(indicator_targets(indicator))
+    statuses = {}
+    for unit in {t.unit for t in targets if t.kind != TargetKind.VALUE}:
+        statuses.update(kind_statuses([t for t in targets if t.unit == unit], unit))
+    rows = [{"target": t, "editable": may(request.user, "indicators.define", t.unit),
+             "status": statuses.get(t.pk), "quote_language": text_language(t.quote)}
+            for t in targets]
     return render(request, "indicators/targets.html", {
         "indicator": indicator, "rows": rows, "form": form,
         "rank": indicator.measure == Measure.RANK}, status=status)

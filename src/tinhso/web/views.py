@@ -17,7 +17,6 @@ from tinhso.accounts.services import user_set_language
 from tinhso.indicators.selectors import (
     TargetStatus,
     headline_values,
-    rank_target_fields,
     targets_with_progress,
 )
 from tinhso.procedures.catalogue import sample_procedures
@@ -27,14 +26,15 @@ from tinhso.procedures.figures import (
     months_chart,
     service_figures,
 )
-from tinhso.programme.selectors import documents_for_unit, goals_for_unit
+from tinhso.programme.goal_status import goal_statuses
+from tinhso.programme.selectors import documents_for_unit
 from tinhso.units.selectors import unit_by_code
 from tinhso.web.charts import shares_chart, target_shares
 from tinhso.web.context_processors import AREAS
 from tinhso.web.templatetags.web_charts import indicator_name
 
 if TYPE_CHECKING:
-    from tinhso.units.models import Unit
+    pass
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,8 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
         targets = targets_with_progress(unit)
         months = monthly_trend(unit, year)
         shares = target_shares(targets)
+        goals, superseded = goal_statuses(unit)
         context.update({
-            "goals": _goals_with_fields(unit),
+            "goals": goals, "superseded_goals": superseded,
             "documents": list(documents_for_unit(unit)),
             "figures": list(headline_values(unit)),
             "targets": targets,
@@ -62,14 +63,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "months": months, "months_chart": months_chart(months),
         })
     return render(request, "web/home.html", context)
-
-
-def _goals_with_fields(unit: Unit) -> list[tuple[Any, int | None]]:
-    """Each goal with the field its rank was set in (top 25 of 63), from the matching target."""
-    fields = rank_target_fields(unit)
-    return [(goal, fields.get((goal.indicator_id, goal.year, goal.target_rank))
-             if goal.target_rank and goal.indicator_id else None)
-            for goal in goals_for_unit(unit)]
 
 
 def _rank_charts(targets: list[TargetStatus]) -> list[dict[str, Any]]:
