@@ -304,7 +304,8 @@ def result_history(framework: str, unit: Unit, main_codes: Sequence[str] = ()
             codes = [i.code for i in load_framework(framework).indicators if i.weight > 0]
         except FrameworkError:
             codes = sorted({c for r in mine for c in (r.values or {})})
+    whole = {key: rows for key, rows in fields.items() if len(rows) == key[1]}  # every unit
     return [ResultPoint(r.year, r.rank, r.field_size, r.total,
-                        _main_ranks(r.values or {}, fields.get((r.year, r.field_size), []),
-                                    codes), r.source)
+                        _main_ranks(r.values or {}, whole[(r.year, r.field_size)], codes)
+                        if (r.year, r.field_size) in whole else None, r.source)
             for r in mine]
