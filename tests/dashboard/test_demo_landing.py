@@ -25,6 +25,7 @@ def test_the_leader_reads_the_rank_with_its_field_and_each_goal_in_its_own(clien
     assert "2024" in rank and ">16/34<" in rank
     assert 'href="/rankings/dti-province-922/2022/56/"' in rank  # the latest full ranking
     assert client.get("/rankings/dti-province-922/2022/56/").status_code == 200
+    assert 'href="/rankings/#rank-history-title"' in rank  # the history, with its breaks
     # 16-NQ/TU's goals were set among 63: 16/34 is said to be in another field, with its
     # proportional reading, each goal with its status.
     goals = page[page.index('data-testid="goals"'):]
