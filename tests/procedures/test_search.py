@@ -119,3 +119,15 @@ def test_a_catalogue_of_thousands_is_shown_a_page_at_a_time_with_its_count(clien
     ProcedureFactory(name="Cấp phép biển quảng cáo")
     one = client.get("/services/", {"q": "bien quang cao"}).content.decode()
     assert "1 procedure matches, the closest first." in one
+
+
+@pytest.mark.django_db
+def test_the_catalogue_keepers_list_searches_by_the_same_rule(
+        sample: None, client: Any, people: dict[str, Any]):
+    client.force_login(people["coordinator"])
+    page = client.get("/catalogue/", {"q": "Đăng ký kinh doanh"}).content.decode()
+    assert HOUSEHOLD in page and ENTERPRISE in page
+    assert page.index(HOUSEHOLD) < page.index(ENTERPRISE)
+    assert "Đăng ký khai sinh" not in page
+    certify = client.get("/catalogue/", {"q": "chung thuc"}).content.decode()
+    assert certify.index("Chứng thực chữ ký") < certify.index("Chứng thực bản sao từ bản chính")

@@ -21,7 +21,8 @@ from tinhso.procedures.catalogue_forms import DecisionForm, ImportForm, Procedur
 from tinhso.procedures.catalogue_models import CatalogueImport
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.permissions import MANAGE_CATALOGUE
-from tinhso.procedures.relevance import fold
+from tinhso.procedures.relevance import search_words
+from tinhso.procedures.search import ranked
 from tinhso.procedures.services.catalogue import (
     procedure_create,
     procedure_retire,
@@ -44,9 +45,9 @@ def _require(request: HttpRequest) -> None:
 def manage_list(request: HttpRequest) -> HttpResponse:
     _require(request)
     q = request.GET.get("q", "").strip()
-    procedures = Procedure.objects.order_by("field", "name")
-    for word in fold(q).split():
-        procedures = procedures.filter(search_text__contains=word)
+    words = search_words(q)  # the public search's rule, retired procedures included
+    procedures = (ranked(Procedure.objects.all(), words) if words
+                  else Procedure.objects.order_by("field", "name"))
     page = Paginator(procedures, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "procedures/manage/list.html", {
         "page": page, "q": q, "imports": CatalogueImport.objects.defer("content")[:5]})
