@@ -63,7 +63,8 @@ run: setup
 	@echo "  Background jobs: a task worker (tinhso worker) runs beside the server, log in var/worker.log"
 	$(TINHSO) worker --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) $(BIN)/gunicorn -c python:tinhso.gunicorn_conf
+	PORT=$(PORT) WEB_CONCURRENCY=$(WORKERS) TINHSO_PAYMENT_FAKE_GATEWAY=$${TINHSO_PAYMENT_FAKE_GATEWAY:-true} \
+	$(BIN)/gunicorn -c python:tinhso.gunicorn_conf
 
 # -- checks ----------------------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tinhso.programme",
     "tinhso.procedures",
     "tinhso.portalsync",
+    "tinhso.payments",
     "tinhso.indicators",
     "tinhso.scoring",
     "tinhso.web",
@@ -327,6 +328,14 @@ TINHSO_PORTAL_DELAY_SECONDS = float(os.environ.get("TINHSO_PORTAL_DELAY_SECONDS"
 TINHSO_PORTAL_RETRY_MAX_SECONDS = float(os.environ.get("TINHSO_PORTAL_RETRY_MAX_SECONDS", "900"))
 TINHSO_PORTAL_REAL_TIME_SECONDS = float(os.environ.get("TINHSO_PORTAL_REAL_TIME_SECONDS",
                                                        "3600"))
+# Online payment of dossiers' fees (tinhso.payments): the national payment platform's address,
+# this installation's merchant code there and the secret both sides sign their messages with
+# (HMAC-SHA256); or, for the demo, the illustrative fake gateway inside the platform.
+TINHSO_PAYMENT_GATEWAY = os.environ.get("TINHSO_PAYMENT_GATEWAY", "national")
+TINHSO_PAYMENT_URL = os.environ.get("TINHSO_PAYMENT_URL", "")
+TINHSO_PAYMENT_MERCHANT = os.environ.get("TINHSO_PAYMENT_MERCHANT", "")
+TINHSO_PAYMENT_SECRET = os.environ.get("TINHSO_PAYMENT_SECRET", "")
+TINHSO_PAYMENT_FAKE_GATEWAY = env_bool("TINHSO_PAYMENT_FAKE_GATEWAY", False)
 
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")

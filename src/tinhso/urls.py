@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/", include("tinhso.procedures.desk_urls")),
     path("portal-sync/", include("tinhso.portalsync.urls")),
     path("catalogue/", include("tinhso.procedures.catalogue_urls")),
+    path("payments/", include("tinhso.payments.urls")),
     path("programme/", include("tinhso.programme.urls")),
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),

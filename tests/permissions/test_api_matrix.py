@@ -125,6 +125,11 @@ OPS: dict[str, Op] = {
     "POST /api/v1/dossiers/{code}/actions/{action}/": Op(
         Rule(DOSSIERS_ACT, see=DOSSIERS_VIEW, refused=404), lambda w, p: (
             f"{V1}/dossiers/{p.dossier.code}/actions/refuse/", {"reason": "Thiếu giấy tờ."})),
+    # online payment: the state for whoever sees the dossier, the start for its applicant only
+    "GET /api/v1/payments/dossiers/{code}/": Op(Rule(DOSSIERS_VIEW, refused=404), lambda w, p: (
+        f"{V1}/payments/dossiers/{p.dossier.code}/", None)),
+    "POST /api/v1/payments/dossiers/{code}/": Op(Rule(frozenset(), refused=404), lambda w, p: (
+        f"{V1}/payments/dossiers/{p.dossier.code}/", {})),
     # public reference data
     "GET /api/v1/indicators/": Op(public(), lambda w, p: (f"{V1}/indicators/", None), False),
     "GET /api/v1/indicators/{code}/": Op(public(), lambda w, p: (

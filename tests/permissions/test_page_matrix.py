@@ -90,6 +90,7 @@ READ_TASK = staff_page(foreign=404)
 CHANGE_TASK = staff_page(PROGRAMME_REVIEW, see=STAFF, refused=404, foreign=404)
 DEFINE_TARGET = staff_page(INDICATORS_DEFINE, refused=404)  # others' targets are not shown
 SESSION = signed_in(anon=LOGIN)
+APPLICANT_ONLY = staff_page(frozenset(), refused=404)  # the dossier's own applicant only
 PAGES: dict[str, Page] = {
     "healthz": Page(public(), lambda w, p: "/healthz", False),
     "healthz/worker": Page(public(), lambda w, p: "/healthz/worker", False),
@@ -238,6 +239,15 @@ PAGES: dict[str, Page] = {
     "portal-sync/": Page(anywhere(DOSSIERS_VIEW), lambda w, p: "/portal-sync/", False),
     "portal-sync/dossiers/<str:code>/": Page(DOSSIER_PAGE, lambda w, p: (
         f"/portal-sync/dossiers/{p.dossier.code}/")),
+    # online payment: the applicant's own dossier only (the world's dossiers are nobody's);
+    # the gateway's callback is open to anyone and refuses what is not signed (400)
+    "payments/callback/": Page(public(), lambda w, p: "/payments/callback/", False, post={}),
+    "payments/dossiers/<str:code>/start/": Page(APPLICANT_ONLY, lambda w, p: (
+        f"/payments/dossiers/{p.dossier.code}/start/"), post={}),
+    "payments/dossiers/<str:code>/return/": Page(APPLICANT_ONLY, lambda w, p: (
+        f"/payments/dossiers/{p.dossier.code}/return/")),
+    "payments/fake-gateway/<str:reference>/": Page(APPLICANT_ONLY, lambda w, p: (
+        "/payments/fake-gateway/TS-NONE/"), False),
     # the programme: its staff read; tasks and reports are their units' (and the province's)
     "programme/": Page(anywhere(), lambda w, p: "/programme/", False),
     # (a programme's documents are public texts: any staff member reads them, and the tasks

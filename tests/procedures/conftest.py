@@ -13,7 +13,7 @@ import pytest
 from tests.factories import citizen, documents_for, form_for, grant, staff_user
 from tinhso.procedures.loaders import procedures_load
 from tinhso.procedures.models import Dossier, Procedure
-from tinhso.procedures.services import Applicant, dossier_submit
+from tinhso.procedures.services import Applicant, dossier_submit, record_online_payment
 from tinhso.units.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,10 +58,13 @@ def desk(reference_units: dict[str, Unit]) -> dict[str, Any]:
 @pytest.fixture
 def submit(catalogue: dict[str, Procedure], applicant_user: Any,
            reference_units: dict[str, Unit]) -> Callable[..., Dossier]:
-    """submit(procedure name, unit code, at=..., **overrides) -> a dossier submitted online."""
+    """submit(procedure name, unit code, at=..., paid_online=..., **overrides) -> a dossier
+    submitted online; ``paid_online``: the payment platform then confirmed its fee paid
+    (tests/payments go through the platform's signed callback)."""
 
     def _submit(name: str = "Đăng ký khai sinh", unit: str = "22366",
-                at: datetime = TUESDAY_9AM, **overrides: Any) -> Dossier:
+                at: datetime = TUESDAY_9AM, paid_online: bool = False,
+                **overrides: Any) -> Dossier:
         procedure = catalogue[name]
         arguments: dict[str, Any] = {
             "account": applicant_user, "procedure": procedure, "unit": reference_units[unit],
@@ -69,6 +72,10 @@ def submit(catalogue: dict[str, Procedure], applicant_user: Any,
             "form_data": form_for(procedure), "files": documents_for(procedure), "now": at,
         }
         arguments.update(overrides)
-        return dossier_submit(**arguments)
+        dossier = dossier_submit(**arguments)
+        if paid_online:
+            record_online_payment(dossier=dossier, amount=30_000, reference=f"T-{dossier.pk}",
+                                  gateway="test", at=at)
+        return dossier
 
     return _submit

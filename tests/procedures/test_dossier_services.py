@@ -168,7 +168,7 @@ def test_the_desk_receives_in_person_and_refuses_online_as_a_channel(catalogue, 
 def test_the_aggregate_follows_every_action_and_equals_a_rebuild(submit, desk, applicant_user,
                                                                 catalogue, reference_units):
     officer = desk["commune"]
-    on_time = submit("Cấp Giấy xác nhận tình trạng hôn nhân", pay_online=True)
+    on_time = submit("Cấp Giấy xác nhận tình trạng hôn nhân", paid_online=True)
     dossier_approve(actor=officer, dossier=on_time, now=TUESDAY_9AM + timedelta(hours=1))
     dossier_return_result(actor=officer, dossier=on_time, result=pdf_upload(),
                           now=TUESDAY_9AM + timedelta(hours=2))

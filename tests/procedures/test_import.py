@@ -157,7 +157,7 @@ def _native_dossiers(submit, desk, applicant_user, catalogue, units) -> None:
     """Every path through the workflow, over two months, two agencies and three channels."""
     commune, justice, approver = desk["commune"], desk["justice"], desk["approver"]
     # October: resolved and returned with a file, rated; late; refused; withdrawn.
-    good = submit("Cấp Giấy xác nhận tình trạng hôn nhân", at=OCTOBER, pay_online=True)
+    good = submit("Cấp Giấy xác nhận tình trạng hôn nhân", at=OCTOBER, paid_online=True)
     dossier_approve(actor=commune, dossier=good, now=OCTOBER + H)
     dossier_return_result(actor=commune, dossier=good, result=pdf_upload(), now=OCTOBER + 2 * H)
     dossier_rate(account=applicant_user, dossier=good, level=5, now=OCTOBER + 3 * H)
@@ -207,7 +207,7 @@ def _native_dossiers(submit, desk, applicant_user, catalogue, units) -> None:
     dossier_refuse(actor=commune, dossier=given_up, reason="Không bổ sung",
                    now=TUESDAY_9AM + 50 * H)
     # A department: returned on paper, rated as dissatisfied.
-    record = submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP", pay_online=True)
+    record = submit("Cấp Phiếu lý lịch tư pháp", unit="56.STP", paid_online=True)
     dossier_approve(actor=approver, dossier=record, now=TUESDAY_9AM + 30 * H)
     dossier_return_result(actor=justice, dossier=record, now=TUESDAY_9AM + 50 * H)
     dossier_rate(account=applicant_user, dossier=record, level=2, now=TUESDAY_9AM + 51 * H)

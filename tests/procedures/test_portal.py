@@ -56,15 +56,18 @@ def test_a_citizen_submits_online_and_lands_on_the_dossier_page(
     assert dossier.applicant_phone == "0905123456" and dossier.files.count() == 2
 
 
-def test_the_fee_can_be_paid_online_when_the_procedure_has_one(
+def test_submitting_says_the_fee_is_paid_afterwards_and_marks_nothing_paid(
         client, catalogue, applicant_user, reference_units):
+    """No "paid online" box any more: a dossier counts as paid online only once the payment
+    platform confirms it (tests/payments), even when a client still sends the old field."""
     procedure = catalogue[MARITAL]
     client.force_login(applicant_user)
-    assert 'name="pay_online"' in _page(client.get(f"/dossiers/submit/{procedure.code}/"))
+    form = _page(client.get(f"/dossiers/submit/{procedure.code}/"))
+    assert 'name="pay_online"' not in form and "offers to pay the fee online" in form
     client.post(f"/dossiers/submit/{procedure.code}/",
                 submission_post(procedure, reference_units["22366"], pay_online="on"))
     dossier = Dossier.objects.get()
-    assert dossier.fee_payable and dossier.paid_online
+    assert dossier.fee_payable and not dossier.paid_online
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])

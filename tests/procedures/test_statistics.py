@@ -40,7 +40,7 @@ def test_dossiers_become_indicator_values_rates_and_a_766_score(
         django_capture_on_commit_callbacks):
     officer = desk["commune"]
     with django_capture_on_commit_callbacks(execute=True):
-        online = submit("Cấp Giấy xác nhận tình trạng hôn nhân", pay_online=True)
+        online = submit("Cấp Giấy xác nhận tình trạng hôn nhân", paid_online=True)
         dossier_approve(actor=officer, dossier=online, now=TUESDAY_9AM + timedelta(hours=1))
         dossier_rate(account=applicant_user, dossier=online, level=5,
                      now=TUESDAY_9AM + timedelta(hours=2))

@@ -112,7 +112,7 @@ def test_group_3_online_services_and_payment(
     officer = desk["commune"]
     with django_capture_on_commit_callbacks(execute=True):
         submit(BIRTH)
-        submit(MARITAL, pay_online=True)
+        submit(MARITAL, paid_online=True)
         submit(MARITAL)
         for _ in range(3):
             _desk(officer, catalogue, reference_units, BIRTH)

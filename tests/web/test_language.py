@@ -219,6 +219,7 @@ NOT_PAGES = {
     "web:set_language": "POST only (the language switch)",
     "web:favicon": "an image",
     "programme:appendix_template": "an Excel file",
+    "payments:callback": "the payment gateway's signed callback: POST only, answers JSON",
 }
 # Who reads the pages a visitor may not, in this order: the first who gets the page reads it.
 READERS = ("congdan", "motcua.nhatrang", "baocao.stc", "pheduyet.stc", "dieuphoi", "lanhdao",

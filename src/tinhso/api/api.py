@@ -26,6 +26,7 @@ from tinhso.api.errors import (
 from tinhso.core.api_schemas import ErrorOut
 from tinhso.indicators.api import router as indicators_router
 from tinhso.indicators.target_api import router as targets_router
+from tinhso.payments.api import router as payments_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.procedures.dossier_api import router as dossiers_router
 from tinhso.procedures.statistics_api import router as statistics_router
@@ -169,5 +170,6 @@ api.add_router("/", targets_router)
 api.add_router("/scoring/", scoring_router)
 api.add_router("/procedures/", procedures_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/payments/", payments_router)
 api.add_router("/statistics/", statistics_router)
 api.add_router("/programme/", programme_router)

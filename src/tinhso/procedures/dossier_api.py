@@ -86,7 +86,7 @@ def submit(request: HttpRequest, payload: DossierIn) -> Any:
         if payload.channel == Channel.ONLINE:
             dossier = services.dossier_submit(
                 account=user, procedure=procedure, unit=unit, applicant=applicant,
-                form_data=payload.form, files=files, pay_online=payload.pay_online)
+                form_data=payload.form, files=files)
         else:
             dossier = services.dossier_receive(
                 actor=user, procedure=procedure, unit=unit, channel=payload.channel,

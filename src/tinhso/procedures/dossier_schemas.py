@@ -45,8 +45,6 @@ class DossierIn(Schema):
                                  description="The procedure's form: field name -> answer")
     documents: dict[str, DocumentIn] = Field(
         default_factory=dict, description="The procedure's documents: document code -> file")
-    pay_online: bool = Field(False, description="The fee is paid online (fee-paying "
-                                                "procedures)")
     channel: Channel = Field(Channel.ONLINE, description=(
         "online (a citizen or business account submits), or in_person / postal: an officer "
         "who may receive dossiers at the unit records a desk receipt"))

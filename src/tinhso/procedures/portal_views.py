@@ -147,8 +147,7 @@ def _submitted(request: HttpRequest, procedure: Procedure, units: list[Unit],
         raise ValidationError({**problems,
                                "unit": [_("Choose the agency that receives your dossier.")]})
     return services.dossier_submit(account=request.user, procedure=procedure, unit=unit,
-                                   applicant=applicant, form_data=form_data, files=files,
-                                   pay_online=values.get("pay_online") == "on")
+                                   applicant=applicant, form_data=form_data, files=files)
 
 
 def _try(request: HttpRequest, procedure: Procedure, units: list[Unit]

@@ -68,6 +68,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 EVENT_LABELS: dict[str, str] = {
     "submit": _("Submitted online"),
     "receive": _("Received"),
+    "pay_online": _("Fee paid online"),  # procedures.services.payment, once confirmed
     **{name: action.label for name, action in ACTIONS.items()},
 }
 

@@ -5,7 +5,8 @@ applicant's notification for after the commit.
 
 - ``submission``: a dossier arrives (online, or at the desk);
 - ``actions``: the officers' workflow actions;
-- ``applicant``: what the applicant's own account does.
+- ``applicant``: what the applicant's own account does;
+- ``payment``: the fee paid online, once the payment platform confirmed it.
 """
 
 from tinhso.procedures.services.actions import (
@@ -25,6 +26,7 @@ from tinhso.procedures.services.applicant import (
 )
 from tinhso.procedures.services.base import calendar_for, listen_to_events
 from tinhso.procedures.services.feedback import feedback_answer, feedback_rate
+from tinhso.procedures.services.payment import record_online_payment
 from tinhso.procedures.services.submission import (
     Applicant,
     check_submission,
@@ -37,5 +39,5 @@ __all__ = [
     "dossier_apologise", "dossier_approve", "dossier_assign", "dossier_complain",
     "dossier_rate", "dossier_receive", "dossier_refuse", "dossier_request_supplement",
     "dossier_resume", "dossier_return_result", "dossier_submit", "dossier_withdraw",
-    "feedback_answer", "feedback_rate", "listen_to_events",
+    "feedback_answer", "feedback_rate", "listen_to_events", "record_online_payment",
 ]

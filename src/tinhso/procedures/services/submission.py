@@ -89,7 +89,6 @@ class Arrival:
 
     channel: str
     digitised: bool
-    paid_online: bool
     account: Any  # the applicant's account, for online submissions
     event: str  # "submit" or "receive"
     audit_event: str
@@ -112,8 +111,7 @@ def _create(*, actor: Any, procedure: Procedure, unit: Unit, applicant: Applican
         applicant_phone=formschema.normalise_phone(applicant.phone),
         applicant_email=applicant.email.strip(), form_data=form_data, received_at=now,
         due_at=due, digitised=arrival.digitised, fee_payable=procedure.fee_payable,
-        paid_online=arrival.paid_online, reused_data=arrival.reused_data,
-        population_data=arrival.population_data,
+        reused_data=arrival.reused_data, population_data=arrival.population_data,
         electronic_result=procedure.result_type == "electronic",
     )
     # The number last: its counter row stays locked until the commit.
@@ -138,9 +136,10 @@ def _create(*, actor: Any, procedure: Procedure, unit: Unit, applicant: Applican
 @transaction.atomic
 def dossier_submit(*, account: Any, procedure: Procedure, unit: Unit, applicant: Applicant,
                    form_data: Mapping[str, Any], files: Mapping[str, UploadedFile],
-                   pay_online: bool = False, now: datetime | None = None) -> Dossier:
+                   now: datetime | None = None) -> Dossier:
     """A citizen or business submits online; the dossier is received at once (the system's
-    receipt), with its code and due date."""
+    receipt), with its code and due date. Its fee is not paid yet: it counts as paid online
+    once the payment platform confirms a payment (``tinhso.payments``)."""
     if (account is None or not account.is_authenticated
             or account.kind not in (UserKind.CITIZEN, UserKind.BUSINESS)):
         raise PermissionDenied(_("Sign in with a citizen or business account to submit."))
@@ -148,8 +147,7 @@ def dossier_submit(*, account: Any, procedure: Procedure, unit: Unit, applicant:
         raise ValidationError({"procedure": [_("This procedure is not offered online.")]})
     cleaned = check_submission(procedure=procedure, unit=unit, applicant=applicant,
                                form_data=form_data, files=files, require_documents=True)
-    arrival = Arrival(Channel.ONLINE, digitised=True,
-                      paid_online=procedure.fee_payable and pay_online, account=account,
+    arrival = Arrival(Channel.ONLINE, digitised=True, account=account,
                       event="submit", audit_event=audit_events.DOSSIER_SUBMITTED)
     return _create(actor=account, procedure=procedure, unit=unit, applicant=applicant,
                    form_data=cleaned, files=files, now=now_local(now), arrival=arrival)
@@ -174,8 +172,8 @@ def dossier_receive(*, actor: Any, procedure: Procedure, unit: Unit, channel: st
     files = files or {}
     cleaned = check_submission(procedure=procedure, unit=unit, applicant=applicant,
                                form_data=form_data, files=files, require_documents=False)
-    arrival = Arrival(channel, digitised=digitised or bool(files), paid_online=False,
-                      account=None, event="receive", audit_event=audit_events.DOSSIER_RECEIVED,
+    arrival = Arrival(channel, digitised=digitised or bool(files), account=None,
+                      event="receive", audit_event=audit_events.DOSSIER_RECEIVED,
                       reused_data=reused_data, population_data=population_data)
     return _create(actor=actor, procedure=procedure, unit=unit, applicant=applicant,
                    form_data=cleaned, files=files, now=now_local(now), arrival=arrival)
