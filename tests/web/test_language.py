@@ -115,9 +115,9 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         language = (values.get("lang") or self.language).split("-")[0]
-        if tag not in VOID:
+        if tag not in VOID:  # translate="no": a secret, a code (random letters, no language)
             self.stack.append((tag, "skip" if tag in SKIPPED or self.language == "skip"
-                               else language))
+                               or values.get("translate") == "no" else language))
         if self.language == "skip":
             return
         for name in READ_ATTRIBUTES:
@@ -194,6 +194,11 @@ def test_the_vietnamese_detector_finds_vietnamese_in_english_unless_it_is_data()
         "Sở Tài chính"]  # Khánh Hòa uses Latin-1 letters only: not told apart from French
     assert vietnamese_phrases("Same working day (received after 15:00: next working day)") == []
     assert vietnamese_phrases("What needs you today, Nguyễn Văn An.", "nguyễn văn an") == []
+
+
+def test_text_marked_not_to_translate_is_not_read():
+    html = '<html lang="vi"><body><p>Khóa: <code translate="no">ONBE THE</code></p></body></html>'
+    assert visible_texts(html, "vi") == [("Khóa:", "vi")]
 
 
 def test_text_is_read_from_nodes_and_attributes_by_the_language_of_its_element():
