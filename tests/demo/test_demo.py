@@ -62,12 +62,15 @@ def test_published_data_without_demo_accounts(capsys):
     published = IndicatorValue.objects.filter(unit__code="56", is_illustrative=False)
     assert published.count() == 7
     # The services online, computed from the catalogue loaded: the shipped sample of 15
-    # procedures (13 offered online), so marked illustrative, for the current year only.
+    # procedures (13 offered online, 12 with a fee, 10 of these offered online), so marked
+    # illustrative, for the current year only.
     catalogue = {v.indicator.code: (int(v.value), v.period, v.is_illustrative)
                  for v in IndicatorValue.objects.filter(
                      unit__code="56", indicator__code__startswith="procedures_")}
     year = str(timezone.localdate().year)
     assert catalogue == {"procedures_total": (15, year, True),
                          "procedures_online": (13, year, True),
-                         "procedures_published_in_full": (13, year, True)}
+                         "procedures_published_in_full": (13, year, True),
+                         "procedures_fee_payable": (12, year, True),
+                         "procedures_payment_integrated": (10, year, True)}
     assert not User.objects.exists()
