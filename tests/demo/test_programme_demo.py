@@ -47,7 +47,7 @@ def test_published_load_holds_the_chain_the_goals_and_the_four_groups_without_ta
     call_command("published", verbosity=0)
     assert dict(Document.objects.values_list("number", "implements__number")) == {
         "52-NQ/TW": None, "749/QĐ-TTg": "52-NQ/TW", "10633/KH-UBND": "749/QĐ-TTg",
-        "6502/KH-UBND": "749/QĐ-TTg", "16-NQ/TU": "52-NQ/TW"}
+        "6502/KH-UBND": "749/QĐ-TTg", "16-NQ/TU": "52-NQ/TW", "4636/KH-UBND": None}
     assert not Document.objects.filter(is_illustrative=True).exists()
     for goal in Goal.objects.filter(document__number="16-NQ/TU"):
         # The goal is measured by the DTI rank, whose target that year is the goal's rank, set
@@ -56,6 +56,13 @@ def test_published_load_holds_the_chain_the_goals_and_the_four_groups_without_ta
         target = Target.objects.get(indicator=goal.indicator, unit=goal.unit, year=goal.year,
                                     rank_of=63)
         assert int(target.value) == goal.target_rank and not target.is_illustrative
+        assert goal.superseded_by.document.number == "4636/KH-UBND"  # kept as history
+        assert goal.superseded_by.target.rank_of == 34
+    plan = Goal.objects.filter(document__number="4636/KH-UBND")
+    assert sorted((g.year, g.target.kind) for g in plan) == [
+        (2025, "rank_band"), (2025, "rank_count"), (2025, "score"), (2030, "climb"),
+        (2030, "rank_band")]
+    assert all(g.target.framework == "dti-province-405" and g.target.quote for g in plan)
     tops = TaskGroup.objects.filter(document__number="16-NQ/TU", parent=None)
     assert [(g.code, g.area) for g in tops] == [
         ("1", "foundations"), ("2", "digital_government"), ("3", "digital_economy"),

@@ -53,7 +53,12 @@ def test_every_rank_on_the_home_page_carries_its_field(english, demo):
 def test_the_goals_say_which_field_their_rank_means(english, demo):
     page = english.get("/").content.decode()
     pills = re.findall(r'<span class="pill" data-testid="goal-terms">([^<]*)</span>', page)
-    assert pills == ["top 25 of 63 by 2025", "top 20 of 63 by 2030"]
+    # Plan 4636/KH-UBND's goals in force (among 34), then 16-NQ/TU's superseded (among 63)
+    assert pills == ["rank 17-19 of 34 by 2025 (inside the top 20)",
+                     "at least 800/1,000 points by 2025",
+                     "at least 4 of 8 main indicators in the top 10 of 34 by 2025",
+                     "at least 1-2 places a year (of 34) until 2030", "top 10 of 34 by 2030",
+                     "top 25 of 63 by 2025", "top 20 of 63 by 2030"]
 
 
 def test_a_target_set_among_63_is_not_comparable_with_a_rank_among_34(english, demo):

@@ -123,8 +123,8 @@ def test_vietnamese_even_when_the_browser_asks_for_english(client, reference_uni
 def test_home_shows_targets_with_their_status(client, demo, django_assert_max_num_queries):
     client.get("/")  # the first view builds the value blocks
     # 18: the monthly trend of dossiers and the goals' rank fields are two more (issue 12);
-    # 20: the goals' status, the plan's kinds from the published results (issue 14)
-    with django_assert_max_num_queries(20):
+    # 22: the goals' status, the plan's kinds from their index's published results (issue 14)
+    with django_assert_max_num_queries(22):
         page = client.get("/").content.decode()
     assert 'data-testid="targets-table"' in page
     # DTI rank 16 of 34 (2024) against top 20 of 63 (2030): not comparable, never "achieved"

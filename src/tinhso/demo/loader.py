@@ -23,6 +23,7 @@ from tinhso.calendars.services import announcements_load
 from tinhso.core.db import upsert
 from tinhso.demo import audit_events
 from tinhso.demo.dossiers import load_illustrative_dossiers
+from tinhso.demo.plan import load_plan
 from tinhso.demo.programme import load_illustrative_tasks, load_task_groups
 from tinhso.demo.work import load_work
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
@@ -71,7 +72,7 @@ def load_programme(units: dict[str, Unit]) -> Counter[str]:
     for row in data["targets"]:
         lookup = {"indicator": indicators[row["indicator"]], "unit": units[row["unit"]],
                   "year": row["year"], "rank_of": row.get("rank_of"),  # a rank's field
-                  "kind": "value"}  # the plan's other kinds: load_plan_targets
+                  "kind": "value"}  # the plan's other kinds: demo.plan.load_plan
         values = {"value": Decimal(row["value"]), "source": row["source"],
                   "baseline_year": row.get("baseline_year"),
                   "baseline_value": Decimal(row["baseline_value"])
@@ -196,6 +197,7 @@ def published_load(*, actor: Any) -> Counter[str]:
     programme = procedures_load(actor=actor)
     programme.update(load_programme(units))
     programme.update(load_task_groups(actor))  # the four groups of 16-NQ/TU and their items
+    programme.update(load_plan(actor, units))  # 4636/KH-UBND's targets and goals
     publish_catalogue()  # the services online and published in full, from the catalogue
     programme.update(load_published_results(actor))
     programme["updated"] += announcements_load(actor=actor)
