@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from tests.procedures.conftest import TUESDAY_9AM, VN
 from tinhso.audit.models import AuditEvent
@@ -124,3 +125,16 @@ def test_keeping_the_catalogue_needs_the_right_and_a_change(catalogue, people):
                          decision=Decision("1/QĐ-UBND", effective_from=date(2026, 1, 1)))
     assert set(refused.value.message_dict) == {"time_limit", "level"}
     assert ProcedureVersion.objects.filter(procedure=procedure).count() == 1
+
+
+def test_the_daily_refresh_command_applies_the_versions_whose_day_has_come(catalogue, people,
+                                                                           capsys):
+    procedure = catalogue[MARRIAGE]
+    procedure_revise(actor=people["coordinator"], procedure=procedure,
+                     values=_values(procedure, fee="30.000 đồng"),
+                     decision=Decision("3/QĐ-UBND", effective_from=date(2026, 11, 1)))
+    Procedure.objects.filter(pk=procedure.pk).update(fee="cũ")  # as if not yet brought
+    call_command("procedures", "refresh")
+    assert "1 procedures brought to the version in force today." in capsys.readouterr().out
+    procedure.refresh_from_db()
+    assert procedure.fee == "30.000 đồng"

@@ -277,6 +277,7 @@ def pages_with_arguments() -> dict[str, Page]:
     mine.save(update_fields=["applicant"])
     pages = {
         "services:detail": Page(reverse("procedures:detail", args=[procedure.code])),
+        "catalogue:detail": Page(reverse("catalogue:detail", args=[procedure.code]), "dieuphoi"),
         "dossiers:submit": Page(reverse("dossiers:submit", args=[procedure.code]), "congdan"),
         "dossiers:detail": Page(reverse("dossiers:detail", args=[mine.code]), "congdan"),
         "dossiers:lookup (found)": Page(reverse("dossiers:lookup"), post={
