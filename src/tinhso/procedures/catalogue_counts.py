@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tinhso.core.calendar import cached_work_calendar_span
@@ -49,10 +50,10 @@ def version_counts(version: ProcedureVersion, calendar: WorkCalendar) -> dict[st
     return counts
 
 
-def announced_in(year: int) -> list[ProcedureVersion]:
-    """The versions whose announcing decision is dated in ``year`` (one query)."""
-    return list(ProcedureVersion.objects.filter(decision_date__year=year)
-                .select_related("procedure").order_by("pk"))
+def announced_in(year: int) -> QuerySet[ProcedureVersion]:
+    """The versions whose announcing decision is dated in ``year``."""
+    return (ProcedureVersion.objects.filter(decision_date__year=year)
+            .select_related("procedure").order_by("pk"))
 
 
 def announcement_counts(year: int, agencies: Iterable[Unit], home_id: int,
@@ -61,12 +62,12 @@ def announcement_counts(year: int, agencies: Iterable[Unit], home_id: int,
     it receives, as on ``on``) and the province's (each version once). Empty when no version
     has its decision dated in the year (nothing known: not zeros)."""
     found = announced_in(year)
-    if not found:
+    if not found.exists():
         return {}
     calendar = cached_work_calendar_span(year - 1, year + 1)
     units = list(agencies)
     counts: dict[int, dict[str, int]] = {home_id: dict.fromkeys(ANNOUNCEMENT_INDICATORS, 0)}
-    for version in found:
+    for version in found.iterator(chunk_size=500):  # memory bounded however many
         adds = version_counts(version, calendar)
         stood = state(version.procedure, version)
         for unit_id in [home_id, *(u.pk for u in units if receives(stood, u, on))]:

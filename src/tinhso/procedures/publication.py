@@ -186,18 +186,23 @@ def catalogue_counts(now: datetime | None = None, year: int | None = None
         return {}
     now = now or timezone.now()
     year, on = _catalogue_moment(year, now)
-    # this year: the rows (the current state); a past year: its versions
-    procedures = (list(Procedure.objects.filter(in_force=True).order_by("pk")) if on is now
-                  else catalogue_on(timezone.localtime(on).date()))
+    # this year: the rows (the current state), streamed; a past year: its versions
+    procedures: Iterable[Procedure] = (
+        Procedure.objects.filter(in_force=True).order_by("pk").iterator(chunk_size=500)
+        if on is now else catalogue_on(timezone.localtime(on).date()))
     units = list(agencies(on))
     counts: dict[int, dict[str, int]] = {}
-    offered: dict[int, Procedure] = {}
-    for unit in units:
-        mine = [p for p in procedures if receives(p, unit, on)]
-        if mine:
-            counts[unit.pk] = _catalogue_figures(mine)
-            offered.update((p.pk, p) for p in mine)
-    counts[home.pk] = _catalogue_figures(list(offered.values()))
+    province = _catalogue_figures([])
+    for procedure in procedures:  # each procedure's share added to its agencies' figures
+        receivers = [unit.pk for unit in units if receives(procedure, unit, on)]
+        share = _catalogue_figures([procedure]) if receivers else {}
+        for unit_id in receivers:
+            figures = counts.setdefault(unit_id, _catalogue_figures([]))
+            for code, value in share.items():
+                figures[code] += value
+        for code, value in share.items():
+            province[code] += value
+    counts[home.pk] = province
     announced = announcement_counts(year, units, home.pk, on)
     if announced:
         zero = dict.fromkeys(ANNOUNCEMENT_INDICATORS, 0)

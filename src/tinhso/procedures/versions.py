@@ -11,7 +11,7 @@ not in force before its day: the procedure stays as it was (or, if new, is not o
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import F, Q
@@ -79,20 +79,25 @@ def in_force_versions(day: date, procedure_ids: Iterable[int] | None = None
     return found
 
 
-def catalogue_on(day: date) -> list[Procedure]:
-    """Every procedure in force on ``day``, as it stood then (two queries)."""
-    versions = in_force_versions(day)
+def catalogue_on(day: date, chunk: int = 500) -> Iterator[Procedure]:
+    """Every procedure in force on ``day``, as it stood then, read ``chunk`` procedures at a
+    time (two queries a chunk; memory bounded whatever the catalogue's size)."""
     with_history = set(ProcedureVersion.objects.values_list("procedure_id", flat=True)
                        .distinct())
-    stood = []
-    for procedure in Procedure.objects.order_by("pk"):
-        version = versions.get(procedure.pk)
-        if version is not None:
-            if not version.retired:
-                stood.append(state(procedure, version))
-        elif procedure.pk not in with_history and procedure.in_force:
-            stood.append(procedure)
-    return stood
+    last = 0
+    while True:
+        procedures = list(Procedure.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+        if not procedures:
+            return
+        last = procedures[-1].pk
+        found = in_force_versions(day, [p.pk for p in procedures])
+        for procedure in procedures:
+            version = found.get(procedure.pk)
+            if version is not None:
+                if not version.retired:
+                    yield state(procedure, version)
+            elif procedure.pk not in with_history and procedure.in_force:
+                yield procedure
 
 
 def latest_versions(procedure_ids: Iterable[int]) -> dict[int, ProcedureVersion]:
