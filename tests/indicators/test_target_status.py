@@ -172,3 +172,21 @@ def test_setting_a_target_needs_the_permission(people, khanh_hoa, rank):
     with pytest.raises(PermissionDenied):
         target_add(actor=people["reporter"], indicator=rank, unit=khanh_hoa, year=2025,
                    value=17, rank_of=34, kind=TargetKind.BAND, value_high=19, framework=INDEX)
+
+
+def test_the_targets_page_adds_a_band_and_refuses_a_bad_one(client, people, khanh_hoa, rank):
+    client.force_login(people["coordinator"])
+    client.cookies["django_language"] = "en"
+    form = {"unit": khanh_hoa.pk, "year": 2025, "value": "17", "kind": "rank_band",
+            "value_high": "19", "top": 20, "rank_of": 34, "framework": INDEX,
+            "source": "4636/KH-UBND"}
+    bad = client.post("/indicators/dti_rank/targets/", {**form, "value_high": "40"})
+    assert bad.status_code == 400 and "does not hold" in bad.content.decode()
+    assert not rank.targets.exists()
+    response = client.post("/indicators/dti_rank/targets/", form)
+    assert response.status_code == 302
+    band = rank.targets.get()
+    assert (band.kind, band.value_high, band.top, band.framework) == ("rank_band", 19, 20, INDEX)
+    page = client.get("/indicators/dti_rank/targets/").content.decode()
+    assert "rank 17-19 of 34 by 2025 (inside the top 20)" in page
+    assert "no published rank among 34 yet" in page  # nothing published: said, not zero

@@ -25,7 +25,7 @@ TERMS = ("value", "value_high", "top", "among", "scale", "framework", "baseline_
 def _target(actor: Any, row: dict[str, Any], units: dict[str, Unit],
             indicators: dict[str, Indicator], counts: Counter[str]) -> Target:
     indicator, unit = indicators[row["indicator"]], units[row["unit"]]
-    terms = {k: row.get(k) for k in TERMS}
+    terms: dict[str, Any] = {k: row.get(k) for k in TERMS}
     there = Target.objects.filter(indicator=indicator, unit=unit, year=row["year"],
                                   kind=row["kind"], rank_of=row.get("rank_of")).first()
     if there is None:

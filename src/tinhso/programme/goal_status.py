@@ -56,13 +56,14 @@ def goal_statuses(unit: Unit) -> tuple[list[GoalStatus], list[GoalStatus]]:
     goals = list(Goal.objects.filter(unit=unit).select_related(
         "document", "indicator", "target__indicator", "superseded_by__document")
         .order_by("-document__issued_on", "year", "id"))
-    kinds = kind_statuses([g.target for g in goals if _plan_kind(g)], unit)
+    kinds = kind_statuses([g.target for g in goals if g.target is not None and _plan_kind(g)],
+                          unit)
     measured = goal_progress(unit, [
         (g.indicator_id, g.year, Decimal(g.target_rank) if g.target_rank else None)
         for g in goals if g.indicator_id and not _plan_kind(g)])
     rows = []
     for goal in goals:
-        if _plan_kind(goal):
+        if goal.target is not None and _plan_kind(goal):
             found = kinds[goal.target.pk]
             rows.append(GoalStatus(goal, goal.target, found.status, found.reason, found.terms))
             continue

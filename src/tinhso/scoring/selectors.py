@@ -279,7 +279,7 @@ def _main_ranks(mine: dict[str, Any], field: list[dict[str, Any]], codes: list[s
             ranks.append(None)
             continue
         own = float(mine[code])
-        ranks.append(1 + sum(1 for v in values if float(v) > own))
+        ranks.append(1 + sum(float(v) > own for v in values if v is not None))
     return tuple(ranks) if any(r is not None for r in ranks) else None
 
 
