@@ -283,8 +283,8 @@ def test_the_units_of_a_province_are_ranked_from_their_records(
 def test_the_province_counts_a_procedure_paid_online_once(
         submit, khanh_hoa, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        submit(MARITAL, pay_online=True)
-        submit(MARITAL, unit="22333", pay_online=True)
+        submit(MARITAL, paid_online=True)
+        submit(MARITAL, unit="22333", paid_online=True)
     _points, commune = _items(khanh_hoa)
     _points, province = _items(khanh_hoa, "56")
     assert commune["procedures_paid_online"] == 1
