@@ -302,8 +302,9 @@ def fill(rows: int, pairs: list[tuple[int, int, bool, str, str]]) -> None:
                 code, procedure_id, unit_id, channel, status, applicant_name, applicant_phone,
                 applicant_email, form_data, received_at, due_at, finished_at, returned_at,
                 withdrawn_at, paused_at, remaining_seconds, supplement_count, on_time,
-                fee_payable, paid_online, digitised, electronic_result, refusal_reason, source,
-                is_illustrative, created_at, updated_at)
+                fee_payable, paid_online, digitised, reused_data, population_data,
+                electronic_result, refusal_reason, source, is_illustrative, created_at,
+                updated_at)
             SELECT 'B' || lpad(i::text, 9, '0'), procedure_id, unit_id, channel, status,
                 'Người nộp thử', '0900000000', '', '{}'::jsonb, recv, due,
                 CASE WHEN status IN ('approved', 'returned', 'refused') THEN fin END,
@@ -315,7 +316,8 @@ def fill(rows: int, pairs: list[tuple[int, int, bool, str, str]]) -> None:
                 CASE WHEN status IN ('approved', 'returned', 'refused')
                      THEN fin <= due AND sc <= 1 END,
                 fee_payable, fee_payable AND channel = 'online' AND rp < 0.7,
-                channel = 'online' OR rg < 0.5, re < 0.6, '', 'bench', false, now(), now()
+                channel = 'online' OR rg < 0.5, false, false, re < 0.6, '', 'bench', false,
+                now(), now()
             FROM (
                 SELECT g.*, p.unit_id, p.procedure_id, p.fee_payable,
                     CASE WHEN rc < 0.6 THEN 'online' WHEN rc < 0.95 THEN 'in_person'
