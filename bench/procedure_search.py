@@ -21,13 +21,9 @@ on a temporary SQLite file with --sqlite:
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from pathlib import Path
 
 from timing import (  # bench/timing.py: this script's directory is on the path
-    drop_postgres,
-    fresh_postgres,
+    on_database,
     ratio,
     timed,
 )
@@ -56,21 +52,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
     parser.add_argument("--database", default="tinhso_bench_search")
-    args = parser.parse_args()
-    if args.sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-            run(args)
-        return
-    fresh_postgres(args.database)
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_postgres(args.database)
+    on_database(run, parser.parse_args())
 
 
 def load(count: int) -> list[str]:

@@ -24,14 +24,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import tempfile
 import tracemalloc
 from datetime import date, timedelta
-from pathlib import Path
 
 from timing import (  # bench/timing.py: this script's directory is on the path
-    drop_postgres,
-    fresh_postgres,
+    on_database,
     ratio,
     timed,
 )
@@ -45,21 +42,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
     parser.add_argument("--database", default="tinhso_bench_appendix")
-    args = parser.parse_args()
-    if args.sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
-            run(args)
-        return
-    fresh_postgres(args.database)
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_postgres(args.database)
+    on_database(run, parser.parse_args())
 
 
 def build_appendix(tasks: int, units: list[str]) -> bytes:

@@ -6,8 +6,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -44,6 +46,25 @@ def fresh_postgres(database: str) -> None:
 
 def drop_postgres(database: str, check: bool = False) -> None:
     subprocess.run([*_psql(), f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"], check=check)
+
+
+def on_database(run: Callable[[Any], None], args: Any) -> None:
+    """``run(args)`` on a temporary SQLite file (``args.sqlite``) or on a fresh PostgreSQL
+    database named ``args.database``, dropped afterwards."""
+    if args.sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+            run(args)
+        return
+    fresh_postgres(args.database)
+    try:
+        run(args)
+    finally:
+        from django.db import connections  # local: Django is set up by run()
+
+        connections.close_all()
+        drop_postgres(args.database)
 
 
 def _base() -> str:
