@@ -3,12 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tinhso.accounts.permissions import SYSTEM
+from tinhso.accounts.selectors import user_by_username
 from tinhso.core.imports import Progress
 from tinhso.procedures import aggregate
 from tinhso.procedures.importing import BATCH_SIZE, MAX_ERRORS, DossiersRejected, dossiers_import
@@ -83,7 +83,7 @@ class Command(BaseCommand):
     def _actor(self, username: str | None) -> Any:
         if not username:
             return SYSTEM
-        actor = get_user_model()._default_manager.filter(username=username).first()
+        actor = user_by_username(username)
         if actor is None:
             raise CommandError(f"There is no user '{username}'.")
         return actor

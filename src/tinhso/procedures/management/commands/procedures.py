@@ -5,11 +5,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.accounts.permissions import SYSTEM
+from tinhso.accounts.selectors import user_by_username
 from tinhso.core.imports import ImportRejected
 from tinhso.procedures.services.catalogue import Decision, catalogue_refresh
 from tinhso.procedures.services.catalogue_import import ImportReport, catalogue_import
@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _actor(self, username: str | None) -> Any:
         if not username:
             return SYSTEM
-        actor = get_user_model()._default_manager.filter(username=username).first()
+        actor = user_by_username(username)
         if actor is None:
             raise CommandError(f"There is no user '{username}'.")
         return actor
