@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "tinhso.procedures",
     "tinhso.portalsync",
     "tinhso.payments",
+    "tinhso.reports",
+    "tinhso.transparency",
     "tinhso.indicators",
     "tinhso.scoring",
     "tinhso.web",
