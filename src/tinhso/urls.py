@@ -28,5 +28,6 @@ urlpatterns = [
     path("programme/", include("tinhso.programme.urls")),
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),
+    path("reports/", include("tinhso.reports.urls")),
     path("", include("tinhso.web.urls")),
 ]

@@ -38,6 +38,7 @@ INDICATORS_DEFINE = ADMINS | {"coordinator"}
 PROGRAMME_REVIEW = ADMINS | {"coordinator"}
 PROGRAMME_REPORT = ADMINS | {"reporter", "approver"}
 CATALOGUE_MANAGE = ADMINS | {"coordinator"}  # procedures.manage, at the province
+REPORTS_MAKE = ADMINS | {"coordinator", "leader", "reporter", "approver"}
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,6 @@ def pages_with_arguments() -> dict[str, Page]:
         "scoring:units_ranking": Page(reverse("scoring:units_ranking", args=[
             "khanhhoa-units", date.today().year, "56"])),
         "scoring:answer": Page(reverse("scoring:answer", args=[fw, year]), "baocao.stc"),
-        "web:area": Page(reverse("web:area", kwargs={"key": "reports"})),
         "calendars:year (administrator)": Page(reverse("calendars:year"), "admin"),
     }
     # The landing page differs by role: each demo account's own.

@@ -10,10 +10,8 @@ from tinhso.accounts.permissions import may_somewhere
 from tinhso.calendars.selectors import may_read_calendar
 from tinhso.programme.selectors import may_read_programme, review_queue
 
-# The areas of the platform not built yet (a placeholder page each).
-AREAS = [
-    ("reports", _("Reports"), "web:area"),
-]
+# The areas of the platform not built yet (a placeholder page each). None now.
+AREAS: list[tuple[str, Any, str]] = []
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append({"key": "indicators", "label": _("Indicators"),
                   "url": reverse("indicators:catalogue")})
     items.append({"key": "rankings", "label": _("Rankings"), "url": reverse("scoring:index")})
+    if not getattr(user, "is_authenticated", False) or may_somewhere(user, "reports.make"):
+        items.append({"key": "reports", "label": _("Reports"), "url": reverse("reports:index")})
     items += [{"key": key, "label": label, "url": reverse(url, args=[key])}
               for key, label, url in AREAS]
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
