@@ -8,5 +8,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        # local: registers the app's actions once the app registry is ready
-        from tinhso.reports import permissions  # noqa: F401  (registers the actions)
+        # local: registers the app's actions, and the output formats with reports.output
+        from tinhso.reports import excel, pdf, permissions  # noqa: F401
