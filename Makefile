@@ -45,6 +45,7 @@ var:
 
 setup: $(VENV)/.installed $(VENDOR)/.installed | var
 	@bash scripts/install-browser.sh || true
+	@bash scripts/install-office.sh || true
 	$(TINHSO) collectstatic --noinput --verbosity 0
 	$(TINHSO) migrate --noinput --verbosity 0
 	$(TINHSO) createcachetable

@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # local: registers the app's actions, and the output formats with reports.output
-        from tinhso.reports import excel, pdf, permissions  # noqa: F401
+        from tinhso.reports import excel, pdf, permissions, word  # noqa: F401

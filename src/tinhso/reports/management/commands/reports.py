@@ -1,14 +1,18 @@
-"""``tinhso reports``: make a report from the live data into a file (``make``)."""
+"""``tinhso reports``: make a report from the live data into a file (``make``); write the default
+Word templates again from ``reports/word_templates.py`` (``build-templates``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tinhso.reports.word_templates import TEMPLATES_DIR, write_templates
+
 
 class Command(BaseCommand):
-    help = "Official reports from the live data: make one into a file."
+    help = "Official reports from the live data: make one into a file; build the Word templates."
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,10 +29,20 @@ class Command(BaseCommand):
         make.add_argument("--out", required=True, help="the file to write")
         make.add_argument("--user", default="",
                           help="act as this user (default: the system, which may do anything)")
+        build = sub.add_parser("build-templates",
+                               help="write the default Word templates (state.docx, party.docx)")
+        build.add_argument("--out", default=str(TEMPLATES_DIR),
+                           help="the directory to write them to (default: the package's)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "make":
             self._make(options)
+        elif options["action"] == "build-templates":
+            self._build_templates(Path(options["out"]))
 
     def _make(self, options: dict[str, Any]) -> None:
         raise CommandError("reports make: not available yet", returncode=2)
+
+    def _build_templates(self, directory: Path) -> None:
+        for path in write_templates(directory):
+            self.stdout.write(f"{path}")
