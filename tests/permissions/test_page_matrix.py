@@ -307,6 +307,13 @@ PAGES: dict[str, Page] = {
     "i18n/setlang/": Page(public(), lambda w, p: "/i18n/setlang/", False, post={"language": "vi"}),
     # reports: made by whoever holds reports.make, for the units of their scope
     "reports/": Page(anywhere(REPORTS_MAKE), lambda w, p: "/reports/", False),
+    # the Word templates of reports: the platform's administrators (reports.templates, held at
+    # the root); posting nothing is a form error for them
+    "reports/templates/": Page(anywhere(frozenset({"admin"})), lambda w, p: (
+        "/reports/templates/"), False, post={"action": "upload", "layout": "state"}),
+    "reports/templates/<str:layout>/<str:which>.docx": Page(
+        anywhere(frozenset({"admin"})), lambda w, p: "/reports/templates/party/current.docx",
+        False),
 }
 
 # Holes others are fixing, expected to flip: (page, actor, relation) -> why. Empty: none known

@@ -224,6 +224,7 @@ NOT_PAGES = {
     "web:set_language": "POST only (the language switch)",
     "web:favicon": "an image",
     "programme:appendix_template": "an Excel file",
+    "reports:template_file": "a Word template (.docx)",
     "payments:callback": "the payment gateway's signed callback: POST only, answers JSON",
 }
 # Who reads the pages a visitor may not, in this order: the first who gets the page reads it.

@@ -15,3 +15,9 @@ MAKE_REPORTS = "reports.make"
 register_action(MAKE_REPORTS,
                 {Role.COORDINATOR, Role.LEADER, Role.UNIT_REPORTER, Role.APPROVER},
                 _("make reports"))
+
+# Replacing the Word templates every report is written with: the platform's administrators.
+MANAGE_TEMPLATES = "reports.templates"
+
+register_action(MANAGE_TEMPLATES, {Role.ADMINISTRATOR},
+                _("replace the Word templates of reports"))

@@ -20,7 +20,8 @@ from docx import Document as open_document
 from docx.document import Document
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 
 from tinhso.reports.document import Frame, Report
 from tinhso.reports.frame_text import number_line, place_and_date, recipient_lines
@@ -61,7 +62,10 @@ def frame_context(frame: Frame) -> dict[str, Any]:
 def _fill_frame(template: bytes, frame: Frame) -> bytes:
     try:
         document = DocxTemplate(io.BytesIO(template))
-        document.render(frame_context(frame), autoescape=True)
+        # Sandboxed: an uploaded template's Jinja reaches nothing but the values given; strict:
+        # a misspelt tag is an error, not a blank.
+        environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        document.render(frame_context(frame), jinja_env=environment, autoescape=True)
         out = io.BytesIO()
         document.save(out)
     except TemplateError as exc:
