@@ -4,6 +4,9 @@ rendered .docx parsed back with python-docx, as a clerk checking the format woul
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,7 +18,7 @@ from docx.shared import Emu, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from tests.factories.reports import sample_report
+from tests.factories.reports import INDICATORS, sample_report
 from tinhso.reports.output import format_of, render
 from tinhso.reports.word import render_docx
 from tinhso.reports.word_styles import TABLE_HEAD, TABLE_NUMBER
@@ -203,3 +206,24 @@ def test_docx_is_a_registered_format(db: None) -> None:
     assert fmt.content_type.endswith("wordprocessingml.document")
     content = render(sample_report(), "docx")
     assert content.startswith(b"PK") and open_document(io.BytesIO(content)).tables
+
+
+def test_a_line_break_in_the_issuing_body_is_kept() -> None:
+    header = parsed("state", issuing_body="ỦY BAN NHÂN DÂN\nTỈNH KHÁNH HÒA").tables[0]
+    issuing = header.rows[0].cells[0].paragraphs[0]
+    assert issuing.text == "ỦY BAN NHÂN DÂN\nTỈNH KHÁNH HÒA"
+    assert issuing._p.xpath(".//w:br")
+
+
+def test_a_table_of_two_thousand_rows_is_written_in_seconds() -> None:
+    big = replace(INDICATORS, rows=tuple(
+        (f"Hồ sơ {i}", i * 7, i / 3, i / 7, date(2026, 1, 1)) for i in range(2000)))
+    report = sample_report()
+    report = replace(report, blocks=(*report.blocks, big))
+    started = time.perf_counter()
+    content = render_docx(report, default_template("state"))
+    elapsed = time.perf_counter() - started
+    table = open_document(io.BytesIO(content)).tables[2]
+    assert len(table.rows) == 2001
+    assert [c.text for c in table.rows[-1].cells][:3] == ["Hồ sơ 1999", "13.993", "666,33\u00a0%"]
+    assert elapsed < 8, f"{elapsed:.1f} s"

@@ -7,7 +7,8 @@ paragraph where the body's headings, paragraphs, tables and figures go. The tags
 use: ``parent_body``, ``issuing_body``, ``number_line`` ("Số: 05/BC-UBND"), ``place_date``
 ("Khánh Hòa, ngày 05 tháng 01 năm 2026"), ``doc_type``, ``summary``, ``recipients`` (the lines
 under "Nơi nhận:", with their dashes, "- Lưu: VT." last), ``authority``, ``deputy``, ``title``,
-``name`` (the signature), ``body``.
+``name`` (the signature), ``body``. A new line in a value ("ỦY BAN NHÂN DÂN", new line, "TỈNH KHÁNH
+HÒA") is a line break in the document.
 
 ``state``: Decree 30/2020/NĐ-CP, Appendix I (the administrative document of a state body).
 ``party``: Guidance 36-HD/VPTW of 2018 (a Party document: "ĐẢNG CỘNG SẢN VIỆT NAM" at the right
