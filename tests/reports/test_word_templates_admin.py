@@ -10,6 +10,8 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from tests.factories import grant, staff_user
 from tests.factories.reports import sample_report
@@ -18,6 +20,7 @@ from tinhso.reports import audit_events
 from tinhso.reports.models import ReportTemplate
 from tinhso.reports.output import render
 from tinhso.reports.template_check import TemplateRejected, check_template
+from tinhso.reports.word import render_with
 from tinhso.reports.word_templates import default_template
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +48,6 @@ def rewritten(replace: dict[str, str] | None = None, extra: dict[str, bytes] | N
 
 
 def report_text(content: bytes) -> str:
-    from docx import Document
-
     document = Document(io.BytesIO(content))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
@@ -145,3 +146,19 @@ def test_only_administrators_of_the_platform_may(client, reference_units, provin
     assert not ReportTemplate.objects.exists()
     client.logout()
     assert client.get(PAGE).status_code == 302
+
+
+def test_a_plain_word_document_with_the_tags_is_a_template() -> None:
+    """A template made in Word from scratch, without the report's styles: they are added."""
+    document = Document()
+    for tag in ("{{ issuing_body }}", "{{ number_line }}", "{{ place_date }}", "{{ doc_type }}",
+                "{{ summary }}", "{{ body }}", "{{ title }}", "{{ name }}"):
+        document.add_paragraph(tag)
+    out = io.BytesIO()
+    document.save(out)
+    check_template(out.getvalue(), "state")
+    written = Document(io.BytesIO(render_with(sample_report("state"), out.getvalue())))
+    assert written.tables[0].rows[1].cells[1].text == "12.345"
+    number = written.styles["Report Table Number"]
+    assert number.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert "Số: 05/BC-UBND" in [p.text for p in written.paragraphs]
