@@ -162,3 +162,8 @@ def test_a_plain_word_document_with_the_tags_is_a_template() -> None:
     number = written.styles["Report Table Number"]
     assert number.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert "Số: 05/BC-UBND" in [p.text for p in written.paragraphs]
+
+
+def test_a_docxtpl_paragraph_tag_for_the_body_is_refused_with_the_right_spelling() -> None:
+    with pytest.raises(TemplateRejected, match=r"not \{\{p body \}\}"):
+        check_template(rewritten({"{{ body }}": "{{p body }}"}), "state")

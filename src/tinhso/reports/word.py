@@ -88,7 +88,8 @@ def body_marker(document: Document) -> DocxParagraph:
                      for row in table.rows for cell in row.cells)
         if not found and not raw and not nested:
             raise TemplateBroken(_("the template has no {{ body }} tag: put it alone in a "
-                                 "paragraph where the report's body goes"))
+                                   "paragraph where the report's body goes (written {{ body }}, "
+                                   "not {{p body }})"))
         if nested and not found:
             raise TemplateBroken(_("the {{ body }} tag is in a table: put it alone in a "
                                  "paragraph of the document's body"))
