@@ -13,6 +13,7 @@ and each conversion has a time limit.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import re
@@ -50,7 +51,9 @@ def require_office() -> str:
 def _profile() -> Path:
     """This process's LibreOffice profile (made on the first conversion, then reused)."""
     path = Path(tempfile.gettempdir()) / f"tinhso-office-{os.getuid()}-{os.getpid()}"
-    path.mkdir(exist_ok=True)
+    if not path.exists():
+        path.mkdir()
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
 
 
