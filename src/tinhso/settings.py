@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tinhso.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # ?export=xlsx / ?export=pdf on any page: the page as its user sees it, as a file.
+    "tinhso.core.page_export.PageExportMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",

@@ -106,6 +106,9 @@ def _number(number: Decimal, percent: bool, grouped: bool = True) -> Typed:
 _DMY = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
 _HM = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
 DATE_PATTERNS = (re.compile(_DMY), re.compile(_DMY + " " + _HM), re.compile(_HM + " " + _DMY))
+# A month: "01/2026", "1/2026" (a rank "16/34" has no four-digit year in its field size).
+MONTH = re.compile(r"(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20|21)\d\d)")
+MONTH_FORMAT = "mm/yyyy"
 
 
 def _date(text: str) -> Typed | None:
@@ -123,6 +126,9 @@ def _date(text: str) -> Typed | None:
                                   int(parts["mi"])), DATETIME_FORMAT)
         except ValueError:
             return None
+    month = MONTH.fullmatch(text)
+    if month:
+        return Typed(date(int(month["y"]), int(month["m"]), 1), MONTH_FORMAT)
     return _iso_date(text)
 
 
@@ -275,12 +281,22 @@ def page_tables(html: str | bytes, lang: str = "vi") -> list[PageTable]:
         elif element.tag == "table":
             if element.get("data-export") == "no" or _inside_table(element):
                 continue
-            caption = element.find("caption")
-            name = cell_text(caption) if caption is not None else ""
-            table = read_table(element, name or heading, lang)
+            table = read_table(element, _table_name(element) or heading, lang)
             if table.header or table.rows:
                 found.append(table)
     return found
+
+
+def _table_name(table: lxml.html.HtmlElement) -> str:
+    """The table's caption, or the caption of the figure it sits in (a chart's data)."""
+    caption = table.find("caption")
+    if caption is not None and cell_text(caption):
+        return cell_text(caption)
+    for ancestor in table.iterancestors("figure"):
+        figcaption = ancestor.find("figcaption")
+        if figcaption is not None and table not in figcaption.iterdescendants("table"):
+            return cell_text(figcaption)
+    return ""
 
 
 def _inside_table(element: lxml.html.HtmlElement) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -81,19 +82,25 @@ def fit_widths(ws: Worksheet, sheet: Sheet) -> None:
                                                                     min(MAX_WIDTH, best))
 
 
+def _put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """A cell's value; a text starting with "=" stays text (never a formula Excel would run)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     """The sheet's title lines, header (bold, frozen), rows and notes on ``ws``."""
     row = 1
     for i, title in enumerate(sheet.title_lines):
-        ws.cell(row=row, column=1, value=title).font = Font(bold=i == 0, size=13 if i == 0
-                                                            else 10, italic=i > 0)
+        _put(ws, row, 1, title).font = Font(bold=i == 0, size=13 if i == 0 else 10,
+                                            italic=i > 0)
         row += 1
-    if sheet.title_lines:
-        row += 1  # a blank line between the title and the table
     first_header = row
     for line in sheet.header:
         for col, text in enumerate(line, start=1):
-            cell = ws.cell(row=row, column=col, value=text or None)
+            cell = _put(ws, row, col, text or None)
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.border = BORDER
@@ -101,7 +108,7 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         row += 1
     for values in sheet.rows:
         for col, typed in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=typed.value)
+            cell = _put(ws, row, col, typed.value)
             cell.number_format = typed.number_format
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=isinstance(typed.value, str)
@@ -111,11 +118,10 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         ws.merge_cells(start_row=first_header + span.row, start_column=span.col + 1,
                        end_row=first_header + span.row + span.rows - 1,
                        end_column=span.col + span.cols)
-    if sheet.notes:
+    row += 1
+    for note in sheet.notes:
+        _put(ws, row, 1, note).font = Font(italic=True, size=9)
         row += 1
-        for note in sheet.notes:
-            ws.cell(row=row, column=1, value=note).font = Font(italic=True, size=9)
-            row += 1
     ws.freeze_panes = ws.cell(row=first_header + len(sheet.header), column=1)
     fit_widths(ws, sheet)
 

@@ -73,3 +73,42 @@
     }
   });
 })();
+
+/* Downloads of the page: "Excel" (every table of the page, a sheet each) and "PDF" (the page
+   printed), one line under the page's title when the page shows a table or a chart. The links
+   are the page's own address with ?export=xlsx / ?export=pdf (the other parameters kept): the
+   server renders the page for the same user and turns it into the file
+   (core.page_export). The labels come translated from the page (body[data-export-*]). */
+(function () {
+  "use strict";
+  function link(format, label) {
+    var params = new URLSearchParams(window.location.search);
+    params.set("export", format);
+    var a = document.createElement("a");
+    a.href = window.location.pathname + "?" + params.toString();
+    a.textContent = label;
+    a.setAttribute("download", "");
+    a.setAttribute("rel", "nofollow");
+    a.setAttribute("data-testid", "export-" + format);
+    return a;
+  }
+  function add() {
+    var main = document.querySelector("main");
+    var body = document.body;
+    if (!main || main.querySelector(".page-export")) { return; }
+    var tables = main.querySelectorAll("table:not([data-export='no'])").length;
+    var charts = main.querySelectorAll("canvas, figure, .grid-cards").length;
+    if (!tables && !charts) { return; }
+    var bar = document.createElement("p");
+    bar.className = "page-export";
+    if (tables) { bar.appendChild(link("xlsx", body.getAttribute("data-export-xlsx") || "Excel")); }
+    bar.appendChild(link("pdf", body.getAttribute("data-export-pdf") || "PDF"));
+    var title = main.querySelector("hgroup, h1");
+    if (title && title.parentNode) {
+      title.parentNode.insertBefore(bar, title.nextSibling);
+    } else {
+      main.insertBefore(bar, main.firstChild);
+    }
+  }
+  document.addEventListener("DOMContentLoaded", add);
+})();
