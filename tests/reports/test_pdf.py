@@ -78,7 +78,8 @@ def test_the_text_reads_in_the_decrees_order(state_pdf: bytes) -> None:
     text = text_of(state_pdf)
     order = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
              "Số: 05/BC-UBND", "Khánh Hòa, ngày 05 tháng 01 năm 2026", "BÁO CÁO",
-             "Tiến độ chuyển đổi số quý IV năm 2025", "Hồ sơ trực tuyến toàn trình",
+             "Tiến độ chuyển đổi số quý IV năm 2025", "I. KẾT QUẢ THỰC HIỆN",
+             "Hồ sơ trực tuyến toàn trình",
              "12.345", "64,06\u00a0%", "27/11/2026", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN",
              "Trần Thị Mẫu"]
     positions = [text.find(s) for s in order]

@@ -1,7 +1,8 @@
 """A report as PDF, laid out as Decree 30/2020/NĐ-CP, Appendix I (or the Party's layout): the
 HTML template ``reports/pdf/report.html`` with the stylesheet ``reports/pdf/report.css``, set by
-WeasyPrint (fonts embedded as subsets: Times New Roman, or Liberation Serif with its metrics,
-or DejaVu Serif, each with the whole Vietnamese alphabet). Written in the official language.
+WeasyPrint (``core.pdf``: fonts embedded as subsets, Times New Roman, or Liberation Serif with
+its metrics, or DejaVu Serif, each with the whole Vietnamese alphabet). Headings are numbered
+as in Word (``numbering.py``). Written in the official language.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tinhso.reports.frame_text import (
     recipient_lines,
     signature_lines,
 )
+from tinhso.reports.numbering import numbered_headings
 from tinhso.reports.output import register
 
 STYLESHEET = Path(__file__).parent / "static" / "reports" / "pdf" / "report.css"
@@ -57,10 +59,11 @@ def _figure(figure: Figure) -> dict[str, Any]:
 
 def blocks_context(report: Report) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for block in report.blocks:
+    headings = numbered_headings(report.blocks)
+    for index, block in enumerate(report.blocks):
         if isinstance(block, Heading):
-            out.append({"kind": "heading", "text": block.text, "level": min(max(block.level, 1),
-                                                                           3)})
+            out.append({"kind": "heading", "text": headings[index],
+                        "level": min(max(block.level, 1), 3)})
         elif isinstance(block, Paragraph):
             out.append({"kind": "paragraph", "text": block.text})
         elif isinstance(block, Table):
