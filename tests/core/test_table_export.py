@@ -61,7 +61,7 @@ def test_the_separators_follow_the_language() -> None:
 
 @pytest.mark.parametrize("text", [
     "16/34", "41/63", "–", "—", "-", "chưa công bố", "not published", "056", "0912345678",
-    "16-NQ/TU", "2.000815", "1.2.3", "31/02/2026", "13/2026", "1,2,3", "64,06 % (ước)",
+    "16-NQ/TU", "2.000815", "0.707", "1.2.3", "31/02/2026", "13/2026", "1,2,3", "64,06 % (ước)",
     "=HYPERLINK(\"http://x\")",
 ])
 def test_ranks_codes_dashes_and_words_stay_text(text: str) -> None:

@@ -77,8 +77,8 @@ def _plain_number(text: str, lang: str) -> tuple[Decimal, bool] | None:
     grouped = re.fullmatch(rf"[-+]?\d{{1,3}}(?:{sep_t}\d{{3}})+(?:{sep_d}\d+)?", text)
     if not grouped and not re.fullmatch(rf"[-+]?\d{{1,9}}(?:{sep_d}\d+)?", text):
         return None
-    if re.fullmatch(rf"[-+]?0\d+(?:{sep_d}\d+)?", text):
-        return None  # a code with a leading zero ("056"): text
+    if re.fullmatch(rf"[-+]?0\d+(?:{sep_d}\d+)?", text) or (grouped and re.match(r"[-+]?0", text)):
+        return None  # a code with a leading zero ("056"), or "0.707" (no thousands): text
     try:
         return Decimal(text.replace(thousand_sep, "").replace(decimal_sep, ".")), bool(grouped)
     except InvalidOperation:
