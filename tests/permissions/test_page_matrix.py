@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -48,6 +49,7 @@ from tests.permissions.matrix import (
 )
 from tests.permissions.world import ACTORS, ANSWER_YEAR, FRAMEWORK, Place, World, build_world
 from tinhso.procedures.models import CatalogueImport
+from tinhso.reports.models import ReportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,20 @@ def _catalogue_import(w: World) -> int:
     return job.pk
 
 
+def _report_run(p: Place | None) -> int:
+    """A report made at the place's unit by the system, with its file (seen by whoever
+    oversees the unit's reports; every other actor is not its author)."""
+    assert p is not None
+    run = ReportRun.objects.filter(unit=p.unit).first()
+    if run is None:
+        run = ReportRun.objects.create(created_by_label="system", kind="services",
+                                       period="2026", unit=p.unit, fmt="txt", status="done",
+                                       progress=100, file_name="Báo cáo.txt",
+                                       content_type="text/plain")
+        run.file.save("bao-cao.txt", ContentFile(b"bao cao"), save=True)
+    return run.pk
+
+
 def _ranking(w: World) -> str:
     return f"{w.extra['framework']}/{w.extra['year']}"
 
@@ -91,7 +107,8 @@ READ_TASK = staff_page(foreign=404)
 CHANGE_TASK = staff_page(PROGRAMME_REVIEW, see=STAFF, refused=404, foreign=404)
 DEFINE_TARGET = staff_page(INDICATORS_DEFINE, refused=404)  # others' targets are not shown
 SESSION = signed_in(anon=LOGIN)
-APPLICANT_ONLY = staff_page(frozenset(), refused=404)  # the dossier's own applicant only
+APPLICANT_ONLY = staff_page(frozenset(), refused=404)
+RUN_PAGE = staff_page(ADMINS | {"coordinator"}, refused=404, foreign=404)  # the dossier's own applicant only
 PAGES: dict[str, Page] = {
     "healthz": Page(public(), lambda w, p: "/healthz", False),
     "healthz/worker": Page(public(), lambda w, p: "/healthz/worker", False),
@@ -314,6 +331,12 @@ PAGES: dict[str, Page] = {
     "reports/templates/<str:layout>/<str:which>.docx": Page(
         anywhere(frozenset({"admin"})), lambda w, p: "/reports/templates/party/current.docx",
         False),
+    # (a run is its author's, and seen by whoever oversees the unit's reports: others get 404)
+    "reports/runs/<int:pk>/": Page(RUN_PAGE, lambda w, p: f"/reports/runs/{_report_run(p)}/"),
+    "reports/runs/<int:pk>/progress/": Page(RUN_PAGE, lambda w, p: (
+        f"/reports/runs/{_report_run(p)}/progress/")),
+    "reports/runs/<int:pk>/download/": Page(RUN_PAGE, lambda w, p: (
+        f"/reports/runs/{_report_run(p)}/download/")),
 }
 
 # Holes others are fixing, expected to flip: (page, actor, relation) -> why. Empty: none known

@@ -225,6 +225,8 @@ NOT_PAGES = {
     "web:favicon": "an image",
     "programme:appendix_template": "an Excel file",
     "reports:template_file": "a Word template (.docx)",
+    "reports:download": "a report's file (.docx, .xlsx, .pdf)",
+    "reports:run_progress": "the part of a report's page that htmx polls (tests/reports)",
     "payments:callback": "the payment gateway's signed callback: POST only, answers JSON",
 }
 # Who reads the pages a visitor may not, in this order: the first who gets the page reads it.
@@ -264,6 +266,7 @@ def pages_with_arguments() -> dict[str, Page]:
     from tinhso.indicators.models import IndicatorValue
     from tinhso.procedures.models import Dossier, Procedure
     from tinhso.programme.models import Document, Task
+    from tinhso.reports.models import ReportRun
     from tinhso.scoring.models import PublishedResult
 
     procedure = Procedure.objects.get(national_code="2.000815")  # the cut-off at 15:00
@@ -303,6 +306,10 @@ def pages_with_arguments() -> dict[str, Page]:
             "khanhhoa-units", date.today().year, "56"])),
         "scoring:answer": Page(reverse("scoring:answer", args=[fw, year]), "baocao.stc"),
         "calendars:year (administrator)": Page(reverse("calendars:year"), "admin"),
+        "reports:run": Page(reverse("reports:run", args=[ReportRun.objects.create(
+            created_by=User.objects.get(username="baocao.stc"), created_by_label="baocao.stc",
+            kind="services", period="2026", unit=desk.unit, fmt="docx", status="failed",
+            message="—").pk]), "baocao.stc"),
     }
     # The landing page differs by role: each demo account's own.
     pages.update({f"dashboard:home ({who})": Page(reverse("dashboard:home"), who)

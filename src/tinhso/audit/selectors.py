@@ -28,3 +28,12 @@ def object_history(obj: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def latest_event_id(*, excluding_prefix: str = "") -> int:
+    """The id of the latest event (0 when none), leaving out the actions starting with
+    ``excluding_prefix`` (the reports' own events, which change no figure)."""
+    events = AuditEvent.objects.all()
+    if excluding_prefix:
+        events = events.exclude(action__startswith=excluding_prefix)
+    return events.order_by("-id").values_list("id", flat=True).first() or 0

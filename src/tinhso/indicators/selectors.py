@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from tinhso.accounts.permissions import may
 from tinhso.core.periods import Period, parse_period
@@ -383,3 +383,9 @@ def indicator_targets(indicator: Indicator) -> QuerySet[Target]:
     """An indicator's targets by unit (name) and year, with their units; one query."""
     return (Target.objects.filter(indicator=indicator).select_related("unit")
             .order_by("unit__name", "year", "rank_of"))
+
+
+def values_version() -> int:
+    """The sum of every indicator's ``values_version``: it grows whenever any stored value is
+    written (``blocks``), so a figure read earlier can be told stale."""
+    return int(Indicator.objects.aggregate(v=Sum("values_version"))["v"] or 0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,3 +170,8 @@ def dossiers_received(year: int, unit_ids: list[int] | None = None) -> dict[int,
         rows = rows.filter(unit_id__in=unit_ids)
     return {row["unit_id"]: int(row["n"] or 0)
             for row in rows.values("unit_id").annotate(n=Sum("received")).order_by()}
+
+
+def dossiers_changed_at() -> datetime | None:
+    """When a dossier last changed (None without dossiers): the statistics read from them."""
+    return Dossier.objects.aggregate(at=Max("updated_at"))["at"]

@@ -4,10 +4,10 @@ query (tested against ``schedule.task_status``), who sees which task, and the tr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -232,3 +232,8 @@ def review_queue(user: Any) -> QuerySet[ProgressReport]:
     if paths is None:
         return reports
     return reports.filter(within_paths("task__group__document__unit__path", paths))
+
+
+def tasks_changed_at() -> datetime | None:
+    """When a task last changed (its progress, dates, status; None without tasks)."""
+    return Task.objects.aggregate(at=Max("updated_at"))["at"]

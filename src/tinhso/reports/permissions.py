@@ -21,3 +21,8 @@ MANAGE_TEMPLATES = "reports.templates"
 
 register_action(MANAGE_TEMPLATES, {Role.ADMINISTRATOR},
                 _("replace the Word templates of reports"))
+
+OVERSEE_REPORTS = "reports.oversee"  # see (and download) the reports others made in the scope
+
+register_action(OVERSEE_REPORTS, {Role.COORDINATOR},
+                _("see the reports made by others"))

@@ -8,4 +8,7 @@ urlpatterns = [
     path("templates/", template_views.templates, name="templates"),
     path("templates/<str:layout>/<str:which>.docx", template_views.template_file,
          name="template_file"),
+    path("runs/<int:pk>/", views.run_page, name="run"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/download/", views.download, name="download"),
 ]
