@@ -107,8 +107,8 @@ READ_TASK = staff_page(foreign=404)
 CHANGE_TASK = staff_page(PROGRAMME_REVIEW, see=STAFF, refused=404, foreign=404)
 DEFINE_TARGET = staff_page(INDICATORS_DEFINE, refused=404)  # others' targets are not shown
 SESSION = signed_in(anon=LOGIN)
-APPLICANT_ONLY = staff_page(frozenset(), refused=404)
-RUN_PAGE = staff_page(ADMINS | {"coordinator"}, refused=404, foreign=404)  # the dossier's own applicant only
+APPLICANT_ONLY = staff_page(frozenset(), refused=404)  # the dossier's own applicant only
+RUN_PAGE = staff_page(ADMINS | {"coordinator"}, refused=404, foreign=404)
 PAGES: dict[str, Page] = {
     "healthz": Page(public(), lambda w, p: "/healthz", False),
     "healthz/worker": Page(public(), lambda w, p: "/healthz/worker", False),

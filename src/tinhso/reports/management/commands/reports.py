@@ -27,7 +27,10 @@ def write_atomically(path: Path, content: bytes) -> None:
     it: the file is whole or absent, never half-written."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                          suffix=".part")
+    mask = os.umask(0)
+    os.umask(mask)
     try:
+        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file (mkstemp makes it 0600)
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             out.flush()
@@ -78,13 +81,13 @@ class Command(BaseCommand):
     def _make(self, options: dict[str, Any]) -> None:
         out = Path(options["out"])
         if not out.parent.is_dir():
-            raise CommandError(f"--out {out}: the folder {out.parent} does not exist; nothing "
+            raise CommandError(f"--out {out}: the folder {out.parent} does not exist. Nothing "
                                "was written.", returncode=BAD_INPUT)
         actor: Any = SYSTEM
         if options["user"]:
             actor = user_by_username(options["user"])
             if actor is None:
-                raise CommandError(f"--user: there is no user '{options['user']}'; nothing was "
+                raise CommandError(f"--user: there is no user '{options['user']}'. Nothing was "
                                    "written.", returncode=BAD_INPUT)
         try:
             valid = validate(actor=actor, kind=options["kind"], period=options["period"],
