@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from tests.web.test_language import READERS, Page, pages_with_arguments, pages_without_arguments
 from tinhso.accounts.models import User
+from tinhso.core.page_print import print_html
 from tinhso.core.table_export import page_tables
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,9 @@ def test_a_chart_s_figures_are_in_the_pdf(demo: None) -> None:
     text = pdf_text(client().get(STATISTICS, {"export": "pdf"}))
     assert "Hồ sơ của Khánh Hòa theo tháng" in text  # the table behind the chart
     assert "01/2026" in text or "Tháng" in text
+    # and the chart itself, drawn on the server from the figures the page gives Chart.js
+    printed = print_html(client().get(STATISTICS).content.decode(), "")
+    assert 'class="print-chart"' in printed and "<canvas" not in printed
 
 
 # --- the walk -----------------------------------------------------------------------------
