@@ -35,7 +35,7 @@ STATUS_WORDS = {ACHIEVED: "Đã đạt", ON_TRACK: "Đúng tiến độ", AT_RIS
                 OFF_TRACK: "Chậm tiến độ", UNKNOWN: "Chưa đủ số liệu",
                 NOT_COMPARABLE: "Không so sánh được (khác số đơn vị xếp hạng)"}
 COLUMNS = (Column("Chỉ tiêu"), Column("Giá trị"), Column("Kỳ số liệu"), Column("Mục tiêu"),
-           Column("Năm mục tiêu", "int"), Column("Đánh giá"), Column("Nguồn"))
+           Column("Năm mục tiêu", "text"), Column("Đánh giá"), Column("Nguồn"))
 
 
 def _value_text(status: TargetStatus, value: float | None) -> str:
