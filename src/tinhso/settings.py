@@ -344,6 +344,12 @@ TINHSO_PAYMENT_FAKE_GATEWAY = env_bool("TINHSO_PAYMENT_FAKE_GATEWAY", False)
 # The province this installation serves (its code in units): the home page's subject.
 TINHSO_HOME_UNIT = os.environ.get("TINHSO_HOME_UNIT", "56")
 
+# The public transparency portal and open data (tinhso.transparency): a count of people below
+# this is shown as "<5" and any rate computed from it is not shown; the computed figures of a
+# portal page are kept this many seconds per language (0: computed on every request).
+TINHSO_PUBLIC_MIN_COUNT = int(os.environ.get("TINHSO_PUBLIC_MIN_COUNT", "5"))
+TINHSO_PUBLIC_CACHE_SECONDS = int(os.environ.get("TINHSO_PUBLIC_CACHE_SECONDS", "300"))
+
 # How long a web request may spend reading an uploaded spreadsheet (core.xlsx_zip
 # .upload_limits): below gunicorn's worker timeout (30 s), so a slow file gets a clear
 # refusal, not a killed worker. The command line allows 120 s.

@@ -29,5 +29,7 @@ urlpatterns = [
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),
     path("reports/", include("tinhso.reports.urls")),
+    path("transparency/", include("tinhso.transparency.urls")),
+    path("open-data/", include("tinhso.transparency.opendata_urls")),
     path("", include("tinhso.web.urls")),
 ]

@@ -318,6 +318,19 @@ PAGES: dict[str, Page] = {
     "programme/documents/<int:pk>/import/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
         f"/programme/documents/{p.document_id}/import/")),
     "calendar/": Page(anywhere(), lambda w, p: "/calendar/", False),
+    # the transparency portal and the open data: public, published figures only
+    "transparency/": Page(public(), lambda w, p: "/transparency/", False),
+    "transparency/services/": Page(public(), lambda w, p: "/transparency/services/", False),
+    "transparency/rankings/": Page(public(), lambda w, p: "/transparency/rankings/", False),
+    "open-data/": Page(public(), lambda w, p: "/open-data/", False),
+    "open-data/catalog.jsonld": Page(public(), lambda w, p: "/open-data/catalog.jsonld", False),
+    "open-data/<slug:slug>.csv": Page(public(), lambda w, p: (
+        "/open-data/dossier-statistics.csv"), False),
+    "open-data/<slug:slug>.json": Page(public(), lambda w, p: (
+        "/open-data/indicator-values.json"), False),
+    "open-data/<slug:slug>/": Page(public(), lambda w, p: "/open-data/dti-ranks/", False),
+    "open-data/<slug:slug>/dictionary.json": Page(public(), lambda w, p: (
+        "/open-data/programme-progress/dictionary.json"), False),
     "me/": Page(SESSION, lambda w, p: "/me/", False),
     "": Page(public(), lambda w, p: "/", False),
     "favicon.ico": Page(public(), lambda w, p: "/favicon.ico", False),

@@ -228,6 +228,10 @@ NOT_PAGES = {
     "reports:download": "a report's file (.docx, .xlsx, .pdf)",
     "reports:run_progress": "the part of a report's page that htmx polls (tests/reports)",
     "payments:callback": "the payment gateway's signed callback: POST only, answers JSON",
+    "opendata:catalog": "the open data's DCAT catalogue: JSON-LD for machines",
+    "opendata:csv": "an open dataset as a CSV file",
+    "opendata:json": "an open dataset as JSON",
+    "opendata:dictionary": "an open dataset's data dictionary as JSON (both languages in it)",
 }
 # Who reads the pages a visitor may not, in this order: the first who gets the page reads it.
 READERS = ("congdan", "motcua.nhatrang", "baocao.stc", "pheduyet.stc", "dieuphoi", "lanhdao",
@@ -310,6 +314,8 @@ def pages_with_arguments() -> dict[str, Page]:
             created_by=User.objects.get(username="baocao.stc"), created_by_label="baocao.stc",
             kind="services", period="2026", unit=desk.unit, fmt="docx", status="failed",
             message="—").pk]), "baocao.stc"),
+        "opendata:dataset": Page(reverse("opendata:dataset", args=["indicator-values"])),
+        "opendata:dataset (DTI)": Page(reverse("opendata:dataset", args=["dti-ranks"])),
     }
     # The landing page differs by role: each demo account's own.
     pages.update({f"dashboard:home ({who})": Page(reverse("dashboard:home"), who)

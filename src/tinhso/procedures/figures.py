@@ -30,6 +30,7 @@ from tinhso.procedures.rule_queries import finished_q, late_at_period_end_q, ope
 from tinhso.scoring.engine import load_framework
 from tinhso.scoring.selectors import scores_from_indicators
 from tinhso.units.models import Unit
+from tinhso.units.selectors import units_within
 
 FRAMEWORK_766 = "service-quality-766"
 
@@ -173,3 +174,36 @@ def rate_inputs(code: str) -> tuple[str, ...]:
     """The count indicators a rate is computed from, in the order its formula names them."""
     names = re.findall(r"[a-z_][a-z0-9_]*", catalogue().get(code=code).formula)
     return tuple(dict.fromkeys(n for n in names if n in ALL_COUNTS))
+
+
+@dataclass(frozen=True)
+class UnitMonth:
+    """One receiving unit's month, from the aggregate (the open data's dossier statistics)."""
+
+    unit: Unit
+    month: date
+    received: int
+    online: int
+    resolved: int
+    on_time: int
+
+
+def monthly_by_unit(root: Unit) -> list[UnitMonth]:
+    """Each unit below ``root`` and each month it had dossiers in, from the aggregate (one
+    GROUP BY query and one for the units; never a dossier)."""
+    rows = list(DossierStat.objects.filter(unit__path__startswith=root.path)
+                .values("unit_id", "month").order_by("month")
+                .annotate(n_received=Sum("received"),
+                          n_online=Sum("received", filter=Q(channel=Channel.ONLINE)),
+                          n_resolved=Sum("resolved"), n_on_time=Sum("resolved_on_time")))
+    units = units_within(root).in_bulk({r["unit_id"] for r in rows})
+    out = [UnitMonth(units[r["unit_id"]], r["month"],
+                     *(int(r[f"n_{c}"] or 0) for c in ("received", "online", "resolved",
+                                                       "on_time")))
+           for r in rows]
+    return sorted(out, key=lambda m: (m.unit.path, m.month))
+
+
+def statistics_years() -> list[int]:
+    """The years the aggregate holds dossiers of, latest first."""
+    return sorted({d.year for d in DossierStat.objects.dates("month", "year")}, reverse=True)

@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Max, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -237,3 +248,22 @@ def review_queue(user: Any) -> QuerySet[ProgressReport]:
 def tasks_changed_at() -> datetime | None:
     """When a task last changed (its progress, dates, status; None without tasks)."""
     return Task.objects.aggregate(at=Max("updated_at"))["at"]
+
+
+# --- a unit's programme as a whole (the public portal's counts) ----------------------------
+
+
+def unit_tasks(unit: Unit) -> QuerySet[Task]:
+    """The tasks of the programme documents of ``unit`` (the province's), by id."""
+    return Task.objects.filter(group__document__unit=unit).order_by("id")
+
+
+def unit_groups(unit: Unit) -> list[TaskGroup]:
+    """The task groups of the programme documents of ``unit`` (one query)."""
+    return list(TaskGroup.objects.filter(document__unit=unit))
+
+
+def unit_tasks_span(unit: Unit) -> tuple[datetime | None, datetime | None]:
+    """When the unit's programme tasks were first recorded and last changed."""
+    row = unit_tasks(unit).aggregate(first=Min("created_at"), last=Max("updated_at"))
+    return row["first"], row["last"]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from django.db.models import Max, Min, QuerySet
 
 from tinhso.scoring.engine import FrameworkError, load_framework
 from tinhso.scoring.history import Break, Chart, Point, breaks, chart
@@ -67,3 +70,18 @@ def latest_rank(unit: Unit, prefix: str = DTI_PREFIX) -> Point | None:
     targets measured against it; None when none was found."""
     found = rank_history(unit, prefix).found
     return found[-1] if found else None
+
+
+def published_results(prefix: str = DTI_PREFIX) -> QuerySet[PublishedResult]:
+    """Every published result of the frameworks starting with ``prefix`` (every province),
+    by year, field (the larger first) and rank, with their units."""
+    return (PublishedResult.objects.filter(framework__startswith=prefix).select_related("unit")
+            .order_by("year", "-field_size", "rank", "unit__code"))
+
+
+def published_span(prefix: str = DTI_PREFIX
+                   ) -> tuple[datetime | None, datetime | None, int | None]:
+    """When those results were first and last imported, and the latest year held."""
+    row = PublishedResult.objects.filter(framework__startswith=prefix).aggregate(
+        first=Min("imported_at"), last=Max("imported_at"), year=Max("year"))
+    return row["first"], row["last"], row["year"]

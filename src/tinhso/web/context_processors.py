@@ -31,6 +31,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items += [{"key": key, "label": label, "url": reverse(url, args=[key])}
               for key, label, url in AREAS]
     items.append({"key": "units", "label": _("Units"), "url": reverse("units:tree")})
+    if getattr(user, "kind", None) != "staff":  # visitors, citizens and businesses
+        items.append({"key": "transparency", "label": _("Transparency"),
+                      "url": reverse("transparency:index")})
     if getattr(user, "kind", None) in ("citizen", "business"):
         items.insert(1, {"key": "mine", "label": _("My dossiers"), "url": reverse("dossiers:mine")})
     items.insert(1, {"key": "lookup", "label": _("Look up a dossier"),
