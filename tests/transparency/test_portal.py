@@ -60,6 +60,7 @@ def test_the_dti_history_breaks_at_the_merger_and_at_each_change_of_method(
 
 def test_the_months_chart_is_drawn_from_a_json_data_island(client: Client) -> None:
     html = client.get("/transparency/services/").content.decode()
+    assert 'data-testid="illustrative-dossiers"' in html  # the demo's dossiers are invented
     assert 'data-chart="months" data-source="portal-services-months"' in html
     assert '<script id="portal-services-months" type="application/json">' in html
     assert "web/charts.js" in html

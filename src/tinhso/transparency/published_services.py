@@ -14,6 +14,7 @@ from tinhso.core.languages import localized
 from tinhso.indicators.public import approved_span
 from tinhso.procedures.figures import (
     UnitFigures,
+    illustrative_dossiers,
     monthly_by_unit,
     monthly_trend,
     service_figures,
@@ -112,3 +113,9 @@ def statistics_updated() -> tuple[datetime | None, datetime | None]:
     """When the platform first and last published its dossier counts (the approved values it
     writes after each change, ``procedures.publication``)."""
     return approved_span(ALL_COUNTS)
+
+
+def illustrative_count(root: Unit, year: int) -> int:
+    """How many of the year's dossiers at ``root`` and below were invented for the demo (a
+    count, for the "illustrative" mark)."""
+    return illustrative_dossiers(year, within=root)

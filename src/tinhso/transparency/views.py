@@ -47,6 +47,7 @@ def _overview(unit: Unit, year: int) -> dict[str, Any]:
         "areas": published.programme_progress(unit),
         "history": published.dti_history(unit),
         "services": published_services.service_rows(unit, year)[0],
+        "illustrative": published_services.illustrative_count(unit, year),
         "months": months, "months_chart": months_chart(months),
     }
 
@@ -75,7 +76,8 @@ def _services(unit: Unit, year: int) -> dict[str, Any]:
     rows = published_services.service_rows(unit, year)
     months = published_services.months(unit, year)
     return {"total": rows[0], "rows": rows[1:], "months": months,
-            "months_chart": months_chart(months)}
+            "months_chart": months_chart(months),
+            "illustrative": published_services.illustrative_count(unit, year)}
 
 
 def services(request: HttpRequest) -> HttpResponse:
