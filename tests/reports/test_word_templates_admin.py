@@ -167,3 +167,14 @@ def test_a_plain_word_document_with_the_tags_is_a_template() -> None:
 def test_a_docxtpl_paragraph_tag_for_the_body_is_refused_with_the_right_spelling() -> None:
     with pytest.raises(TemplateRejected, match=r"not \{\{p body \}\}"):
         check_template(rewritten({"{{ body }}": "{{p body }}"}), "state")
+
+
+def test_the_reports_page_links_to_the_templates_for_administrators_only(
+        client, admin_user, reference_units) -> None:
+    client.force_login(admin_user)
+    assert 'href="/reports/templates/"' in client.get("/reports/").content.decode()
+    coordinator = staff_user(unit=reference_units["56.SKHCN"], username="dieuphoi")
+    grant(coordinator, "coordinator", reference_units["56"])
+    client.force_login(coordinator)
+    page = client.get("/reports/")
+    assert page.status_code == 200 and "/reports/templates/" not in page.content.decode()
