@@ -229,3 +229,12 @@ def test_every_page_with_a_table_answers_a_workbook(demo: None) -> None:
             failures.append(f"{name}: {len(book.worksheets)} sheets for {len(tables)} tables")
     assert not failures, "\n".join(failures)
     assert exported >= 20, exported
+
+
+def test_a_page_too_long_to_print_answers_400_pointing_to_excel(demo: None,
+                                                                monkeypatch: Any) -> None:
+    monkeypatch.setattr("tinhso.core.page_export.MAX_PDF_ROWS", 3)
+    response = client().get(STATISTICS, {"export": "pdf"})
+    assert response.status_code == 400
+    assert b"Excel" in response.content
+    assert client().get(STATISTICS, {"export": "xlsx"}).status_code == 200

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,9 @@ FORMATS = ("xlsx", "pdf")
 PRINT_CSS = Path(__file__).parent / "static" / "core" / "page-pdf.css"
 SITE_SUFFIX = re.compile(r"\s+·\s+[^·]+$")  # "Thống kê · tỉnh số" -> "Thống kê"
 KEPT_HEADERS = ("Cache-Control", "Vary", "Content-Language", "Expires")
+# A page longer than this many table rows is not printed (setting it would hold a worker for
+# long): its tables are offered as Excel instead.
+MAX_PDF_ROWS = 3000
 
 
 class PageExportMiddleware:
@@ -114,6 +118,9 @@ def _sheet(table: PageTable, index: int, title: str, url: str) -> Sheet:
 
 def page_pdf(html: str, url: str) -> bytes:
     """The page printed: its own markup under the print stylesheet (``core/page-pdf.css``)."""
+    if html.count("<tr") > MAX_PDF_ROWS:
+        raise BadRequest(_("This page is too long to print as PDF (more than %(n)s table "
+                           "rows): download it as Excel instead.") % {"n": MAX_PDF_ROWS})
     return html_to_pdf(print_html(html, _exported_line(url)), [PRINT_CSS])
 
 
