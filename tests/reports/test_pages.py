@@ -130,3 +130,10 @@ def test_asking_for_a_report_changes_no_data_version(
     before = data_version()
     ask(client, django_capture_on_commit_callbacks)
     assert data_version() == before
+
+
+def test_administrators_find_the_word_templates_from_the_reports_page(demo) -> None:
+    assert 'href="/reports/templates/"' in member("administrator", "VN").get(
+        "/reports/").content.decode()
+    assert 'href="/reports/templates/"' not in member("unit_reporter", "56.STC").get(
+        "/reports/").content.decode()
