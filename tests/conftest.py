@@ -46,6 +46,9 @@ def _test_settings(settings: Any, tmp_path_factory: Any) -> None:
     # Staff log in with force_login and no second factor; tests/accounts/test_two_factor.py
     # switches it on (and every test of a user with an authenticator is asked for a code).
     settings.TINHSO_REQUIRE_2FA = False
+    # The transparency portal computes its figures on every request in tests (no figures kept
+    # from another test's database); tests/transparency/test_portal.py turns the keeping on.
+    settings.TINHSO_PUBLIC_CACHE_SECONDS = 0
 
 
 @pytest.fixture
