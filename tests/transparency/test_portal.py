@@ -38,6 +38,9 @@ def test_the_overview_gives_each_figure_its_context(client: Client) -> None:
     html = client.get("/transparency/").content.decode()
     assert "Khánh Hòa" in html
     assert "16/34" in html  # the rank with its field
+    cards = [c.split("</article>")[0] for c in html.split('data-indicator="dti_rank"')[1:]]
+    assert any("16/34" in c and "2024" in c and "405" in c for c in cards)  # year, method
+    assert any("41/63" in c and "2022" in c and "922" in c for c in cards)
     assert "0,7071" in html  # the DTI score in the Vietnamese format
     assert 'data-testid="goal"' in html and 'data-testid="targets-table"' in html
     # the programme by the four groups of 16-NQ/TU, and all of them

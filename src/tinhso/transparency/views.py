@@ -38,14 +38,23 @@ def months_chart(rows: list[published_services.MonthRow]) -> dict[str, Any]:
                         "values": [_value(r.on_time) for r in rows]}]}
 
 
+def _figures(unit: Unit, history: Any) -> list[tuple[Any, str]]:
+    """The headline figures, a DTI rank or score with the method of its year ("16/34, 2024,
+    DTI (QĐ 405)")."""
+    methods = {str(p.year): history.methods.get(p.method, p.method) for p in history.found}
+    return [(v, methods.get(v.period, "") if v.indicator.code.startswith("dti_") else "")
+            for v in published.headline_figures(unit)]
+
+
 def _overview(unit: Unit, year: int) -> dict[str, Any]:
     goals, superseded = published.goals(unit)
     months = published_services.months(unit, year)
+    history = published.dti_history(unit)
     return {
         "goals": goals, "superseded_goals": superseded,
-        "figures": published.headline_figures(unit), "targets": published.targets(unit),
+        "figures": _figures(unit, history), "targets": published.targets(unit),
         "areas": published.programme_progress(unit),
-        "history": published.dti_history(unit),
+        "history": history,
         "services": published_services.service_rows(unit, year)[0],
         "illustrative": published_services.illustrative_count(unit, year),
         "months": months, "months_chart": months_chart(months),
