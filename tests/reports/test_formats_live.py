@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.django_db
 
-KINDS = [("programme", "2026-Q4"), ("indicators", "2026"), ("dti", "2026"),
-         ("services", "2026")]
+YEAR = timezone.localdate().year  # the demo's dossiers and reports are of the current year
+KINDS = [("programme", f"{YEAR}-Q4"), ("indicators", f"{YEAR}"), ("dti", f"{YEAR}"),
+         ("services", f"{YEAR}")]
 
 
 @pytest.mark.parametrize(("kind", "period"), KINDS)
