@@ -18,10 +18,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
-from django.test import override_settings
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -31,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.helpers import demo_for_module
 from tinhso.accounts.models import User
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import api_token_create
@@ -61,25 +60,12 @@ def tokens(django_db_setup: Any, django_db_blocker: Any,
     """The demo data and a token for the citizen and the administrator, for the whole module,
     rolled back after it (each test runs in a savepoint inside); the demo's files in a
     temporary directory, as every test's (conftest's settings are per test, this is earlier)."""
-    quiet = override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("fuzz-media")),
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), quiet:
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"not a test database: {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", "--quiet-accounts", verbosity=0)
-            found = {}
-            for role, username in (("citizen", "congdan"), ("administrator", "admin")):
-                user = User.objects.get(username=username)
-                found[role] = api_token_create(actor=SYSTEM, user=user, name="fuzz")[1]
-            yield found
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, tmp_path_factory, "fuzz"):
+        found = {}
+        for role, username in (("citizen", "congdan"), ("administrator", "admin")):
+            user = User.objects.get(username=username)
+            found[role] = api_token_create(actor=SYSTEM, user=user, name="fuzz")[1]
+        yield found
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 from pypdf import PdfReader
 
+from tests.helpers import demo_for_module
 from tests.web.test_language import READERS, Page, pages_with_arguments, pages_without_arguments
 from tinhso.accounts.models import User
 from tinhso.core.page_print import print_html
@@ -33,22 +32,8 @@ STATISTICS = "/services/statistics/"
 def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
     """The demo's data for the whole module, rolled back after it (each test runs in a
     savepoint inside); its files in a temporary directory."""
-    quiet = override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("export-media")),
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TINHSO_REQUIRE_2FA=False)
-    with django_db_blocker.unblock(), quiet:
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"not a test database: {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", "--quiet-accounts", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, tmp_path_factory, "export", TINHSO_REQUIRE_2FA=False):
+        yield
 
 
 def client(who: str = "", language: str = "") -> Client:

@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
 
+from tests.helpers import demo_for_module
 from tinhso.reports import output
 from tinhso.reports.document import Figure, Paragraph, Report, Table
 
@@ -64,21 +62,8 @@ def broken_format() -> Iterator[str]:
 def demo_data(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
               ) -> Iterator[None]:
     """The demo, loaded once for the module and rolled back after it."""
-    quiet = override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("reports-demo-media")),
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), quiet:
-        name = str(connection.settings_dict["NAME"])
-        assert "test" in name or "memory" in name, f"not a test database: {name}"
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("demo", "--quiet-accounts", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_for_module(django_db_blocker, tmp_path_factory, "reports-demo"):
+        yield
 
 
 @pytest.fixture
