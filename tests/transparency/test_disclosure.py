@@ -9,8 +9,10 @@ from tinhso.transparency.disclosure import (
     NOT_PUBLISHED,
     SUPPRESSED,
     Cell,
+    complementary,
     count_cell,
     derived_cell,
+    hidden_cells,
     is_small,
     rate_cell,
 )
@@ -53,3 +55,39 @@ def test_a_figure_derived_from_any_small_count_is_suppressed() -> None:
     assert derived_cell(61.5, 120, 7, minimum=5) == Cell(61.5)
     assert derived_cell(None, 120, minimum=5) == NOT_PUBLISHED
     assert derived_cell(61.5, None, 0, minimum=5) == Cell(61.5)
+
+
+def test_one_small_count_in_a_group_hides_the_next_smallest_too() -> None:
+    # the province's total is published: 3 would be the total less the others
+    assert complementary([40, 3, 12, 9], 5) == {1, 3}
+
+
+def test_the_hidden_cells_hold_at_least_the_minimum_together() -> None:
+    assert complementary([1, 1, 2, 30, 50], 5) == {0, 1, 2, 3}  # 1+1+2 = 4 < 5: one more
+    assert complementary([2, 4, 30], 5) == {0, 1}  # two small ones hold 6: enough
+
+
+def test_nothing_small_hides_nothing_and_zeros_never_cover() -> None:
+    assert complementary([0, 12, 40], 5) == set()
+    assert complementary([3, 0, None, 40], 5) == {0, 3}  # not the zero, not the missing
+
+
+def test_a_group_of_one_small_count_can_only_hide_it() -> None:
+    assert complementary([3], 5) == {0}
+
+
+def test_a_table_hides_by_rows_and_columns_until_nothing_changes() -> None:
+    # rows: two units' months; each unit's year (a row's cells) and each month's province
+    # total (a column's cells) are published
+    rows = [[3, 20, 9],
+            [10, 30, 40]]
+    by_month = [[0, 1]]  # the units of a month: cell (0, 0) gives (1, 0) away
+    assert hidden_cells(rows, by_month, 5) == {(0, 0), (1, 0)}
+    # records (unit, month) grouped both ways, as the open data's dossiers by unit and month:
+    # unit A's months 3, 20, 9 and unit B's 10, 30, 40; hiding A's 3 hides B's 10 (the month),
+    # A's 9 (A's year), then B's 30 and 40 and A's 20: with two units nothing can stay
+    records = [[3], [10], [20], [30], [9], [40]]
+    by_month, by_unit = [[0, 1], [2, 3], [4, 5]], [[0, 2, 4], [1, 3, 5]]
+    assert hidden_cells(records, by_month + by_unit, 5) == {(r, 0) for r in range(6)}
+    # a third, larger unit in each month leaves room: only A's and B's smallest go
+    assert hidden_cells([[3], [10], [50]], [[0, 1, 2]], 5) == {(0, 0), (1, 0)}

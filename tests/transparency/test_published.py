@@ -63,6 +63,24 @@ def test_a_unit_with_three_dossiers_shows_no_count_and_no_rate(khanh_hoa: Any) -
     assert all(m.received.value is None for m in months)
 
 
+def test_a_small_count_cannot_be_found_as_the_total_less_the_others(khanh_hoa: Any) -> None:
+    small = UnitFactory(parent=khanh_hoa, level=Level.COMMUNE, code="T0003")
+    middle = UnitFactory(parent=khanh_hoa, level=Level.COMMUNE, code="T0008")
+    large = UnitFactory(parent=khanh_hoa, level=Level.COMMUNE, code="T0020")
+    when = timezone.now() - timedelta(minutes=5)
+    for unit, n in ((small, 3), (middle, 8), (large, 20)):
+        for _ in range(n):
+            DossierFactory(unit=unit, received_at=when)
+    aggregate.rebuild()
+    # the month's province total is published: it less 8 and 20 would give the 3 away, so the
+    # next smallest (8) is hidden too, with its rates; 20 stays
+    shown = {m.unit: m for m in published_services.months_by_unit(khanh_hoa)
+             if m.month.month == when.month}
+    assert shown["T0003"].received.suppressed
+    assert shown["T0008"].received.suppressed and shown["T0008"].online_rate.suppressed
+    assert shown["T0020"].received.value == 20
+
+
 def test_the_programme_is_counted_by_the_four_groups(khanh_hoa: Any) -> None:
     document = programme_document(khanh_hoa)
     government = task_group(document, "1", area="digital_government")
