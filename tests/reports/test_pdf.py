@@ -9,60 +9,23 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from tinhso.reports.document import (
-    Column,
-    Figure,
-    Frame,
-    Heading,
-    Layout,
-    Paragraph,
-    Report,
-    Signature,
-    Table,
-)
+from tests.factories.reports import sample_report
+from tinhso.reports.document import Layout, Report
 from tinhso.reports.output import render
 from tinhso.reports.pdf import report_html
 
-TABLE = Table(caption="Bảng 1. Chỉ tiêu chủ yếu",
-              columns=(Column("Chỉ tiêu"), Column("Hồ sơ", "int"), Column("Tỷ lệ", "percent", 2),
-                       Column("Ngày", "date")),
-              rows=(("Hồ sơ trực tuyến toàn trình", 12345, 64.06, date(2026, 11, 27)),
-                    ("Chưa công bố", None, None, None)))
-
-
-def png() -> bytes:
-    pil = pytest.importorskip("PIL.Image")
-    buffer = io.BytesIO()
-    pil.new("RGB", (300, 150), "steelblue").save(buffer, "PNG")
-    return buffer.getvalue()
-
 
 def sample(layout: Layout = "state", paragraphs: int = 2) -> Report:
+    """The factories' sample report; the Party's dated 5 March (a month written without a
+    leading zero)."""
     if layout == "party":
-        frame = Frame(layout="party", parent_body="ĐẢNG BỘ TỈNH KHÁNH HÒA",
-                      issuing_body="TỈNH ỦY", number=15, symbol="BC/TU", place="Khánh Hòa",
-                      day=date(2026, 3, 5), doc_type="BÁO CÁO",
-                      summary="Kết quả thực hiện Nghị quyết về chuyển đổi số",
-                      recipients=("Ban Bí thư,",), archive="Lưu Văn phòng Tỉnh ủy.",
-                      signature=Signature("T/M BAN THƯỜNG VỤ", "", "PHÓ BÍ THƯ", "Nguyễn Văn Mẫu"))
-    else:
-        frame = Frame(layout="state", parent_body="", issuing_body="ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA",
-                      number=5, symbol="BC-UBND", place="Khánh Hòa", day=date(2026, 1, 5),
-                      doc_type="BÁO CÁO", summary="Tiến độ chuyển đổi số quý IV năm 2025",
-                      recipients=("Bộ Khoa học và Công nghệ;",), archive="Lưu: VT, KGVX.",
-                      signature=Signature("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
-                                          "Trần Thị Mẫu"))
-    blocks = (Heading("KẾT QUẢ THỰC HIỆN"),
-              *(Paragraph("Trong kỳ, tỉnh đã triển khai các nhiệm vụ chuyển đổi số theo kế "
-                          "hoạch của Ủy ban nhân dân tỉnh. " * 4) for _ in range(paragraphs)),
-              TABLE, Figure(png(), "Hình 1. Hồ sơ theo tháng", 100),
-              Paragraph("Đề nghị các sở, ngành tiếp tục thực hiện."))
-    return Report(kind="sample", frame=frame, blocks=blocks)
+        return sample_report("party", paragraphs, day=date(2026, 3, 5))
+    return sample_report(layout, paragraphs)
 
 
 @pytest.fixture(scope="module")
 def state_pdf() -> bytes:
-    return render(sample(paragraphs=12), "pdf")
+    return render(sample(paragraphs=40), "pdf")
 
 
 def text_of(pdf: bytes) -> str:
@@ -78,7 +41,8 @@ def test_the_text_reads_in_the_decrees_order(state_pdf: bytes) -> None:
     text = text_of(state_pdf)
     order = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
              "Số: 05/BC-UBND", "Khánh Hòa, ngày 05 tháng 01 năm 2026", "BÁO CÁO",
-             "Tiến độ chuyển đổi số quý IV năm 2025", "I. KẾT QUẢ THỰC HIỆN",
+             "Tiến độ thực hiện Chương trình chuyển đổi số quý IV năm 2025",
+             "I. KẾT QUẢ THỰC HIỆN",
              "Hồ sơ trực tuyến toàn trình",
              "12.345", "64,06\u00a0%", "27/11/2026", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN",
              "Trần Thị Mẫu"]
@@ -90,7 +54,7 @@ def test_the_text_reads_in_the_decrees_order(state_pdf: bytes) -> None:
 
 
 def test_a_missing_figure_is_a_dash_never_zero(state_pdf: bytes) -> None:
-    line = next(line for line in text_of(state_pdf).splitlines() if "Chưa công bố" in line)
+    line = next(line for line in text_of(state_pdf).splitlines() if "Chỉ tiêu chưa công bố" in line)
     assert "–" in line and "0" not in line
 
 
