@@ -7,6 +7,7 @@ import time as time_module
 from datetime import date, time
 
 import holidays
+from django.utils import timezone
 
 from tinhso.core.models import CalendarDay, DayKind, WorkingHours
 from tinhso.core.workdays import DEFAULT_HOURS, WorkCalendar
@@ -35,7 +36,7 @@ def work_calendar(years: range) -> WorkCalendar:
             off.discard(row.day)
     hours, _confirmed = working_hours()
     return WorkCalendar(days_off=frozenset(off), working_days=frozenset(worked), hours=hours,
-                        names=names)
+                        names=names, tz=timezone.get_default_timezone())
 
 
 CALENDAR_TTL = 60.0  # seconds: another process sees an administrator's edit within a minute

@@ -5,13 +5,17 @@ and the Government's announced days off do not count, and its announced compensa
 days (a Saturday worked in exchange for a bridge day) do. Time counts only within working hours
 (by default 07:00-11:30 and 13:30-17:00, an assumption until an administrator confirms the
 province's hours); a dossier received after hours counts from the next working morning.
+
+Working hours are wall-clock hours of the province: a calendar given a ``tz`` reads every aware
+moment in that zone (a moment read back from the database is in UTC, and 10:03 UTC is 17:03 in
+Khánh Hòa, after hours), and answers in it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 DEFAULT_HOURS = ((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0)))
 
@@ -23,6 +27,13 @@ class WorkCalendar:
     hours: tuple[tuple[time, time], ...] = DEFAULT_HOURS
     weekend: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))  # Sat, Sun
     names: dict[date, str] = field(default_factory=dict, compare=False)
+    tz: tzinfo | None = None  # the province's zone; None: each moment's own
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the province's wall clock (unchanged when naive or without ``tz``)."""
+        if self.tz is None or moment.tzinfo is None:
+            return moment
+        return moment.astimezone(self.tz)
 
     @property
     def day_length(self) -> timedelta:
@@ -41,6 +52,7 @@ class WorkCalendar:
 
     def start_of_work(self, moment: datetime) -> datetime:
         """The first working instant at or after ``moment``."""
+        moment = self.local(moment)
         day = moment.date()
         if self.is_working_day(day):
             for start, end in self.hours:
@@ -53,6 +65,7 @@ class WorkCalendar:
         """``moment`` plus ``amount`` of working time (the due time of a deadline)."""
         if amount < timedelta(0):
             raise ValueError("working time cannot be negative")
+        moment = self.local(moment)
         current = self.start_of_work(moment)
         remaining = amount
         while True:
@@ -78,6 +91,10 @@ class WorkCalendar:
         total = timedelta()
         if end <= start:
             return total
+        start = self.local(start)
+        end = self.local(end)
+        if start.tzinfo is not None and end.tzinfo is not None:
+            end = end.astimezone(start.tzinfo)  # both on one wall clock
         day = start.date()
         while day <= end.date():
             if self.is_working_day(day):
