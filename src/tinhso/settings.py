@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tinhso.units",
     "tinhso.calendars",
     "tinhso.programme",
+    "tinhso.documents",
     "tinhso.procedures",
     "tinhso.portalsync",
     "tinhso.payments",

@@ -2,6 +2,7 @@
 here (``from tests.factories import DossierFactory, staff_user``)."""
 
 from tests.factories.accounts import PASSWORD, UserFactory, citizen, grant, staff_user
+from tests.factories.documents import Office, incoming, incoming_fields, office_world
 from tests.factories.dossiers import IMPORT_SOURCE, DossierFactory, receiving_unit
 from tests.factories.indicators import IndicatorFactory
 from tests.factories.procedures import (
@@ -22,6 +23,7 @@ __all__ = [
     "PDF",
     "DossierFactory",
     "IndicatorFactory",
+    "Office",
     "ProcedureFactory",
     "PublishedResultFactory",
     "UnitFactory",
@@ -31,6 +33,9 @@ __all__ = [
     "form_for",
     "grant",
     "home_unit",
+    "incoming",
+    "incoming_fields",
+    "office_world",
     "pdf_upload",
     "programme_document",
     "programme_task",

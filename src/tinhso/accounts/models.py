@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     OFFICER = "officer", _("Officer")
     LEADER = "leader", _("Leader")
+    CLERK = "clerk", _("Clerk")  # văn thư: registers, numbers and dispatches documents
 
 
 class User(AbstractUser):

@@ -23,8 +23,7 @@ SQL = (
 
 def agency_code(unit: object) -> str:
     """The national agency code when the unit has one (attributes.agency_code), else its code."""
-    attributes = getattr(unit, "attributes", None) or {}
-    return str(attributes.get("agency_code") or unit.code)  # type: ignore[attr-defined]
+    return str(unit.agency_code)  # type: ignore[attr-defined]
 
 
 def next_code(agency: str, day: date) -> str:

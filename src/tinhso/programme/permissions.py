@@ -12,6 +12,8 @@ from tinhso.accounts.permissions import register_action
 
 register_action("programme.manage", {Role.COORDINATOR},
                 _("define the programme's documents, groups and tasks"))
+register_action("programme.assign", {Role.LEADER, Role.COORDINATOR},
+                _("assign tasks through the direction of an official document"))
 register_action("programme.report", {Role.UNIT_REPORTER, Role.APPROVER},
                 _("report progress on the programme's tasks"))
 register_action("programme.review", {Role.COORDINATOR},

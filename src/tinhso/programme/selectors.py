@@ -267,3 +267,20 @@ def unit_tasks_span(unit: Unit) -> tuple[datetime | None, datetime | None]:
     """When the unit's programme tasks were first recorded and last changed."""
     row = unit_tasks(unit).aggregate(first=Min("created_at"), last=Max("updated_at"))
     return row["first"], row["last"]
+
+
+def assignable_groups(user: Any) -> list[TaskGroup]:
+    """The task groups ``user`` may add a document's task to (``programme.assign``), by
+    programme document, each with its document loaded."""
+    paths = scope_paths(user, "programme.assign")
+    groups = TaskGroup.objects.select_related("document").order_by(
+        "document__unit__path", "document_id", "position", "id")
+    if paths is not None:
+        groups = groups.filter(within_paths("document__unit__path", paths))
+    return list(groups)
+
+
+def task_brief(task_id: int) -> Task | None:
+    """A task with its group and lead unit (the document office shows its state)."""
+    return Task.objects.select_related("group__document", "lead_unit").filter(
+        pk=task_id).first()

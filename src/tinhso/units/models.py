@@ -98,6 +98,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @property
+    def agency_code(self) -> str:
+        """The national agency code (mã định danh, used in dossier codes and as the edXML
+        OrganId) when the unit has one (``attributes.agency_code``), else its own code."""
+        return str((self.attributes or {}).get("agency_code") or self.code)
+
     def is_valid_on(self, on: date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or self.valid_to >= on

@@ -5,6 +5,7 @@ task's history (``TaskEvent``) and the audit event together, and refuses bad inp
 ``ValidationError`` naming the field.
 """
 
+from tinhso.programme.services.assigned import task_assign, task_close_cited
 from tinhso.programme.services.base import weight_value
 from tinhso.programme.services.documents import document_create, document_update, group_save
 from tinhso.programme.services.reports import (
@@ -25,5 +26,6 @@ from tinhso.programme.services.tasks import (
 __all__ = [
     "check_period", "check_task_fields", "close_with_output", "document_create",
     "document_update", "group_save", "report_accept", "report_return", "report_submit",
-    "reporting_schedule_set", "task_cancel", "task_create", "task_update", "weight_value",
+    "reporting_schedule_set", "task_assign", "task_cancel", "task_close_cited", "task_create",
+    "task_update", "weight_value",
 ]

@@ -1,0 +1,83 @@
+"""Who sees which document: the query form of ``rules.visible``, tested to agree with it, and
+the access log (every opening of a document or one of its files is recorded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.permissions import scope_paths
+from tinhso.core.db import within_paths
+from tinhso.documents import rules
+from tinhso.documents.models import Access, Assignment, Document, Recipient
+
+
+def reading_scopes(user: Any) -> list[str]:
+    """The unit paths where ``user`` holds a role that reads documents (``/``: all)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    paths = scope_paths(user, "documents.view")
+    return ["/"] if paths is None else sorted(set(paths))
+
+
+def unit_paths(document: Document) -> list[str]:
+    """The paths of the units a document reaches."""
+    paths = [document.unit.path]
+    paths += [r.unit.path for r in document.recipients.select_related("unit") if r.unit]
+    assignment = Assignment.objects.filter(document=document).select_related(
+        "lead_unit").first()
+    if assignment is not None:
+        paths.append(assignment.lead_unit.path)
+        paths += [u.path for u in assignment.support_units.all()]
+    return paths
+
+
+def may_see(user: Any, document: Document) -> bool:
+    """``rules.visible`` for one document."""
+    named = document.confidential and document.readers.filter(pk=user.pk).exists()
+    return rules.visible(scopes=reading_scopes(user), unit_paths=unit_paths(document),
+                         confidential=document.confidential, named=bool(named))
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    """The documents ``user`` may see: the query form of ``rules.visible``."""
+    named = Q(confidential=True, readers=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
+    named_ids = Document.objects.filter(named).values("pk")
+    scopes = reading_scopes(user)
+    if not scopes:
+        return Document.objects.filter(pk__in=named_ids)
+    if scopes == ["/"]:
+        return Document.objects.filter(Q(confidential=False) | Q(pk__in=named_ids))
+    addressed = Recipient.objects.filter(document=OuterRef("pk")).filter(
+        within_paths("unit__path", scopes))
+    led = Assignment.objects.filter(document=OuterRef("pk")).filter(
+        within_paths("lead_unit__path", scopes))
+    supported = Assignment.objects.filter(document=OuterRef("pk")).filter(
+        within_paths("support_units__path", scopes))
+    open_ = Q(confidential=False) & (within_paths("unit__path", scopes) | Exists(addressed)
+                                     | Exists(led) | Exists(supported))
+    return Document.objects.filter(open_ | Q(pk__in=named_ids))
+
+
+def document_for(user: Any, pk: int, what: str = "view") -> Document:
+    """The document ``pk`` if ``user`` may see it (else 404: its existence is not told), with
+    the access logged."""
+    document = Document.objects.select_related("unit").filter(pk=pk).first()
+    if document is None or not may_see(user, document):
+        raise Http404(_("No such document."))
+    log_access(user, document, what)
+    return document
+
+
+def log_access(user: Any, document: Document, what: str) -> None:
+    Access.objects.create(document=document, user=user if user.is_authenticated else None,
+                          what=what[:300])
+
+
+def require_sees(user: Any, document: Document) -> None:
+    if not may_see(user, document):
+        raise PermissionDenied(_("You may not read this document."))
