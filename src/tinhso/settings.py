@@ -356,6 +356,18 @@ TINHSO_PUBLIC_CACHE_SECONDS = int(os.environ.get("TINHSO_PUBLIC_CACHE_SECONDS", 
 # refusal, not a killed worker. The command line allows 120 s.
 TINHSO_UPLOAD_SECONDS = float(os.environ.get("TINHSO_UPLOAD_SECONDS", "20"))
 
+# PDF signatures of the document office (tinhso.documents.signing): the certificates an arriving
+# document's signature must chain to (files or directories of PEM/DER certificates,
+# colon-separated; empty: no signature is trusted, intact ones show as "not trusted"), and the
+# organisation's private key, its certificate (the file may go on with the CA chain) and the
+# key's passphrase for signing outgoing documents (empty key or certificate: no signing).
+TINHSO_DOCUMENT_TRUST_ROOTS = [path.strip() for path in
+                               os.environ.get("TINHSO_DOCUMENT_TRUST_ROOTS", "").split(":")
+                               if path.strip()]
+TINHSO_DOCUMENT_SIGNING_KEY = os.environ.get("TINHSO_DOCUMENT_SIGNING_KEY", "")
+TINHSO_DOCUMENT_SIGNING_CERT = os.environ.get("TINHSO_DOCUMENT_SIGNING_CERT", "")
+TINHSO_DOCUMENT_SIGNING_PASSPHRASE = os.environ.get("TINHSO_DOCUMENT_SIGNING_PASSPHRASE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
