@@ -5,6 +5,7 @@ apart, and never shown as valid."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from io import BytesIO
@@ -25,6 +26,7 @@ from tinhso.documents.signatures import (
     SigningProblem,
     State,
     TrustRootError,
+    Verification,
     load_trust_roots,
     sign_pdf,
     verify_pdf,
@@ -253,3 +255,13 @@ def test_signing_refuses_a_key_of_another_certificate_and_a_non_pdf(pki: Pki, ot
     assert mismatch.value.problem is SigningProblem.KEY_MISMATCH
     assert not_pdf.value.problem is SigningProblem.NOT_A_PDF
     assert bad_cert.value.problem is SigningProblem.CERTIFICATE_UNREADABLE
+
+
+def test_a_check_kept_as_data_reads_back_the_same(pki: Pki, signed: bytes) -> None:
+    for result in (verify_pdf(signed, [pki.root_pem]),
+                   verify_pdf(_change_page(signed, b"Sua doi"), [pki.root_pem]),
+                   verify_pdf(b"rubbish", [pki.root_pem])):
+        data = json.loads(json.dumps(result.as_data()))
+
+        assert Verification.from_data(data) == result
+    assert Verification.from_data({}).state is State.UNSIGNED

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder_data
@@ -150,6 +151,48 @@ class Verification:
     @property
     def valid(self) -> bool:
         return self.state is State.VALID
+
+    def as_data(self) -> dict[str, Any]:
+        """As JSON: states and coverage by value, problems by name, times in ISO 8601."""
+        return {"state": self.state.value, "problem": self.problem.name,
+                "signatures": [_report_data(r) for r in self.signatures]}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Verification:
+        """Back from ``as_data`` (a stored check); {} is an unsigned file's."""
+        if not data:
+            return cls(State.UNSIGNED, problem=Problem.NO_SIGNATURE)
+        return cls(State(data["state"]), [_report_from(r) for r in data.get("signatures", [])],
+                   _problem(data.get("problem", "")))
+
+
+def _report_data(report: SignatureReport) -> dict[str, Any]:
+    return {
+        "field": report.field, "signer": report.signer.name,
+        "organisation": report.signer.organisation,
+        "signed_at": report.signed_at.isoformat() if report.signed_at else None,
+        "timestamp_at": report.timestamp_at.isoformat() if report.timestamp_at else None,
+        "intact": report.intact, "trusted": report.trusted, "chain": list(report.chain),
+        "coverage": report.coverage.value, "state": report.state.value,
+        "problem": report.problem.name,
+    }
+
+
+def _report_from(data: dict[str, Any]) -> SignatureReport:
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return SignatureReport(
+        field=data.get("field", ""),
+        signer=Party(data.get("signer", ""), data.get("organisation", "")),
+        signed_at=moment(data.get("signed_at")), timestamp_at=moment(data.get("timestamp_at")),
+        intact=bool(data.get("intact")), trusted=bool(data.get("trusted")),
+        chain=list(data.get("chain", [])), coverage=Coverage(data.get("coverage", "unclear")),
+        state=State(data["state"]), problem=_problem(data.get("problem", "")))
+
+
+def _problem(name: str) -> Problem:
+    return Problem.__members__.get(name, Problem.NONE)
 
 
 class TrustRootError(ValueError):
