@@ -50,7 +50,7 @@ def test_moments_read_back_in_utc_count_on_the_provinces_wall_clock():
     """A moment stored and read back in UTC is the same instant: 10:03 UTC is 17:03 in Khánh
     Hòa, after hours, whichever clock the caller holds it on."""
     from dataclasses import replace
-    from datetime import timezone
+    from datetime import UTC
     from zoneinfo import ZoneInfo
 
     vn = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,10 +58,10 @@ def test_moments_read_back_in_utc_count_on_the_provinces_wall_clock():
     evening = datetime(2026, 12, 2, 17, 3, tzinfo=vn)
     due = calendar.add_working_days(evening, 10)
     assert due == datetime(2026, 12, 16, 17, 0, tzinfo=vn)
-    in_utc = evening.astimezone(timezone.utc)
+    in_utc = evening.astimezone(UTC)
     assert calendar.add_working_days(in_utc, 10) == due
-    assert calendar.working_time_between(in_utc, due.astimezone(timezone.utc)) == (
+    assert calendar.working_time_between(in_utc, due.astimezone(UTC)) == (
         10 * calendar.day_length)
-    assert calendar.working_time_between(evening, due.astimezone(timezone.utc)) == (
+    assert calendar.working_time_between(evening, due.astimezone(UTC)) == (
         10 * calendar.day_length)
     assert calendar.start_of_work(in_utc) == datetime(2026, 12, 3, 7, 0, tzinfo=vn)
