@@ -24,9 +24,9 @@ def verification(data: bytes, suffix: str) -> dict[str, Any]:
     """What the signature check found on a PDF, as stored data ({} for other files)."""
     if suffix != ".pdf":
         return {}
-    from tinhso.documents import signing  # local: pyHanko loads only when a PDF arrives
+    from tinhso.documents.signing import verify  # local: pyHanko loads only when a PDF arrives
 
-    return signing.verify(data).as_data()
+    return verify(data).as_data()
 
 
 def attach(document: Document, name: str, data: bytes, content_type: str = "",
