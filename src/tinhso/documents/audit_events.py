@@ -11,6 +11,8 @@ DOCUMENT_DIRECTED = register_event("office.directed", _("Document assigned for h
 DOCUMENT_COMMENTED = register_event("office.commented", _("Comment on a document"))
 DOCUMENT_ANSWERED = register_event("office.answered", _("Document answered"))
 DOCUMENT_CLOSED = register_event("office.closed", _("Document closed"))
+DOCUMENT_SIGNED = register_event("office.signed",
+                                 _("Document signed with the organisation's certificate"))
 DOCUMENT_SENT = register_event("office.sent", _("Document sent to another agency"))
 DOCUMENT_RECEIVED = register_event("office.received", _("Document received from another agency"))
 DOCUMENT_REFUSED = register_event("office.refused", _("Package from another agency refused"))

@@ -224,6 +224,7 @@ class StepKind(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", pgettext_lazy("document", "Closed")
     ISSUED = "issued", _("Issued")
+    SIGNED = "signed", _("Signed with the organisation's certificate")
     SENT = "sent", _("Sent")
     RECEIVED = "received", _("Received from another agency")
     STATUS = "status", _("Status from the receiver")

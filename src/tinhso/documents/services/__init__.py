@@ -5,6 +5,7 @@ step in the document's history and records the audit event with it; bad input is
 a ``ValidationError`` naming the field, before anything is written.
 """
 
+from tinhso.documents.services.files import attachment_sign
 from tinhso.documents.services.handling import (
     deadline,
     document_close,
@@ -19,6 +20,6 @@ from tinhso.documents.services.office import (
     outgoing_issue,
 )
 
-__all__ = ["deadline", "document_close", "document_comment", "document_direct",
+__all__ = ["attachment_sign", "deadline", "document_close", "document_comment", "document_direct",
            "document_task_close", "duplicate_of", "incoming_register", "outgoing_draft",
            "outgoing_issue"]

@@ -7,11 +7,18 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
 
+from tinhso.accounts.permissions import require
+from tinhso.audit.services import audit_record
 from tinhso.core.uploads import check_upload
-from tinhso.documents.models import Attachment, Document
+from tinhso.documents import audit_events
+from tinhso.documents.models import Attachment, Direction, Document, Status, StepKind
+from tinhso.documents.services.base import step
 
 
 def check_files(files: Sequence[UploadedFile]) -> None:
@@ -50,3 +57,31 @@ def attach_uploads(document: Document, files: Sequence[UploadedFile]) -> list[At
         upload.seek(0)
         stored.append(attach(document, name, upload.read(), upload.content_type or ""))
     return stored
+
+
+@transaction.atomic
+def attachment_sign(*, actor: Any, attachment: Attachment) -> Attachment:
+    """The clerk affixes the organisation's digital signature (Decree 30/2020, Article 15) to a
+    PDF of an outgoing document not yet sent: a new file, signed with the installation's
+    organisation certificate, kept beside the original and checked like any arriving file."""
+    attachment = Attachment.objects.select_related("document__unit").get(pk=attachment.pk)
+    document = attachment.document
+    require(actor, "documents.register", document.unit)
+    if document.direction != Direction.OUTGOING or document.status == Status.SENT:
+        raise ValidationError({"file": [_("Only the files of an outgoing document not yet "
+                                          "sent are signed.")]})
+    if not attachment.name.lower().endswith(".pdf"):
+        raise ValidationError({"file": [_("%(name)s: only a PDF is signed.")
+                                        % {"name": attachment.name}]})
+    from tinhso.documents.signing import sign  # local: pyHanko loads only when signing
+
+    with attachment.file.open("rb") as handle:
+        signed = sign(handle.read(), reason=_("Issued by %(unit)s") % {"unit": document.unit.name},
+                      location=document.place or document.unit.name)
+    stem = attachment.name[:-4]
+    made = attach(document, f"{stem}.signed.pdf", signed, "application/pdf", signed_here=True)
+    step(document, StepKind.SIGNED, actor, made.name, attachment=made.pk)
+    audit_record(actor=actor, action=audit_events.DOCUMENT_SIGNED, obj=document,
+                 unit=document.unit, details={"file": made.name, "sha256": made.sha256,
+                                              "state": made.signature_state})
+    return made

@@ -1,0 +1,80 @@
+"""The clerk affixes the organisation's signature to an outgoing PDF: a signed copy is kept
+beside the original, checked as valid against the configured roots; an arriving file whose
+signature does not verify is kept and marked, never valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.documents.pki import Pki, make_pdf, make_pki
+from tests.factories import incoming_fields, office_world
+from tinhso.audit.models import AuditEvent
+from tinhso.documents import services
+from tinhso.documents.models import Attachment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    return make_pki()
+
+
+@pytest.fixture
+def configured(settings: Any, tmp_path: Path, pki: Pki) -> Pki:
+    (tmp_path / "key.pem").write_bytes(pki.key_pem)
+    (tmp_path / "cert.pem").write_bytes(pki.cert_pem + pki.root_pem)
+    (tmp_path / "root.pem").write_bytes(pki.root_pem)
+    settings.TINHSO_DOCUMENT_SIGNING_KEY = str(tmp_path / "key.pem")
+    settings.TINHSO_DOCUMENT_SIGNING_CERT = str(tmp_path / "cert.pem")
+    settings.TINHSO_DOCUMENT_SIGNING_PASSPHRASE = ""
+    settings.TINHSO_DOCUMENT_TRUST_ROOTS = [str(tmp_path / "root.pem")]
+    return pki
+
+
+def _pdf(name: str = "cong-van.pdf", data: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data or make_pdf(), content_type="application/pdf")
+
+
+def test_the_clerk_signs_an_outgoing_pdf_and_the_copy_checks_valid(configured):
+    office = office_world()
+    draft = services.outgoing_draft(actor=office.finance_officer, unit=office.finance,
+                                    kind="Công văn", notation="STC-VP", subject="Thử ký số",
+                                    external=[("000.00.00.G12", "Bộ KH&CN")], files=[_pdf()])
+    original = draft.attachments.get()
+    assert original.signature_state == "unsigned"
+    with pytest.raises(PermissionDenied):  # the officer who drafted does not sign for the body
+        services.attachment_sign(actor=office.finance_officer, attachment=original)
+    signed = services.attachment_sign(actor=office.finance_clerk, attachment=original)
+    assert signed.signed_here and signed.signature_state == "valid"
+    assert signed.name == "cong-van.signed.pdf" and draft.attachments.count() == 2
+    assert AuditEvent.objects.filter(action="office.signed").count() == 1
+
+
+def test_an_arriving_pdf_whose_signature_does_not_verify_is_kept_and_marked(configured):
+    office = office_world()
+    from tinhso.documents.signing import sign
+
+    signed = sign(make_pdf())
+    altered = signed.replace(b"thu nghiem", b"THU NGHIEM")
+    assert altered != signed
+    document = services.incoming_register(
+        actor=office.clerk, unit=office.province, files=[_pdf("a.pdf", altered)],
+        **incoming_fields())
+    kept = Attachment.objects.get(document=document)
+    assert kept.signature_state == "altered" and kept.size == len(altered)
+
+
+def test_the_files_of_a_sent_document_are_not_signed_again(configured):
+    office = office_world()
+    draft = services.outgoing_draft(actor=office.finance_officer, unit=office.finance,
+                                    kind="Công văn", notation="STC-VP", subject="x",
+                                    recipients=[office.province], files=[_pdf()])
+    services.outgoing_issue(actor=office.finance_clerk, document=draft, signer_name="B")
+    with pytest.raises(ValidationError):
+        services.attachment_sign(actor=office.finance_clerk, attachment=draft.attachments.get())
