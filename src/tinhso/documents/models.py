@@ -93,6 +93,10 @@ class Document(models.Model):
     reply_to = models.ForeignKey("self", verbose_name=_("in answer to"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="answers")
     trace = models.JSONField(_("earlier documents"), default=list, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False,
+        help_text=_("Invented for the demonstration (shown as \"(minh họa)\"), not a real "
+                    "document."))
     search_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
