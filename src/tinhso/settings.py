@@ -374,5 +374,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pyHanko logs a traceback at WARNING for every signature it cannot trust or finds altered;
+    # what it found is kept with the document (documents.signing), so only its errors are logged.
+    "loggers": {"axes": {"level": "WARNING"}, "pyhanko": {"level": "ERROR"},
+                "pyhanko_certvalidator": {"level": "ERROR"}},
 }
