@@ -78,3 +78,26 @@ def test_the_files_of_a_sent_document_are_not_signed_again(configured):
     services.outgoing_issue(actor=office.finance_clerk, document=draft, signer_name="B")
     with pytest.raises(ValidationError):
         services.attachment_sign(actor=office.finance_clerk, attachment=draft.attachments.get())
+
+
+def test_without_a_certificate_signing_says_what_to_set(settings):
+    settings.TINHSO_DOCUMENT_SIGNING_KEY = ""
+    office = office_world()
+    draft = services.outgoing_draft(actor=office.finance_officer, unit=office.finance,
+                                    kind="Công văn", notation="STC-VP", subject="x",
+                                    external=[("G12", "Bộ")], files=[_pdf()])
+    with pytest.raises(ValidationError) as refused:
+        services.attachment_sign(actor=office.finance_clerk, attachment=draft.attachments.get())
+    assert "TINHSO_DOCUMENT_SIGNING_KEY" in str(refused.value.message_dict["file"])
+
+
+def test_a_broken_trust_root_file_does_not_stop_the_registry(configured, settings, tmp_path):
+    from tinhso.documents.signing import sign
+
+    signed = sign(make_pdf())
+    (tmp_path / "broken.pem").write_bytes(b"not a certificate")
+    settings.TINHSO_DOCUMENT_TRUST_ROOTS = [str(tmp_path / "broken.pem")]
+    office = office_world()
+    document = services.incoming_register(actor=office.clerk, unit=office.province,
+                                          files=[_pdf("a.pdf", signed)], **incoming_fields())
+    assert document.attachments.get().signature_state == "untrusted"
