@@ -147,7 +147,7 @@ def test_publishing_again_changes_nothing_and_waits_for_the_indicators(office):
     assert publication.publish_all([2024]) == 0  # a year without documents
 
 
-def test_a_document_saved_publishes_its_years_after_commit(office,
+def test_each_step_of_a_document_publishes_its_years_after_commit(office,
                                                           django_capture_on_commit_callbacks):
     publication.document_indicators_load()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -10,6 +10,5 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        # (publication connects the publication of its figures to every saved document)
         # local: registers the app's actions and audit events once the app registry is ready
-        from tinhso.documents import audit_events, permissions, publication  # noqa: F401
+        from tinhso.documents import audit_events, permissions  # noqa: F401

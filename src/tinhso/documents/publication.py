@@ -3,10 +3,11 @@ approved computed values through ``indicators.services.values_publish_computed``
 statistics are, and the indicators they feed defined through
 ``indicators.services.indicators_define`` (``data/document_indicators.json``).
 
-A document saved asks for its years to be published once its transaction commits (one task for
-all the documents of a transaction, waiting ``TINHSO_PUBLISH_DELAY_SECONDS`` so that a busy
-office's changes go together). An assigned document turns late with no save to tell, so
-:func:`publish_all` (the demo, and a daily run of the current year) refreshes them too.
+Each step of a document (``services.base.step``) asks for its years to be published once its
+transaction commits (one task for all the documents of a transaction, waiting
+``TINHSO_PUBLISH_DELAY_SECONDS`` so that a busy office's changes go together). An assigned
+document turns late with no step to tell, so :func:`publish_all` (the demo, and a daily run of
+the current year) refreshes them too.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
@@ -92,9 +91,9 @@ def _enqueue() -> None:
         deferred(publish_figures, delay).enqueue(years)
 
 
-@receiver(post_save, sender="documents.Document", dispatch_uid="documents.figures")
-def document_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A document saved (registered, issued, assigned, closed, received): publish its years."""
+def document_changed(instance: Any) -> None:
+    """A document registered, issued, assigned, answered, closed or received (every write
+    service keeps a step, and the step calls this): publish its years once committed."""
     moments = [instance.issued_on, timezone.localdate()]
     if instance.arrived_at is not None:
         moments.append(timezone.localtime(instance.arrived_at).date())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tinhso.documents import rules
 from tinhso.documents.models import Document, Priority, Step
+from tinhso.documents.publication import document_changed
 
 REQUIRED = {
     "issuer_code": gettext_lazy("Give the issuing organisation's code."),
@@ -60,5 +61,7 @@ def refresh_search(document: Document) -> None:
 def step(document: Document, kind: str, actor: Any, text: str = "", **details: Any) -> Step:
     user = actor if getattr(actor, "pk", None) else None
     label = (actor.get_full_name() or actor.username) if user is not None else str(actor or "")
-    return Step.objects.create(document=document, kind=kind, actor=user, actor_label=label[:200],
+    made = Step.objects.create(document=document, kind=kind, actor=user, actor_label=label[:200],
                                unit=getattr(actor, "unit", None), text=text, details=details)
+    document_changed(document)
+    return made
