@@ -26,6 +26,7 @@ urlpatterns = [
     path("catalogue/", include("tinhso.procedures.catalogue_urls")),
     path("payments/", include("tinhso.payments.urls")),
     path("programme/", include("tinhso.programme.urls")),
+    path("documents/", include("tinhso.documents.urls")),
     path("calendar/", include("tinhso.calendars.urls")),
     path("me/", include("tinhso.dashboard.urls")),
     path("reports/", include("tinhso.reports.urls")),

@@ -54,6 +54,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         label = _("Progress reports to review")
         items.append({"key": "programme_review", "url": reverse("programme:review"),
                       "label": f"{label} ({waiting})" if waiting else label})
+    if may_somewhere(user, "documents.view"):
+        items.append({"key": "documents", "label": _("Official documents"),
+                      "url": reverse("documents:list")})
     if may_somewhere(user, "users.manage"):
         items.append({"key": "staff", "label": _("Staff"), "url": reverse("staff:list")})
     if may_read_calendar(user):
