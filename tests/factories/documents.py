@@ -35,7 +35,10 @@ def office_world() -> Office:
                           parent=province, attributes={"agency_code": "000.00.15.H34"})
     justice = UnitFactory(code="STP", name="Sở Tư pháp (thử)", level=Level.DEPARTMENT,
                           parent=province)
-    other = UnitFactory(code="X1", name="Xã khác (thử)", level=Level.COMMUNE)
+    # under another province: a role at a unit without a parent would be a role at a root,
+    # which covers every unit
+    elsewhere = UnitFactory(code="X0", name="Tỉnh khác (thử)", level=Level.PROVINCE)
+    other = UnitFactory(code="X1", name="Xã khác (thử)", level=Level.COMMUNE, parent=elsewhere)
 
     def person(name: str, role: str, unit: Unit) -> User:
         user = staff_user(unit=unit, username=name)

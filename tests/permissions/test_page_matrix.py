@@ -108,6 +108,16 @@ CHANGE_TASK = staff_page(PROGRAMME_REVIEW, see=STAFF, refused=404, foreign=404)
 DEFINE_TARGET = staff_page(INDICATORS_DEFINE, refused=404)  # others' targets are not shown
 SESSION = signed_in(anon=LOGIN)
 APPLICANT_ONLY = staff_page(frozenset(), refused=404)  # the dossier's own applicant only
+LETTER = staff_page(refused=404)  # an official document of the unit
+
+
+def on_letter(act: frozenset[str]) -> Rule:
+    """What is done on a unit's document: who may not is refused, who may not see it gets 404."""
+    return staff_page(act, see=STAFF, refused=404)
+
+
+DOCUMENTS_HANDLE = ADMINS | {"leader", "officer"}  # documents.handle (no clerk in the world)
+DOCUMENTS_DIRECT = ADMINS | {"leader"}
 RUN_PAGE = staff_page(ADMINS | {"coordinator"}, refused=404, foreign=404)
 PAGES: dict[str, Page] = {
     "healthz": Page(public(), lambda w, p: "/healthz", False),
@@ -318,6 +328,31 @@ PAGES: dict[str, Page] = {
     "programme/documents/<int:pk>/import/": Page(staff_page(PROGRAMME_REVIEW), lambda w, p: (
         f"/programme/documents/{p.document_id}/import/")),
     "calendar/": Page(anywhere(), lambda w, p: "/calendar/", False),
+    # the document office: staff read the documents of their units (another unit's document
+    # does not exist for them); clerks register, leaders assign, handlers comment and close
+    "documents/": Page(anywhere(), lambda w, p: "/documents/", False),
+    "documents/incoming/new/": Page(anywhere(ADMINS), lambda w, p: (
+        "/documents/incoming/new/"), False),
+    "documents/outgoing/new/": Page(anywhere(DOCUMENTS_HANDLE), lambda w, p: (
+        "/documents/outgoing/new/"), False),
+    "documents/registers/incoming/": Page(staff_page(), lambda w, p: (
+        f"/documents/registers/incoming/?unit={p.unit.code}")),
+    "documents/registers/outgoing/": Page(staff_page(), lambda w, p: (
+        f"/documents/registers/outgoing/?unit={p.unit.code}")),
+    "documents/overdue/": Page(anywhere(), lambda w, p: "/documents/overdue/", False),
+    "documents/<int:pk>/": Page(LETTER, lambda w, p: f"/documents/{p.letter.pk}/"),
+    "documents/<int:pk>/files/<int:file_id>/": Page(LETTER, lambda w, p: (
+        f"/documents/{p.letter.pk}/files/{p.letter_file.pk}/")),
+    "documents/<int:pk>/direct/": Page(on_letter(DOCUMENTS_DIRECT), lambda w, p: (
+        f"/documents/{p.letter.pk}/direct/"), post={}),
+    "documents/<int:pk>/comment/": Page(on_letter(DOCUMENTS_HANDLE), lambda w, p: (
+        f"/documents/{p.letter.pk}/comment/"), post={"comment-text": "Thử."}),
+    "documents/<int:pk>/close/": Page(on_letter(DOCUMENTS_HANDLE), lambda w, p: (
+        f"/documents/{p.letter.pk}/close/"), post={}),
+    "documents/<int:pk>/task-close/": Page(on_letter(DOCUMENTS_DIRECT), lambda w, p: (
+        f"/documents/{p.letter.pk}/task-close/"), post={}),
+    "documents/<int:pk>/issue/": Page(on_letter(ADMINS), lambda w, p: (
+        f"/documents/{p.letter.pk}/issue/"), post={}),
     # the transparency portal and the open data: public, published figures only
     "transparency/": Page(public(), lambda w, p: "/transparency/", False),
     "transparency/services/": Page(public(), lambda w, p: "/transparency/services/", False),

@@ -46,6 +46,7 @@ from tinhso.accounts.models import User, UserKind
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import api_token_create
 from tinhso.demo.loader import load_illustrative_scores, published_load
+from tinhso.documents.models import Attachment, Document
 from tinhso.indicators.models import CollectionRound, Evidence, IndicatorValue, Target
 from tinhso.procedures.models import ApologyLetter, Dossier, DossierFile, FileKind
 from tinhso.programme.models import ProgressReport, ReportEvidence, Task
@@ -105,6 +106,8 @@ class Place:
     round: CollectionRound
     document_id: int  # the programme the unit's task belongs to: its province's
     group_id: int
+    letter: Document  # an incoming official document registered at the unit, with a file
+    letter_file: Attachment
 
 
 @dataclass
@@ -213,6 +216,19 @@ def _programme(group: Any, unit: Unit, author: User) -> tuple[Task, ProgressRepo
     return task, report, evidence
 
 
+def _letter(unit: Unit, number: int) -> tuple[Document, Attachment]:
+    """An incoming official document registered at ``unit`` (its subject names the unit)."""
+    letter = Document.objects.create(
+        direction="in", unit=unit, year=date.today().year, number=number, notation="CV-PX",
+        arrival_number=1, arrived_at=timezone.now(), issuer_code="000.00.00.G12",
+        issuer_name="Bộ thử", kind="Công văn", issued_on=date.today(),
+        subject=f"Văn bản thử [{unit.code}]", status="registered")
+    attachment = Attachment(document=letter, name="cong-van.pdf", size=len(PDF),
+                            sha256="0" * 64, content_type="application/pdf")
+    _file(attachment, "file", "cong-van.pdf")
+    return letter, attachment
+
+
 def build_world() -> World:
     """The published reference data (what an installation starts from: units, the catalogue,
     the programme's documents, the published rankings), then the tree, the actors and every
@@ -253,6 +269,7 @@ def build_world() -> World:
         answer = SelfAssessmentAnswer.objects.create(
             framework=FRAMEWORK, year=ANSWER_YEAR, unit=unit, code="px_input", value=1.0,
             answered_by=author)
+        letter, letter_file = _letter(unit, len(places) + 1)
         places[code] = Place(
             unit=unit, member=author, assignment_id=assignment.pk, dossier=dossier,
             dossier_file=upload, apology=apology, draft=draft, submitted=submitted,
@@ -260,7 +277,8 @@ def build_world() -> World:
             target=Target.objects.create(indicator=indicator, unit=unit, year=2030, value=90),
             answer=answer, task=task, report=report, report_evidence=report_evidence,
             round=rnd, document_id=(other if code == FOREIGN_PROVINCE else document).pk,
-            group_id=(elsewhere if code == FOREIGN_PROVINCE else group).pk)
+            group_id=(elsewhere if code == FOREIGN_PROVINCE else group).pk,
+            letter=letter, letter_file=letter_file)
     return World(users=users, tokens=tokens, places=places, relations=relations,
                  indicator_code=indicator.code, procedure_code=procedure.code,
                  document_id=document.pk, group_id=group.pk, extra=_ranking())

@@ -232,6 +232,7 @@ NOT_PAGES = {
     "opendata:csv": "an open dataset as a CSV file",
     "opendata:json": "an open dataset as JSON",
     "opendata:dictionary": "an open dataset's data dictionary as JSON (both languages in it)",
+    "documents:file": "an official document's file",
 }
 # Who reads the pages a visitor may not, in this order: the first who gets the page reads it.
 READERS = ("congdan", "motcua.nhatrang", "baocao.stc", "pheduyet.stc", "dieuphoi", "lanhdao",
