@@ -368,6 +368,13 @@ TINHSO_DOCUMENT_SIGNING_KEY = os.environ.get("TINHSO_DOCUMENT_SIGNING_KEY", "")
 TINHSO_DOCUMENT_SIGNING_CERT = os.environ.get("TINHSO_DOCUMENT_SIGNING_CERT", "")
 TINHSO_DOCUMENT_SIGNING_PASSPHRASE = os.environ.get("TINHSO_DOCUMENT_SIGNING_PASSPHRASE", "")
 
+# Document exchange with other agencies (tinhso.documents.exchange): the connector that carries
+# edXML packages and their statuses ("": off; "filedrop": directories under
+# TINHSO_DOCUMENT_EXCHANGE_DIR, shared by the installations that exchange; "fake": in memory, for
+# the tests; or one registered with tinhso.documents.connectors.register).
+TINHSO_DOCUMENT_EXCHANGE = os.environ.get("TINHSO_DOCUMENT_EXCHANGE", "")
+TINHSO_DOCUMENT_EXCHANGE_DIR = os.environ.get("TINHSO_DOCUMENT_EXCHANGE_DIR", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,4 +11,6 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # local: registers the app's actions and audit events once the app registry is ready
-        from tinhso.documents import audit_events, permissions  # noqa: F401
+        from tinhso.documents import audit_events, exchange, permissions  # noqa: F401
+
+        exchange.connect()  # the exchange's listener on the handling's steps
