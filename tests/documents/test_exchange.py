@@ -1,7 +1,7 @@
 """Exchange with other agencies through a connector (the in-memory fake): an issued document
-becomes an edXML package that arrives as an incoming document with every field and file; bad
-packages are refused with the reason and nothing registered; statuses flow back to the
-sender. One database plays both ends: the province sends to the finance department's agency
+the clerk sends becomes an edXML package that arrives as an incoming document with every field
+and file; bad packages are refused with the reason and nothing registered; statuses flow back
+to the sender. One database plays both ends: the province sends to the finance department's agency
 code as to an organisation elsewhere."""
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ def outgoing(office: Office, **fields: Any) -> Document:
         **{"place": "Nha Trang", "content": "Đề nghị các sở:\n1. Rà soát.", "priority": "2",
            "page_count": 3, "copies": 12, "due_on": timezone.localdate() + timedelta(days=9),
            "signer_competence": "KT. CHỦ TỊCH", "signer_position": "Phó Chủ tịch", **fields})
-    return services.outgoing_issue(actor=office.clerk, document=draft,
-                                   signer_name="Trần Hòa Nam")
+    issued = services.outgoing_issue(actor=office.clerk, document=draft,
+                                     signer_name="Trần Hòa Nam")
+    exchange.document_send(actor=office.clerk, document=issued)
+    issued.refresh_from_db()
+    return issued
 
 
 def run(fake: FakeConnector) -> tuple[exchange.SendReport, exchange.ReceiveReport]:
@@ -74,6 +77,7 @@ def test_an_issued_document_arrives_with_every_field_and_file(office, fake):
     sent = outgoing(office)
     queued = Exchange.objects.get(document=sent, outbound=True)
     assert (queued.state, queued.peer_code, sent.status) == ("waiting", FINANCE_CODE, "sent")
+    assert exchange.document_send(actor=office.clerk, document=sent) == []  # queued once
     report, received = run(fake)
     assert (report.sent, received.registered, received.rejected) == (1, 1, 0)
     got = arrived(office)

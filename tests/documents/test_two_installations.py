@@ -3,7 +3,8 @@ connector, as two provinces would: each its own database (two SQLite files, or t
 databases when the suite runs on PostgreSQL), its own province and clerk, its own media, the
 drop folder shared; both trust the same throwaway root CA. Each is driven from outside by the
 ``tinhso`` command in a process of its own (``tinhso shell -c`` for what a clerk does in the
-browser). A signs and issues a PDF document to B; cron's ``tinhso documents exchange`` carries
+browser). A's clerk issues a PDF document to B, signs it with the organisation's certificate
+and sends it; cron's ``tinhso documents exchange`` carries
 it; B's clerk sees it registered with the signature valid; A sees B's acknowledgement."""
 
 from __future__ import annotations
@@ -135,18 +136,21 @@ import json, os
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.accounts.services import staff_user_create
-from tinhso.documents import services, signing
+from tinhso.documents import exchange, services
+from tinhso.documents.services.files import attachment_sign
 from tinhso.units.services import unit_create
 home = unit_create(actor=SYSTEM, code="56", name="Tỉnh Khánh Hòa", level="province",
                    attributes={{"agency_code": os.environ["ORGAN"]}})
 clerk = staff_user_create(actor=SYSTEM, username="vanthu56", unit=home, roles=["clerk"])
-pdf = signing.sign(open(os.environ["PDF"], "rb").read(), reason="Ban hành", location="Nha Trang")
 draft = services.outgoing_draft(
     actor=clerk, unit=home, kind="Công văn", notation="UBND-KSTT", subject="{SUBJECT}",
     external=[(os.environ["PEER"], "Ủy ban nhân dân Thành phố Hồ Chí Minh")], page_count=2,
-    files=[SimpleUploadedFile("Công văn liên thông.pdf", pdf, "application/pdf")])
+    files=[SimpleUploadedFile("Công văn liên thông.pdf", open(os.environ["PDF"], "rb").read(),
+                              "application/pdf")])
 document = services.outgoing_issue(actor=clerk, document=draft, signer_name="Trần Hòa Nam")
-print(json.dumps({{"code": document.code, "state": document.attachments.get().signature_state,
+signed = attachment_sign(actor=clerk, attachment=document.attachments.get())
+exchange.document_send(actor=clerk, document=document)
+print(json.dumps({{"code": document.code, "state": signed.signature_state,
                   "queued": document.exchanges.count()}}))
 """
 
@@ -201,7 +205,8 @@ def test_two_installations_exchange_a_signed_document(installations):
         seen = seen_job.result()
     assert seen["code"] == "01/UBND-KSTT" and seen["issuer"] == A_ORGAN
     assert (seen["subject"], seen["arrival"], seen["status"]) == (SUBJECT, 1, "registered")
-    assert (seen["file"], seen["state"]) == ("Công văn liên thông.pdf", "valid")
+    # the copy signed by A's clerk stands for the original
+    assert (seen["file"], seen["state"]) == ("Công văn liên thông.signed.pdf", "valid")
     assert "Sở Tài chính tỉnh Khánh Hòa" in seen["signer"]
     assert "1 statuses" in a_out
     ack = a.shell(A_SEES_ACK)

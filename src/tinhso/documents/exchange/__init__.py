@@ -2,8 +2,8 @@
 connector ``TINHSO_DOCUMENT_EXCHANGE`` names (``tinhso.documents.connectors``): see
 ``docs/operations/document-exchange.md``.
 
-- ``document_send``: an issued outgoing document queued as one package for each addressee
-  outside this installation (also done when a document is issued while the exchange is on);
+- ``document_send``: an issued (and signed) outgoing document queued as one package for each
+  addressee outside this installation;
 - ``exchange_send_pending``: what waits handed to the connector, failures retried;
 - ``exchange_receive``: packages registered as incoming documents (signatures checked), bad
   ones refused with the reason, statuses recorded on the documents they answer;

@@ -91,7 +91,15 @@ def message_for(document: Document, now: datetime) -> edxml.Message:
         promulgation_amount=document.copies, page_amount=document.page_count,
         response_for=(answered,) if answered else (), trace=_trace(document, now),
         document_id=exchange_id(document),
-        attachments=tuple(_file(a) for a in document.attachments.all()))
+        attachments=tuple(_file(a) for a in files_to_send(document)))
+
+
+def files_to_send(document: Document) -> list[Any]:
+    """The document's files, a PDF signed here standing for the original beside it."""
+    files = list(document.attachments.all())
+    signed = {a.name.removesuffix(".signed.pdf") for a in files
+              if a.signed_here and a.name.endswith(".signed.pdf")}
+    return [a for a in files if a.signed_here or a.name.removesuffix(".pdf") not in signed]
 
 
 def _number(raw: str) -> int:

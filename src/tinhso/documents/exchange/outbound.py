@@ -1,5 +1,5 @@
-"""Sending to other agencies: an issued document becomes an edXML package queued for each
-addressee outside this installation (``document_send``, in the issuing transaction), a status
+"""Sending to other agencies: an issued document, once the clerk has signed it, becomes an
+edXML package queued for each addressee outside this installation (``document_send``), a status
 message is queued for the sender of a received document (``queue_status``), and
 ``exchange_send_pending`` hands what waits to the connector, each in a short write of its own
 (no transaction is held while the connector works). A failure is kept (``attempts``,
@@ -127,7 +127,7 @@ def document_send(*, actor: Any, document: Document, now: datetime | None = None
 
 
 def queue_package(actor: Any, document: Document, now: datetime) -> list[Exchange]:
-    """``document_send`` once checked (also called when a document is issued)."""
+    """``document_send`` once checked."""
     queued = set(Exchange.objects.filter(document=document, outbound=True)
                  .exclude(package_name__endswith="." + STATUS_SUFFIX)
                  .values_list("peer_code", flat=True))

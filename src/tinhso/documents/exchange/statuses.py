@@ -8,30 +8,20 @@ refusal; the furthest stage reached is kept: a late "received" does not undo "do
 Leaving: once a document received through the exchange is assigned, handled, answered or
 closed here, a status for each stage (04 assigned, 05 in progress, 06 done) is queued for its
 sender. The handling services stay unaware of the exchange: a listener on their steps
-(``on_step``, connected by the app) queues it in the same transaction. The same listener queues
-an outgoing document for the exchange when it is issued with addressees elsewhere and the
-exchange is on."""
+(``on_step``, connected by the app) queues it in the same transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 import tinhso.documents.exchange.mapping as mapping
-from tinhso.accounts.permissions import SYSTEM
 from tinhso.documents import edxml
-from tinhso.documents.exchange.outbound import (
-    STATUS_SUFFIX,
-    queue_package,
-    queue_status,
-    send_errors,
-)
+from tinhso.documents.exchange.outbound import STATUS_SUFFIX, queue_status
 from tinhso.documents.models import Direction, Document, Exchange, Status, Step, StepKind
 from tinhso.documents.services.base import step
 
@@ -128,16 +118,9 @@ def handling_status(entry: Step) -> Exchange | None:
 
 def on_step(sender: Any, instance: Step, created: bool = False, raw: bool = False,
             **kwargs: Any) -> None:
-    """A new step of the handling: tell the sender, or queue an issued document."""
-    if not created or raw:
-        return
-    if instance.kind == StepKind.ISSUED:
-        document = instance.document
-        if document.direction == Direction.OUTGOING and settings.TINHSO_DOCUMENT_EXCHANGE \
-                and not send_errors(document):
-            queue_package(instance.actor or SYSTEM, document, timezone.localtime(instance.at))
-        return
-    if instance.kind in HANDLING:
+    """A new step of the handling of a document received through the exchange: tell its
+    sender."""
+    if created and not raw and instance.kind in HANDLING:
         handling_status(instance)
 
 
