@@ -8,14 +8,12 @@ refusal; the furthest stage reached is kept: a late "received" does not undo "do
 Leaving: once a document received through the exchange is assigned, handled, answered or
 closed here, a status for each stage (04 assigned, 05 in progress, 06 done) is queued for its
 sender. The handling services stay unaware of the exchange: a listener on their steps
-(``on_step``, connected by the app) queues it in the same transaction."""
+(``on_step``, registered with ``services.base.listen_to_steps`` by the app) queues it in the
+same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -23,7 +21,7 @@ import tinhso.documents.exchange.mapping as mapping
 from tinhso.documents import edxml
 from tinhso.documents.exchange.outbound import STATUS_SUFFIX, queue_status
 from tinhso.documents.models import Direction, Document, Exchange, Status, Step, StepKind
-from tinhso.documents.services.base import step
+from tinhso.documents.services.base import listen_to_steps, step
 
 OPEN_HANDLED = (Status.DIRECTED, Status.HANDLING)
 
@@ -116,13 +114,12 @@ def handling_status(entry: Step) -> Exchange | None:
                         description=_describe(entry, document), staff=entry.actor_label)
 
 
-def on_step(sender: Any, instance: Step, created: bool = False, raw: bool = False,
-            **kwargs: Any) -> None:
+def on_step(entry: Step) -> None:
     """A new step of the handling of a document received through the exchange: tell its
     sender."""
-    if created and not raw and instance.kind in HANDLING:
-        handling_status(instance)
+    if entry.kind in HANDLING:
+        handling_status(entry)
 
 
 def connect() -> None:
-    post_save.connect(on_step, sender=Step, dispatch_uid="documents.exchange.on_step")
+    listen_to_steps(on_step)

@@ -3,6 +3,7 @@ search text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -58,10 +59,25 @@ def refresh_search(document: Document) -> None:
         document.issuer_code, document.kind, document.signer_name)
 
 
+# What else must happen, in the same transaction, when a step of a document is kept: the
+# exchange's status messages to the sender of a received document (``documents.exchange``).
+StepListener = Callable[[Step], None]
+STEP_LISTENERS: list[StepListener] = []
+
+
+def listen_to_steps(listener: StepListener) -> None:
+    """Call ``listener(step)`` for each step kept from now on (once however often it is
+    registered)."""
+    if listener not in STEP_LISTENERS:
+        STEP_LISTENERS.append(listener)
+
+
 def step(document: Document, kind: str, actor: Any, text: str = "", **details: Any) -> Step:
     user = actor if getattr(actor, "pk", None) else None
     label = (actor.get_full_name() or actor.username) if user is not None else str(actor or "")
     made = Step.objects.create(document=document, kind=kind, actor=user, actor_label=label[:200],
                                unit=getattr(actor, "unit", None), text=text, details=details)
     document_changed(document)
+    for listener in STEP_LISTENERS:
+        listener(made)
     return made
