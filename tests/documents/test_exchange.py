@@ -120,6 +120,25 @@ def test_the_sender_sees_the_acknowledgement_and_each_stage_of_the_handling(offi
     assert codes == ["01", "04", "05", "06"]  # each stage once, in order
 
 
+def test_the_answer_of_the_other_agency_arrives_linked_to_the_document_it_answers(office,
+                                                                                  fake):
+    sent = outgoing(office)
+    run(fake)
+    got = arrived(office)
+    draft = services.outgoing_draft(
+        actor=office.finance_officer, unit=office.finance, kind="Công văn", notation="STC-VP",
+        subject="Trả lời về chuyển đổi số", reply_to=got, external=[(PROVINCE_CODE, "UBND")])
+    answer = services.outgoing_issue(actor=office.finance_clerk, document=draft,
+                                     signer_name="Lê Văn C")
+    exchange.document_send(actor=office.finance_clerk, document=answer)
+    run(fake)
+    back = Document.objects.get(direction="in", unit=office.province, issuer_code=FINANCE_CODE)
+    assert back.reply_to == sent and back.code == "01/STC-VP"
+    assert back.trace[0]["document_id"] == got.exchange_id == sent.exchange_id
+    row = Exchange.objects.get(document=sent, outbound=True)
+    assert (row.status_code, row.status_text) == ("06", "Answered by document 01/STC-VP.")
+
+
 def test_sending_failures_are_kept_and_tried_again_later(office, fake):
     sent = outgoing(office)
     fake.fail = True

@@ -153,10 +153,15 @@ def incoming_fields(message: edxml.Message, today: date) -> dict[str, Any]:
 
 def answered_document(message: edxml.Message) -> Document | None:
     """Our outgoing document that ``message`` answers (its ResponseFor names our DocumentId)."""
-    ids = [r.document_id for r in message.response_for]
-    if not ids:
-        return None
-    return Document.objects.filter(direction=Direction.OUTGOING, exchange_id__in=ids).first()
+    for answered in message.response_for:
+        ours = Document.objects.filter(direction=Direction.OUTGOING,
+                                       exchange_id=answered.document_id)
+        if answered.organ_id:  # the issuer leads an index; DocumentId alone has none
+            ours = ours.filter(issuer_code=answered.organ_id)
+        found = ours.first()
+        if found is not None:
+            return found
+    return None
 
 
 _STORABLE = re.compile(r"(?u)[^-\w.]")
