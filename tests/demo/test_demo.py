@@ -35,7 +35,7 @@ def test_demo_loads_the_published_figures_and_accounts(capsys):
     assert str(value.value.normalize()) == "64.06" and not value.is_illustrative
     assert IndicatorValue.objects.get(indicator__code="dti_rank", period="2022").rank_of == 63
     assert Goal.objects.filter(unit__code="56", target_rank=25, year=2025).exists()
-    assert User.objects.filter(is_illustrative=True).count() == 8
+    assert User.objects.filter(is_illustrative=True).count() == 10
     assert User.objects.get(username="dieuphoi").role_assignments.get().unit.code == "56"
 
 

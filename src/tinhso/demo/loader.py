@@ -22,10 +22,12 @@ from tinhso.audit.services import audit_record
 from tinhso.calendars.services import announcements_load
 from tinhso.core.db import upsert
 from tinhso.demo import audit_events
+from tinhso.demo.documents import load_documents
 from tinhso.demo.dossiers import load_illustrative_dossiers
 from tinhso.demo.plan import load_plan
 from tinhso.demo.programme import load_illustrative_tasks, load_task_groups
 from tinhso.demo.work import load_work
+from tinhso.documents.publication import document_indicators_load, publish_all
 from tinhso.indicators.models import Indicator, IndicatorValue, Target
 from tinhso.procedures.loaders import procedures_load
 from tinhso.procedures.publication import publish_catalogue
@@ -195,6 +197,7 @@ def published_load(*, actor: Any) -> Counter[str]:
     # The catalogue first: it brings the indicators computed from dossiers, whose published
     # figures (56 % online in 2020) the programme's values give.
     programme = procedures_load(actor=actor)
+    programme.update(document_indicators_load(actor=actor))  # computed from the registers
     programme.update(load_programme(units))
     programme.update(load_task_groups(actor))  # the four groups of 16-NQ/TU and their items
     programme.update(load_plan(actor, units))  # 4636/KH-UBND's targets and goals
@@ -222,13 +225,17 @@ def demo_load(*, actor: Any) -> Counter[str]:
     # Tasks and progress reports of 16-NQ/TU, by the demo accounts just loaded.
     tasks = load_illustrative_tasks(actor)
     work = load_work()  # what waits for each demo account the day of the load
+    documents = load_documents()  # the document office's registers
+    publish_all()  # and the figures computed from them
     accounts.update(tasks)
     accounts.update(work)
+    accounts.update(documents)
     if accounts["created"] or accounts["updated"]:
         audit_record(actor=actor, action=audit_events.DEMO_LOADED, unit=units["VN"],
                      details={"accounts_created": accounts["created"] - tasks["created"]
-                              - work["created"],
+                              - work["created"] - documents["created"],
                               "tasks_and_reports_created": tasks["created"],
-                              "work_created": work["created"]})
+                              "work_created": work["created"],
+                              "documents_created": documents["created"]})
     counts.update(accounts)
     return counts
