@@ -34,9 +34,8 @@ def verification(data: bytes, suffix: str) -> dict[str, Any]:
     """What the signature check found on a PDF, as stored data ({} for other files)."""
     if suffix != ".pdf":
         return {}
-    # local: pyHanko loads only when a PDF arrives
-    from tinhso.documents.signatures import TrustRootError, verify_pdf
-    from tinhso.documents.signing import verify
+    from tinhso.documents.signatures import TrustRootError, verify_pdf  # local: pyHanko on use
+    from tinhso.documents.signing import verify  # local: as above
 
     try:
         return verify(data).as_data()
