@@ -168,3 +168,18 @@ def test_illustrative_documents_mark_their_figures(office):
     assert not figures.illustrative_documents([document.issued_on.year])
     Document.objects.filter(pk=document.pk).update(is_illustrative=True)
     assert figures.illustrative_documents([document.issued_on.year])
+
+
+def test_the_daily_command_publishes_a_year_a_late_document_changed_without_a_step(office):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    publication.document_indicators_load()
+    _directed(office, 1, "STC", due_on=date(2026, 3, 1), closed_on=None)
+    out = StringIO()
+    call_command("documents", "publish", "--year", "2026", stdout=out)
+    assert "Document figures of 2026" in out.getvalue()
+    finance = office["units"]["STC"]
+    computed = compute(codes=["documents_on_time_rate"], periods=["2026"], root=finance)
+    assert computed.value("documents_on_time_rate", finance, "2026") == 0.0

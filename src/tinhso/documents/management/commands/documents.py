@@ -1,5 +1,6 @@
 """``tinhso documents``: the document office's exchange with other agencies from the command
-line (cron runs ``exchange``; ``export`` and ``import`` carry a package by hand)."""
+line (cron runs ``exchange``, and ``publish`` daily; ``export`` and ``import`` carry a package
+by hand)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tinhso.accounts.permissions import SYSTEM
-from tinhso.documents import exchange
+from tinhso.documents import exchange, publication
 from tinhso.documents.models import Document
 from tinhso.units.selectors import unit_by_code
 
@@ -51,6 +53,11 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="register a package file as an incoming document")
         imp.add_argument("file", help="the package (.edxml)")
         imp.add_argument("--unit", required=True, help="the addressed unit (code or agency code)")
+        pub = sub.add_parser("publish", help="write the document office's figures of a year as "
+                                             "indicator values (daily, from cron: documents "
+                                             "turn late with nobody acting on them)")
+        pub.add_argument("--year", type=int, action="append",
+                         help="the year (repeat for several); default: the current year")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -73,6 +80,12 @@ class Command(BaseCommand):
                                                   force=options["retry_now"])
             self.stdout.write(f"Sent: {sent.sent} sent, {sent.failed} failed, {sent.deferred} "
                               "waiting for a retry.")
+
+    def _publish(self, options: dict[str, Any]) -> None:
+        years = options["year"] or [timezone.localdate().year]
+        written = publication.publish(years)
+        self.stdout.write(f"Document figures of {', '.join(map(str, sorted(years)))}: "
+                          f"{written} values written.")
 
     def _export(self, options: dict[str, Any]) -> None:
         document = Document.objects.select_related("unit").filter(pk=options["pk"]).first()
