@@ -248,3 +248,16 @@ def test_the_page_reads_in_a_fixed_number_of_queries(office, django_assert_max_n
         services.document_comment(actor=office.finance_officer, document=document, text=str(n))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_numbers_and_years_are_not_written_as_quantities_in_vietnamese(office):
+    document = incoming(office)
+    client = Client()
+    client.force_login(office.clerk)  # no language cookie: Vietnamese
+    year = str(document.year)
+    html = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert f"1/{year}" in html and f"1/{year[0]}.{year[1:]}" not in html
+    listing = client.get(reverse("documents:list")).content.decode()
+    assert f'<option value="{year}"' in listing and f"1/{year}" in listing
+    register = client.get(reverse("documents:register_incoming")).content.decode()
+    assert f'<option value="{year}" selected>{year}</option>' in register
