@@ -118,6 +118,7 @@ def on_letter(act: frozenset[str]) -> Rule:
 
 DOCUMENTS_HANDLE = ADMINS | {"leader", "officer"}  # documents.handle (no clerk in the world)
 DOCUMENTS_DIRECT = ADMINS | {"leader"}
+DOCUMENTS_EXCHANGE = ADMINS | {"leader", "coordinator"}
 RUN_PAGE = staff_page(ADMINS | {"coordinator"}, refused=404, foreign=404)
 PAGES: dict[str, Page] = {
     "healthz": Page(public(), lambda w, p: "/healthz", False),
@@ -353,6 +354,14 @@ PAGES: dict[str, Page] = {
         f"/documents/{p.letter.pk}/task-close/"), post={}),
     "documents/<int:pk>/issue/": Page(on_letter(ADMINS), lambda w, p: (
         f"/documents/{p.letter.pk}/issue/"), post={}),
+    # signing and sending are the clerk's (an incoming letter is refused with a message)
+    "documents/<int:pk>/files/<int:file_id>/sign/": Page(on_letter(ADMINS), lambda w, p: (
+        f"/documents/{p.letter.pk}/files/{p.letter_file.pk}/sign/"), post={}),
+    "documents/<int:pk>/send/": Page(on_letter(ADMINS), lambda w, p: (
+        f"/documents/{p.letter.pk}/send/"), post={}),
+    # the exchange page: clerks, leaders and coordinators, each their units' packages
+    "documents/exchange/": Page(anywhere(DOCUMENTS_EXCHANGE), lambda w, p: (
+        "/documents/exchange/"), False),
     # the transparency portal and the open data: public, published figures only
     "transparency/": Page(public(), lambda w, p: "/transparency/", False),
     "transparency/services/": Page(public(), lambda w, p: "/transparency/services/", False),

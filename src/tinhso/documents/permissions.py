@@ -17,6 +17,8 @@ register_action("documents.direct", {Role.LEADER},
                 _("direct the handling of incoming documents"))
 register_action("documents.handle", {Role.OFFICER, Role.LEADER, Role.CLERK},
                 _("handle documents and draft answers"))
+register_action("documents.exchange", {Role.CLERK, Role.LEADER, Role.COORDINATOR},
+                _("follow the exchange of documents with other agencies"))
 register_action("documents.view",
                 {Role.CLERK, Role.LEADER, Role.OFFICER, Role.COORDINATOR, Role.APPROVER,
                  Role.UNIT_REPORTER},
