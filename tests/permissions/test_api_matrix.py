@@ -47,6 +47,7 @@ from tests.permissions.matrix import (
     unclassified,
 )
 from tests.permissions.world import ACTORS, Place, World, build_world
+from tinhso.documents.models import Document as OfficeDocument
 from tinhso.procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,19 @@ def _ranking(world: World) -> tuple[str, int]:
 
 V1 = "/api/v1"
 READ_PROGRAMME = Rule(STAFF, foreign=404)
+
+
+def _office_document(world: World, place: Place | None) -> tuple[str, None]:
+    """An incoming document registered at the place's unit (made on first use)."""
+    assert place is not None
+    document = OfficeDocument.objects.filter(unit=place.unit).first() or \
+        OfficeDocument.objects.create(
+            direction="in", unit=place.unit, year=2026, number=1, issuer_code="000.00.00.G12",
+            issuer_name="Bộ Khoa học và Công nghệ", kind="Công văn", status="registered",
+            subject="Ma trận quyền", search_text="01 ma tran quyen")
+    return f"{V1}/documents/{document.pk}", None
+
+
 OPS: dict[str, Op] = {
     "GET /api/v1/version": Op(public(), lambda w, p: (f"{V1}/version", None), False),
     "GET /api/v1/me": Op(signed_in(), lambda w, p: (f"{V1}/me", None), False),
@@ -126,6 +140,10 @@ OPS: dict[str, Op] = {
         Rule(DOSSIERS_ACT, see=DOSSIERS_VIEW, refused=404), lambda w, p: (
             f"{V1}/dossiers/{p.dossier.code}/actions/refuse/", {"reason": "Thiếu giấy tờ."})),
     # online payment: the state for whoever sees the dossier, the start for its applicant only
+    # the document office: staff search what they may see; a document outside it is a 404
+    "GET /api/v1/documents/": Op(Rule(STAFF, scoped=False), lambda w, p: (
+        f"{V1}/documents/?q=ma+tran", None), False),
+    "GET /api/v1/documents/{document_id}": Op(Rule(STAFF, foreign=404), _office_document),
     "GET /api/v1/payments/dossiers/{code}/": Op(Rule(DOSSIERS_VIEW, refused=404), lambda w, p: (
         f"{V1}/payments/dossiers/{p.dossier.code}/", None)),
     "POST /api/v1/payments/dossiers/{code}/": Op(Rule(frozenset(), refused=404), lambda w, p: (

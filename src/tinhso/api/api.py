@@ -24,6 +24,7 @@ from tinhso.api.errors import (
     unparsable_body,
 )
 from tinhso.core.api_schemas import ErrorOut
+from tinhso.documents.api import router as documents_router
 from tinhso.indicators.api import router as indicators_router
 from tinhso.indicators.target_api import router as targets_router
 from tinhso.payments.api import router as payments_router
@@ -173,3 +174,4 @@ api.add_router("/dossiers/", dossiers_router)
 api.add_router("/payments/", payments_router)
 api.add_router("/statistics/", statistics_router)
 api.add_router("/programme/", programme_router)
+api.add_router("/documents/", documents_router)

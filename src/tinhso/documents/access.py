@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import scope_paths
-from tinhso.core.db import within_paths
 from tinhso.documents import rules
 from tinhso.documents.models import Access, Assignment, Document, Recipient
+from tinhso.units.selectors import all_units, unit_ids_within
 
 
 def reading_scopes(user: Any) -> list[str]:
@@ -44,7 +44,11 @@ def may_see(user: Any, document: Document) -> bool:
 
 
 def visible_documents(user: Any) -> QuerySet[Document]:
-    """The documents ``user`` may see: the query form of ``rules.visible``."""
+    """The documents ``user`` may see: the query form of ``rules.visible``.
+
+    The scope is resolved to unit ids first, so that each branch is an indexed ``IN``; and
+    when every registering unit lies within the scope (a role at the province), the open
+    documents are simply the non-confidential ones (nothing to join at 1,000,000 rows)."""
     named = Q(confidential=True, readers=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
     named_ids = Document.objects.filter(named).values("pk")
     scopes = reading_scopes(user)
@@ -52,14 +56,16 @@ def visible_documents(user: Any) -> QuerySet[Document]:
         return Document.objects.filter(pk__in=named_ids)
     if scopes == ["/"]:
         return Document.objects.filter(Q(confidential=False) | Q(pk__in=named_ids))
-    addressed = Recipient.objects.filter(document=OuterRef("pk")).filter(
-        within_paths("unit__path", scopes))
-    led = Assignment.objects.filter(document=OuterRef("pk")).filter(
-        within_paths("lead_unit__path", scopes))
-    supported = Assignment.objects.filter(document=OuterRef("pk")).filter(
-        within_paths("support_units__path", scopes))
-    open_ = Q(confidential=False) & (within_paths("unit__path", scopes) | Exists(addressed)
-                                     | Exists(led) | Exists(supported))
+    units = unit_ids_within(scopes)
+    outside = all_units().exclude(pk__in=units).values("pk")
+    if not Document.objects.filter(unit__in=outside).exists():
+        return Document.objects.filter(Q(confidential=False) | Q(pk__in=named_ids))
+    addressed = Recipient.objects.filter(unit_id__in=units).values("document_id")
+    led = Assignment.objects.filter(lead_unit_id__in=units).values("document_id")
+    supported = Assignment.support_units.through.objects.filter(
+        unit_id__in=units).values("assignment__document_id")
+    open_ = Q(confidential=False) & (Q(unit_id__in=units) | Q(pk__in=addressed)
+                                     | Q(pk__in=led) | Q(pk__in=supported))
     return Document.objects.filter(open_ | Q(pk__in=named_ids))
 
 

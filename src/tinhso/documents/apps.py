@@ -14,3 +14,8 @@ class DocumentsConfig(AppConfig):
         from tinhso.documents import audit_events, exchange, permissions  # noqa: F401
 
         exchange.connect()  # the exchange's listener on the handling's steps
+
+        # local: the search's SQLite fold function, registered once the app registry is ready
+        from tinhso.documents.search import connect
+
+        connect()

@@ -119,6 +119,9 @@ class Document(models.Model):
             models.Index(fields=["issuer_code", "number", "notation"], name="document_code"),
             models.Index(fields=["issued_on"], name="document_issued_on"),
             models.Index(fields=["status"], name="document_status"),
+            # search (documents/search.py; the trigram index on search_text: migration 0004)
+            models.Index(fields=["created_at", "id"], name="document_newest"),
+            models.Index(fields=["number"], name="document_number"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,218 @@
+"""Searching the document office: by number and notation, subject typed with or without
+diacritics, issuing organisation, date range, status, direction, register year and unit, among
+the documents the person may see (``access.visible_documents``), newest first.
+
+Every word of the free text must be contained in the stored folded text
+(``Document.search_text``: lower case without diacritics, ``rules.search_text``), so
+"bo chi so dti" finds "Bộ chỉ số DTI". On PostgreSQL a trigram GIN index serves these
+``LIKE '%word%'`` filters (migration 0004); SQLite scans (small installations, the tests).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import Func, Q, QuerySet, TextField
+from django.utils.translation import gettext as _
+
+from tinhso.documents import rules
+from tinhso.documents.access import visible_documents
+from tinhso.documents.models import Direction, Document, Status
+from tinhso.units.selectors import unit_by_code, units_within
+
+SQLITE_FOLD = "tinhso_documents_fold"
+MAX_TEXT = 200
+DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class DocumentQuery:
+    """What a search asks for; every field optional (an empty query lists every visible
+    document, newest first)."""
+
+    q: str = ""
+    code: str = ""
+    issuer: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str = ""
+    direction: str = ""
+    year: int | None = None
+    unit: str = ""
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> DocumentQuery:
+        """From request parameters (a QueryDict or a dict); every bad one named in one
+        ``ValidationError`` (field: message)."""
+        errors: dict[str, list[str]] = {}
+        values: dict[str, Any] = {}
+        for name in ("q", "code", "issuer", "status", "direction", "unit"):
+            text = " ".join(str(_param(params, name) or "").split())
+            if len(text) > MAX_TEXT:
+                errors[name] = [_("Type at most %(n)s characters.") % {"n": MAX_TEXT}]
+            values[name] = text
+        for name in ("date_from", "date_to"):
+            try:
+                values[name] = parse_date(_param(params, name))
+            except ValueError as error:
+                errors[name] = [str(error)]
+        try:
+            values["year"] = _parse_year(_param(params, "year"))
+        except ValueError as error:
+            errors["year"] = [str(error)]
+        if values["status"] and values["status"] not in Status.values:
+            errors["status"] = [_("Choose a status from the list.")]
+        if values["direction"] and values["direction"] not in Direction.values:
+            errors["direction"] = [_("Choose incoming or outgoing.")]
+        if (values.get("date_from") and values.get("date_to")
+                and values["date_to"] < values["date_from"]):
+            errors["date_to"] = [_("The end of the period cannot be before its start.")]
+        if errors:
+            raise ValidationError(errors)
+        return cls(**values)
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+def _param(params: Mapping[str, Any], name: str) -> Any:
+    value = params.get(name)
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_date(value: Any) -> date | None:
+    """``27/11/2026`` (as Vietnamese write it) or ``2026-11-27``; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    match = DATE_DMY.match(text)
+    parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    if parts is None and (match := DATE_ISO.match(text)):
+        parts = (match.group(1), match.group(2), match.group(3))
+    try:
+        if parts is None:
+            raise ValueError
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError(_("'%(value)s' is not a date: write it as dd/mm/yyyy, for example "
+                           "27/11/2026.") % {"value": text[:40]}) from None
+
+
+def _parse_year(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1900 <= int(text) <= 2999:
+        raise ValueError(_("'%(value)s' is not a year: write it as 2026.") % {
+            "value": text[:40]})
+    return int(text)
+
+
+class Folded(Func):
+    """A text lower case without diacritics in SQL, as ``rules.fold`` (PostgreSQL:
+    ``unaccent``; SQLite: ``rules.fold`` registered as a function)."""
+
+    function = "LOWER"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return self.as_sql(compiler, conn, function=SQLITE_FOLD, **extra)
+
+    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, conn, template="unaccent(lower(%(expressions)s))", **extra)
+
+
+def register_sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FOLD, 1, lambda text: None if text is None else rules.fold(text),
+            deterministic=True)
+
+
+def connect() -> None:
+    """Give SQLite connections the fold function (new ones, and one already open)."""
+    connection_created.connect(register_sqlite_fold, dispatch_uid="tinhso-documents-fold")
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        register_sqlite_fold(None, connection)
+
+
+def text_filter(text: str) -> Q:
+    """Every word of ``text``, folded, contained in the search text."""
+    condition = Q()
+    for word in rules.fold(text).split():
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def code_filter(code: str) -> Q:
+    """``405/QĐ-BKHCN``: number 405 and that notation; ``405``: the number; ``QĐ-BKHCN``: the
+    notation (folded, so "qd-bkhcn" finds it too)."""
+    number, notation = rules.split_code(code)
+    if number is None and notation.isdigit():
+        number, notation = int(notation), ""
+    condition = Q() if number is None else Q(number=number)
+    if notation:
+        printed = f"{number:02d}/{notation}" if number is not None else notation
+        condition &= Q(search_text__contains=rules.fold(printed))
+    return condition
+
+
+def issuer_filter(issuer: str) -> Q:
+    """The issuing organisation's code (exact, any case) or a part of its name (folded)."""
+    folded = rules.fold(issuer)
+    by_name = Q(search_text__contains=folded) & Q(issuer_folded__contains=folded)
+    return Q(issuer_code=issuer) | Q(issuer_code=issuer.upper()) | by_name
+
+
+def unit_ids(code: str) -> list[int]:
+    """The unit of ``code`` and every unit below it (none when there is no such unit)."""
+    unit = unit_by_code(code)
+    if unit is None:
+        return []
+    return list(units_within(unit).values_list("pk", flat=True))
+
+
+def matching(user: Any, query: DocumentQuery) -> QuerySet[Document]:
+    """The documents ``user`` may see that match ``query``, newest first."""
+    qs = visible_documents(user)
+    condition = Q()
+    if query.q:
+        condition &= text_filter(query.q)
+    if query.code:
+        condition &= code_filter(query.code)
+    if query.issuer:
+        qs = qs.annotate(issuer_folded=Folded("issuer_name"))
+        condition &= issuer_filter(query.issuer)
+    if query.date_from:
+        condition &= Q(issued_on__gte=query.date_from)
+    if query.date_to:
+        condition &= Q(issued_on__lte=query.date_to)
+    for name in ("status", "direction", "year"):
+        if getattr(query, name):
+            condition &= Q(**{name: getattr(query, name)})
+    if query.unit:
+        condition &= Q(unit_id__in=unit_ids(query.unit))
+    return qs.filter(condition).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Document]
+    more: bool  # another page follows
+
+
+def search(user: Any, query: DocumentQuery, limit: int = 20, offset: int = 0) -> Page:
+    """A page of ``matching``: ``limit`` rows from ``offset``, and whether more follow (one
+    row more is read instead of counting every match)."""
+    rows = list(matching(user, query).select_related("unit")[offset:offset + limit + 1])
+    return Page(rows[:limit], len(rows) > limit)
