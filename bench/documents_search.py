@@ -293,7 +293,8 @@ def measure(user: Any, mix: list[tuple[dict[str, str], str | None]],
             start = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT id, subject FROM documents_document "
-                               "WHERE subject ILIKE %s ORDER BY created_at DESC, id DESC "
+                               "WHERE subject ILIKE %s "
+                               "ORDER BY issued_on DESC NULLS FIRST, created_at DESC, id DESC "
                                "LIMIT 21", [f"%{term}%"])
                 cursor.fetchall()
             plain.append((time.perf_counter() - start) * 1000)
@@ -310,16 +311,17 @@ def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     from tinhso.accounts.permissions import SYSTEM
-    from tinhso.units.loaders import units_load_reference
-
     from tinhso.documents.models import Document
+    from tinhso.units.loaders import units_load_reference
     from tinhso.units.models import Unit
 
-    call_command("migrate", verbosity=0)
+    if not args.keep:
+        call_command("migrate", verbosity=0)
     if args.keep and Document.objects.exists():
         office = Unit.objects.get(code="56.VP").pk
         print(f"reusing {Document.objects.count():,} documents")
     else:
+        call_command("migrate", verbosity=0)
         units_load_reference(actor=SYSTEM)
         start = time.perf_counter()
         office, units = fill(args.rows)

@@ -57,8 +57,7 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     if scopes == ["/"]:
         return Document.objects.filter(Q(confidential=False) | Q(pk__in=named_ids))
     units = unit_ids_within(scopes)
-    outside = all_units().exclude(pk__in=units).values("pk")
-    if not Document.objects.filter(unit__in=outside).exists():
+    if _every_registering_unit(units):
         return Document.objects.filter(Q(confidential=False) | Q(pk__in=named_ids))
     addressed = Recipient.objects.filter(unit_id__in=units).values("document_id")
     led = Assignment.objects.filter(lead_unit_id__in=units).values("document_id")
@@ -67,6 +66,19 @@ def visible_documents(user: Any) -> QuerySet[Document]:
     open_ = Q(confidential=False) & (Q(unit_id__in=units) | Q(pk__in=addressed)
                                      | Q(pk__in=led) | Q(pk__in=supported))
     return Document.objects.filter(open_ | Q(pk__in=named_ids))
+
+
+def _every_registering_unit(units: list[int]) -> bool:
+    """No document is registered outside ``units``."""
+    outside = all_units().exclude(pk__in=units).values("pk")
+    return not Document.objects.filter(unit__in=outside).exists()
+
+
+def sees_every_unit(user: Any) -> bool:
+    """The user's reading scope holds every unit that registers documents (a role at the
+    province): they see every document but the confidential ones not naming them."""
+    scopes = reading_scopes(user)
+    return scopes == ["/"] or (bool(scopes) and _every_registering_unit(unit_ids_within(scopes)))
 
 
 def document_for(user: Any, pk: int, what: str = "view") -> Document:

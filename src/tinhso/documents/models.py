@@ -120,7 +120,9 @@ class Document(models.Model):
             models.Index(fields=["issued_on"], name="document_issued_on"),
             models.Index(fields=["status"], name="document_status"),
             # search (documents/search.py; the trigram index on search_text: migration 0004)
-            models.Index(fields=["created_at", "id"], name="document_newest"),
+            models.Index(fields=["issued_on", "created_at", "id"], name="document_dated"),
+            models.Index(fields=["year", "issued_on", "created_at", "id"],
+                         name="document_year_dated"),
             models.Index(fields=["number"], name="document_number"),
         ]
 

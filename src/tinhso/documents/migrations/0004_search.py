@@ -1,6 +1,6 @@
 """The document search at 1,000,000 rows on PostgreSQL: the pg_trgm and unaccent extensions
 (as the catalogue's search, procedures 0008), a trigram GIN index on the folded text (every
-search word is a ``LIKE '%word%'`` on it), and b-tree indexes for newest first and the number.
+search word is a ``LIKE '%word%'`` on it), and b-tree indexes for newest first (by date issued, also within a year) and the number.
 The GIN index is PostgreSQL's only; SQLite scans."""
 
 from django.db import migrations, models
@@ -32,7 +32,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="document",
-            index=models.Index(fields=["created_at", "id"], name="document_newest"),
+            index=models.Index(fields=["issued_on", "created_at", "id"], name="document_dated"),
+        ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(fields=["year", "issued_on", "created_at", "id"],
+                               name="document_year_dated"),
         ),
         migrations.AddIndex(
             model_name="document",
