@@ -13,9 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.factories import citizen, incoming, incoming_fields, office_world
-from tinhso.documents import services
+from tinhso.documents import rules, services
 from tinhso.documents.models import Assignment
-from tinhso.documents.selectors import due_soon_limit, register_rows
+from tinhso.documents.selectors import due_soon_limit, late_by_unit, register_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,29 @@ def test_overdue_per_lead_unit_then_due_soon(office):
     services.document_close(actor=office.leader, document=late, reason="Xong")
     assert "Quá hạn (thử)" not in as_(office.leader).get(
         reverse("documents:overdue")).content.decode()
+
+
+def test_the_overdue_list_agrees_with_the_rules_on_every_case(office):
+    """Deadlines around today and the due-soon limit, open and closed: each document is listed
+    as overdue, due soon or not at all exactly as ``rules.overdue`` and ``rules.due_soon`` say."""
+    today = date.today()
+    limit = due_soon_limit(today)
+    cases = {}
+    for n, (days, closed) in enumerate([(d, c) for d in (-30, -1, 0, 1, (limit - today).days,
+                                                         (limit - today).days + 1, 40)
+                                        for c in (False, True)]):
+        document = incoming(office, number=500 + n)
+        services.document_direct(actor=office.leader, document=document,
+                                 lead_unit=office.finance, working_days=1, instruction="x")
+        Assignment.objects.filter(document=document).update(
+            due_on=today + timedelta(days=days), closed_on=today if closed else None)
+        slip = Assignment.objects.get(document=document)
+        cases[document.pk] = ("overdue" if rules.overdue(slip.due_on, slip.closed_on, today)
+                              else "due_soon" if rules.due_soon(slip.due_on, slip.closed_on,
+                                                                today, limit) else "")
+    units, shown_limit = late_by_unit(office.leader, today)
+    listed = {row.document.pk: kind for unit in units for kind in ("overdue", "due_soon")
+              for row in getattr(unit, kind)}
+    assert shown_limit == limit
+    assert listed == {pk: kind for pk, kind in cases.items() if kind}
+    assert set(cases.values()) == {"overdue", "due_soon", ""}
