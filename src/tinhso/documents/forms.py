@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tinhso.accounts.selectors import user_by_username
 from tinhso.core.dates import parse_date
@@ -101,11 +102,11 @@ def _limit(form: forms.Form, name: str, units: list[Unit], blank: bool = False) 
 class MetadataForm(forms.Form):
     """What an incoming and an outgoing document share (Decree 30/2020 Appendix VI)."""
 
-    kind = forms.CharField(label=_("Type"), max_length=60, required=False,
+    kind = forms.CharField(label=pgettext_lazy("document", "Type"), max_length=60, required=False,
                            help_text=_("e.g. Công văn, Quyết định, Kế hoạch"))
-    subject = forms.CharField(label=_("Subject (trích yếu)"), required=False,
+    subject = forms.CharField(label=pgettext_lazy("document", "Subject"), required=False,
                               widget=forms.Textarea(attrs=TEXTAREA))
-    content = forms.CharField(label=_("Summary"), required=False,
+    content = forms.CharField(label=pgettext_lazy("document", "Summary"), required=False,
                               widget=forms.Textarea(attrs=TEXTAREA))
     priority = forms.ChoiceField(label=_("Urgency"), choices=Priority.choices,
                                  initial=Priority.NORMAL)
@@ -125,7 +126,8 @@ class IncomingForm(MetadataForm):
                                   required=False, help_text=_("e.g. 000.00.00.G12"))
     issuer_name = forms.CharField(label=_("Issuing organisation"), max_length=300,
                                   required=False)
-    number = forms.IntegerField(label=_("Number"), required=False, min_value=1,
+    number = forms.IntegerField(label=pgettext_lazy("document", "Number"), required=False,
+                                min_value=1,
                                 help_text=_("The 15 of 15/BC-UBND"))
     notation = forms.CharField(label=_("Notation"), max_length=60, required=False,
                                help_text=_("The BC-UBND of 15/BC-UBND"))
@@ -244,7 +246,7 @@ class DirectForm(forms.Form):
     due_on = VnDateField(label=_("Deadline (date)"), required=False)
     working_days = forms.IntegerField(label=_("or deadline in working days"), required=False,
                                       min_value=1, max_value=365)
-    instruction = forms.CharField(label=_("Direction"), required=False,
+    instruction = forms.CharField(label=pgettext_lazy("handling", "Direction"), required=False,
                                   widget=forms.Textarea(attrs=TEXTAREA))
     task_group = forms.TypedChoiceField(label=_("Programme group of its task"), coerce=int,
                                         required=False, empty_value=None)
@@ -271,7 +273,7 @@ class DirectForm(forms.Form):
 
 class CommentForm(forms.Form):
     prefix = "comment"
-    text = forms.CharField(label=_("Comment"), required=False,
+    text = forms.CharField(label=pgettext_lazy("handling", "Comment"), required=False,
                            widget=forms.Textarea(attrs=TEXTAREA))
     draft = forms.BooleanField(label=_("This is a draft answer (attach its file)"),
                                required=False)
