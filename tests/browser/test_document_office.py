@@ -128,3 +128,28 @@ def test_a_document_is_registered_assigned_answered_and_paired_in_both_registers
     row = page.get_by_test_id("register").locator("tbody tr").first
     expect(row).to_contain_text("01/STC-VP")
     expect(row.get_by_test_id("pair")).to_contain_text("405/QĐ-BKHCN")
+
+
+def test_the_document_office_fits_a_phone(chromium: Any, live_server: Any,
+                                          office: dict[str, Any]) -> None:
+    from tests.browser.test_narrow import PHONE, check
+    from tests.factories import incoming_fields
+    from tinhso.accounts.models import User
+    from tinhso.documents import services
+
+    clerk = User.objects.get(username="vanthu")
+    document = services.incoming_register(actor=clerk, unit=clerk.unit, **incoming_fields(
+        subject="Về việc triển khai Bộ chỉ số chuyển đổi số cấp tỉnh năm 2026 (thử) " * 3))
+    context = chromium.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True,
+                                   has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(15_000)
+    phone = context.new_page()
+    try:
+        base = live_server.url
+        log_in(phone, base, "vanthu")
+        for path in ("/documents/", f"/documents/{document.pk}/", "/documents/incoming/new/",
+                     "/documents/outgoing/new/", "/documents/registers/incoming/?unit=56",
+                     "/documents/registers/outgoing/?unit=56", "/documents/overdue/"):
+            check(phone, base + path)
+    finally:
+        context.close()
