@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "dossier_submit_http": (["--clients", "20", "--duration", "5", "--warmup", "2"], []),
     "first_hit": ([], []),
     "procedure_search": ([], []),
+    "documents_search": (["--rows", "100000"], []),  # full: 1,000,000 documents, ~4 min
     "reports_make": (["--sqlite", "--repeat", "1"], ["--repeat", "3"]),
 }
 

@@ -201,3 +201,16 @@ def test_a_common_word_read_among_the_newest_gives_the_same_pages(office, monkey
                  for o in (0, 2)]
         assert [d.pk for p in pages for d in p.rows] == expected, recent
         assert [p.more for p in pages] == [True, False]
+
+
+def test_the_list_page_searches_and_names_a_bad_date(office, docs, client):
+    client.force_login(office.leader)
+    page = client.get("/documents/", {"q": "bo chi so dti"})
+    assert page.status_code == 200
+    assert f'data-document="{docs["dti"].pk}"' in page.content.decode()
+    assert f'data-document="{docs["budget"].pk}"' not in page.content.decode()
+    page = client.get("/documents/", {"code": "12/CV-STC", "date_from": "31/02/2026"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "31/02/2026" in text and 'data-testid="search-errors"' in text
+    assert f'data-document="{docs["budget"].pk}"' in text  # the rest of the search still applies
+    assert f'data-document="{docs["dti"].pk}"' not in text

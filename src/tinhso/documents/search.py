@@ -35,6 +35,8 @@ RECENT_PAGES = 100  # ... for the first rows of the results only
 # a year, so that a page of 20 is read from the index's end instead of sorting every match.
 NEWEST_FIRST = (F("issued_on").desc(nulls_first=True), F("created_at").desc(), F("id").desc())
 MAX_TEXT = 200
+PARAMETERS = ("q", "code", "issuer", "date_from", "date_to", "status", "direction", "year",
+              "unit")
 DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -84,6 +86,17 @@ class DocumentQuery:
         if errors:
             raise ValidationError(errors)
         return cls(**values)
+
+    @classmethod
+    def lenient(cls, params: Mapping[str, Any]) -> tuple[DocumentQuery, dict[str, list[str]]]:
+        """As ``parse``, for a page: the query without its bad parameters, and what was wrong
+        with each (to show beside its field)."""
+        try:
+            return cls.parse(params), {}
+        except ValidationError as error:
+            errors = error.message_dict
+        kept = {name: params.get(name) for name in PARAMETERS if name not in errors}
+        return cls.parse(kept), errors
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))

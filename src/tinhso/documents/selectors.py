@@ -27,6 +27,7 @@ from tinhso.documents.models import (
     Status,
 )
 from tinhso.documents.queries import due_soon_q, overdue_q
+from tinhso.documents.search import DocumentQuery, matching
 from tinhso.documents.signature_view import FileView, file_view
 from tinhso.units.selectors import (
     all_units,
@@ -47,38 +48,39 @@ DUE_SOON_WORKING_DAYS = 3
 
 @dataclass(frozen=True)
 class ListFilter:
-    """The list's filters as typed in its query string (bad values are ignored)."""
+    """The list's filters as typed in its query string: the search's (``search.DocumentQuery``;
+    a bad value is left out of the search and its message kept in ``errors``)."""
 
     direction: str = ""
     status: str = ""
     year: int | None = None
+    q: str = ""
+    code: str = ""
+    issuer: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_query(cls, params: Mapping[str, Any]) -> ListFilter:
-        direction = str(params.get("direction") or "")
-        status = str(params.get("status") or "")
-        year = str(params.get("year") or "").strip()
-        return cls(direction=direction if direction in Direction.values else "",
-                   status=status if status in Status.values else "",
-                   year=int(year) if year.isdigit() and 1900 < int(year) < 3000 else None)
+        query, errors = DocumentQuery.lenient(params)
+        return cls(direction=query.direction, status=query.status, year=query.year, q=query.q,
+                   code=query.code, issuer=query.issuer,
+                   date_from=str(params.get("date_from") or "").strip()[:40],
+                   date_to=str(params.get("date_to") or "").strip()[:40], errors=errors)
 
     @property
     def active(self) -> bool:
-        return bool(self.direction or self.status or self.year)
+        return bool(self.direction or self.status or self.year or self.q or self.code
+                    or self.issuer or self.date_from or self.date_to)
 
 
 def document_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Document]:
-    """The documents ``user`` may see, filtered by ``params`` (``ListFilter``), newest first,
-    with what a row shows (registering unit, handling slip) joined."""
-    chosen = ListFilter.from_query(params)
-    documents = visible_documents(user)
-    if chosen.direction:
-        documents = documents.filter(direction=chosen.direction)
-    if chosen.status:
-        documents = documents.filter(status=chosen.status)
-    if chosen.year:
-        documents = documents.filter(year=chosen.year)
-    return documents.select_related("unit", "assignment").order_by("-created_at", "-id")
+    """The documents ``user`` may see matching ``params`` (``search.DocumentQuery``: words,
+    number and notation, issuer, dates, status, direction, year), newest first, with what a
+    row shows (registering unit, handling slip) joined."""
+    query, _errors = DocumentQuery.lenient(params)
+    return matching(user, query).select_related("unit", "assignment")
 
 
 def list_years(user: Any) -> list[int]:
