@@ -6,16 +6,14 @@ judgement, shown on the field they name (``core.forms.add_service_errors``)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.core.dates import parse_date
+from tinhso.core.forms import MultipleFileField, VnDateField
 from tinhso.core.languages import localized
 from tinhso.core.periods import parse_period
 from tinhso.indicators.selectors import all_indicators
@@ -42,43 +40,6 @@ RECENT_PERIODS = 8
 TEXTAREA = {"rows": 3}
 LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DEPARTMENT: 1, Level.DISTRICT: 2,
                                Level.COMMUNE: 3}
-
-
-class VnDateField(forms.Field):
-    """A date typed as dd/mm/yyyy (or 2026-01-31), shown as dd/mm/yyyy."""
-
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
-                                                       "inputmode": "numeric"})
-
-    def to_python(self, value: Any) -> date | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("'%(value)s' is not a date: write it as dd/mm/yyyy."),
-                code="invalid", params={"value": value}) from exc
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (their type and size are checked by the service)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        items = data if isinstance(data, list | tuple) else [data]
-        single = super().clean
-        return [single(item, initial) for item in items if item]
 
 
 def _limit_choices(field: forms.ModelChoiceField, units: list[Unit], blank: bool) -> None:
