@@ -6,7 +6,6 @@ the exchange page lists the packages of the units one follows, and nothing of ot
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.documents.pki import Pki, make_pdf, make_pki
+from tests.documents.pki import make_pdf
 from tests.factories import Office, grant, office_world, staff_user
 from tinhso.accounts.models import Role
 from tinhso.accounts.permissions import SYSTEM
@@ -27,23 +26,6 @@ from tinhso.documents.signing import verify
 pytestmark = pytest.mark.django_db
 
 PROVINCE_CODE, FINANCE_CODE, ELSEWHERE = "000.00.00.H34", "000.00.15.H34", "000.00.00.H41"
-
-
-@pytest.fixture(scope="module")
-def pki() -> Pki:
-    return make_pki()
-
-
-@pytest.fixture
-def configured(settings: Any, tmp_path: Path, pki: Pki) -> Pki:
-    (tmp_path / "key.pem").write_bytes(pki.key_pem)
-    (tmp_path / "cert.pem").write_bytes(pki.cert_pem + pki.root_pem)
-    (tmp_path / "root.pem").write_bytes(pki.root_pem)
-    settings.TINHSO_DOCUMENT_SIGNING_KEY = str(tmp_path / "key.pem")
-    settings.TINHSO_DOCUMENT_SIGNING_CERT = str(tmp_path / "cert.pem")
-    settings.TINHSO_DOCUMENT_SIGNING_PASSPHRASE = ""
-    settings.TINHSO_DOCUMENT_TRUST_ROOTS = [str(tmp_path / "root.pem")]
-    return pki
 
 
 @pytest.fixture

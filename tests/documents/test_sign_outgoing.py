@@ -4,37 +4,17 @@ signature does not verify is kept and marked, never valid."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.documents.pki import Pki, make_pdf, make_pki
+from tests.documents.pki import make_pdf
 from tests.factories import incoming_fields, office_world
 from tinhso.audit.models import AuditEvent
 from tinhso.documents import services
 from tinhso.documents.models import Attachment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def pki() -> Pki:
-    return make_pki()
-
-
-@pytest.fixture
-def configured(settings: Any, tmp_path: Path, pki: Pki) -> Pki:
-    (tmp_path / "key.pem").write_bytes(pki.key_pem)
-    (tmp_path / "cert.pem").write_bytes(pki.cert_pem + pki.root_pem)
-    (tmp_path / "root.pem").write_bytes(pki.root_pem)
-    settings.TINHSO_DOCUMENT_SIGNING_KEY = str(tmp_path / "key.pem")
-    settings.TINHSO_DOCUMENT_SIGNING_CERT = str(tmp_path / "cert.pem")
-    settings.TINHSO_DOCUMENT_SIGNING_PASSPHRASE = ""
-    settings.TINHSO_DOCUMENT_TRUST_ROOTS = [str(tmp_path / "root.pem")]
-    return pki
 
 
 def _pdf(name: str = "cong-van.pdf", data: bytes | None = None) -> SimpleUploadedFile:
