@@ -52,6 +52,13 @@ LABELS: dict[str, Any] = {
     "accounts_created": _("Accounts created"),
     "tasks_and_reports_created": _("Tasks and reports created"),
     "work_created": _("Work items created"),
+    "documents_created": _("Documents created"),
+    # the document office
+    "arrival_number": _("Arrival number"), "issuer": _("Issuing organisation"),
+    "duplicate": _("Registered again"), "reply_to": _("In answer to"), "answer": _("Answer"),
+    "from": pgettext_lazy("audit details", "From"), "to": pgettext_lazy("audit details", "To"),
+    "state": _("State"), "subject": _("Subject"), "draft": _("Draft"),
+    "package": _("Package"), "signatures": _("Signatures"), "sha256": _("SHA-256"),
 }
 
 # Stored codes of the fields that hold a status, a channel or a kind, in the reader's words.

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may, require
@@ -109,11 +110,14 @@ def document_direct(*, actor: Any, document: Document, lead_unit: Unit | None,
 
 
 def source_of(document: Document) -> str:
-    """How a task names the document it comes from."""
+    """How a task names the document it comes from, in the official language whatever the
+    language of the page or command that directs it (the task keeps the text)."""
     issued = f"{document.issued_on:%d/%m/%Y}" if document.issued_on else ""
-    return _("Document %(code)s of %(issuer)s, %(date)s (arrival number %(arrival)s/%(year)s)") % {
-        "code": document.code, "issuer": document.issuer_name, "date": issued,
-        "arrival": document.arrival_number, "year": document.year}
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Document %(code)s of %(issuer)s, %(date)s (arrival number "
+                 "%(arrival)s/%(year)s)") % {
+            "code": document.code, "issuer": document.issuer_name, "date": issued,
+            "arrival": document.arrival_number, "year": document.year}
 
 
 def handling_units(document: Document) -> list[Unit]:
