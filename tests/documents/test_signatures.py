@@ -265,3 +265,15 @@ def test_a_check_kept_as_data_reads_back_the_same(pki: Pki, signed: bytes) -> No
 
         assert Verification.from_data(data) == result
     assert Verification.from_data({}).state is State.UNSIGNED
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(pki: Pki, pdf: bytes) -> None:
+    """pyHanko's synchronous calls start their own loop; where one runs already (an ASGI
+    server, Playwright's synchronous API in the browser tests) they still answer."""
+    import asyncio
+
+    async def inside() -> State:
+        signed = sign_pdf(pdf, pki.key_pem, pki.cert_pem, chain_pem=(pki.root_pem,))
+        return verify_pdf(signed, [pki.root_pem]).state
+
+    assert asyncio.run(inside()) == State.VALID

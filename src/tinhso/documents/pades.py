@@ -17,6 +17,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from tinhso.documents import no_loop
+
 
 class SigningProblem(enum.StrEnum):
     """Why a PDF could not be signed, as the English msgid the caller translates."""
@@ -53,7 +55,7 @@ def sign_pdf(data: bytes, key_pem: bytes, cert_pem: bytes, chain_pem: Sequence[b
         field_name=_free_field_name(writer), md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES, reason=reason or None,
         location=location or None, name=signer_name or None)
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = no_loop.call(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return bytes(out.getvalue())
 
 

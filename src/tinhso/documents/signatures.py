@@ -41,6 +41,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from tinhso.documents import no_loop
 from tinhso.documents.pades import SigningError, SigningProblem, sign_pdf
 
 __all__ = [
@@ -220,7 +221,7 @@ def verify_pdf(data: bytes, trust_roots: Sequence[bytes],
         return Verification(State.UNREADABLE, problem=Problem.NOT_A_PDF)
     if not embedded:
         return Verification(State.UNSIGNED, problem=Problem.NO_SIGNATURE)
-    reports = [_check(sig, roots, at) for sig in embedded]
+    reports = no_loop.call(lambda: [_check(sig, roots, at) for sig in embedded])
     return Verification(worst([r.state for r in reports]), reports)
 
 
