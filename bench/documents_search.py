@@ -126,7 +126,7 @@ FILL = """
         direction, unit_id, year, number, notation, arrival_number, arrived_at, issuer_code,
         issuer_name, kind, issued_on, place, subject, content, signer_name, signer_position,
         signer_competence, priority, assigns_work, confidential, status, exchange_id,
-        electronic, trace, search_text, created_at, updated_at)
+        electronic, trace, search_text, created_at, updated_at, is_illustrative)
     SELECT dir, unit_id, yr, n, (%(notation)s::text[])[nt], arr,
         CASE WHEN dir = 'in' THEN issued + interval '2 days' END,
         (%(icode)s::text[])[iss], (%(iname)s::text[])[iss], (%(kind)s::text[])[kd], issued, '',
@@ -143,7 +143,7 @@ FILL = """
             || CASE WHEN pl > 0 THEN ' tai ' || (%(place_f)s::text[])[pl] ELSE '' END
             || ' ' || (%(iname_f)s::text[])[iss] || ' ' || (%(icode_f)s::text[])[iss] || ' '
             || (%(kind_f)s::text[])[kd],
-        issued + interval '2 days' + i * interval '1 millisecond', now()
+        issued + interval '2 days' + i * interval '1 millisecond', now(), true
     FROM (
         SELECT g.*, extract(year FROM issued)::int AS yr,
             CASE WHEN dir = 'in' THEN num ELSE row_number() OVER (

@@ -19,7 +19,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tinhso.documents import rules
@@ -176,14 +177,19 @@ def text_filter(text: str) -> Q:
 def code_filter(code: str) -> Q:
     """``405/QĐ-BKHCN``: number 405 and that notation; ``405``: the number; ``QĐ-BKHCN``: the
     notation (folded, so "qd-bkhcn" finds it too)."""
-    number, notation = rules.split_code(code)
-    if number is None and notation.isdigit():
-        number, notation = int(notation), ""
+    number, notation = _number_and_notation(code)
     condition = Q() if number is None else Q(number=number)
     if notation:
         printed = f"{number:02d}/{notation}" if number is not None else notation
         condition &= Q(search_text__contains=rules.fold(printed))
     return condition
+
+
+def _number_and_notation(code: str) -> tuple[int | None, str]:
+    number, notation = rules.split_code(code)
+    if number is None and notation.isdigit():
+        return int(notation), ""
+    return number, notation
 
 
 def issuer_filter(issuer: str) -> Q:
@@ -221,6 +227,11 @@ def matching(user: Any, query: DocumentQuery) -> QuerySet[Document]:
             condition &= Q(**{name: getattr(query, name)})
     if query.unit:
         condition &= Q(unit_id__in=unit_ids(query.unit))
+    if query.code and _number_and_notation(query.code)[0] is not None:
+        # a number matches a few documents a register-year: all of them, sorted, rather than
+        # the newest end of the date index walked until they turn up
+        return qs.filter(condition).order_by(
+            Coalesce("issued_on", Value(date.max)).desc(), *NEWEST_FIRST[1:])
     return qs.filter(condition).order_by(*NEWEST_FIRST)
 
 
