@@ -164,3 +164,14 @@ def test_the_overdue_list_agrees_with_the_rules_on_every_case(office):
     assert shown_limit == limit
     assert listed == {pk: kind for pk, kind in cases.items() if kind}
     assert set(cases.values()) == {"overdue", "due_soon", ""}
+
+
+def test_without_a_unit_asked_the_register_is_the_one_the_clerk_keeps(office, answered):
+    """The province's clerk sits in its office (another unit) but keeps the province's
+    registers: those open first."""
+    from tests.factories import UnitFactory
+
+    office.clerk.unit = UnitFactory(code="56.VP", name="Văn phòng (thử)", parent=office.province)
+    office.clerk.save()
+    page = as_(office.clerk).get(reverse("documents:register_incoming"))
+    assert page.status_code == 200 and "405/QĐ-BKHCN" in page.content.decode()

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.accounts.models import ApiToken, RoleAssignment, User, UserKind, hash_token
+from tinhso.accounts.permissions import ACTIONS
 from tinhso.core.db import within_paths
 from tinhso.core.memo import TimedCache
 
@@ -87,3 +89,13 @@ def staff_holding(roles: Iterable[str], unit_path: str) -> QuerySet[User]:
     return (User.objects.filter(is_active=True, role_assignments__role__in=list(roles),
                                 role_assignments__unit__path__startswith=unit_path)
             .distinct().order_by("last_name", "first_name", "username"))
+
+
+def units_held(user: Any, action: str) -> list[Any]:
+    """The units where ``user`` holds a role that may do ``action``, highest first (the unit
+    of the role itself, not the units it covers)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = ACTIONS[action].roles
+    held = user.role_assignments.filter(role__in=roles).select_related("unit")
+    return sorted({a.unit for a in held}, key=lambda unit: (unit.depth, unit.path))

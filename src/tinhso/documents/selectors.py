@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tinhso.accounts.permissions import may, scope_paths
+from tinhso.accounts.selectors import units_held
 from tinhso.core.calendar import cached_work_calendar_span
 from tinhso.core.db import within_paths
 from tinhso.documents import rules
@@ -243,8 +244,16 @@ def register_units(user: Any) -> list[Unit]:
 
 
 def register_unit(user: Any, code: str) -> Unit | None:
-    """The unit asked for (by code), else the user's own: None when there is none."""
-    return unit_by_code(code) if code else getattr(user, "unit", None)
+    """The unit asked for (by code); else the unit whose registers the user keeps (where a
+    clerk's role is held: the province's clerk sits in its office but keeps the province's
+    registers); else the user's own unit. None when there is none."""
+    if code:
+        return unit_by_code(code)
+    for action in ("documents.register", "documents.view"):
+        held = units_held(user, action)
+        if held:
+            return held[0]
+    return getattr(user, "unit", None)
 
 
 def may_read_register(user: Any, unit: Unit) -> bool:
