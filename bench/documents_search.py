@@ -19,6 +19,14 @@ created):
 
     .venv/bin/python bench/documents_search.py                 # 1,000,000 documents
     .venv/bin/python bench/documents_search.py --rows 100000   # quicker
+    .venv/bin/python bench/documents_search.py --keep --explain  # keep the database (and
+                                                               # reuse it), print the plans
+
+Measured on the 2-core development machine (PostgreSQL 15, shared_buffers 128 MB, other work
+running: load 2-4), 1,000,000 documents filled in 70-165 s, 240 searches each: the province's
+leader p50 16 ms, p95 114 ms; a department's clerk p50 76 ms, p95 215 ms (its slowest: common
+words with a status and an old year, which it sees few of); ILIKE on the subject p95 2.4 s
+(search / ILIKE 0.05 and 0.09).
 """
 
 from __future__ import annotations
