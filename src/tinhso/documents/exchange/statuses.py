@@ -75,7 +75,7 @@ def record_status(*, data: bytes) -> Exchange:
     if not seen:
         step(row.document, StepKind.STATUS, status.sender.name or organ, status.description,
              code=status.code, organ=organ, staff=status.staff,
-             at=status.timestamp.isoformat())
+             at=status.timestamp)
     return row
 
 

@@ -4,10 +4,11 @@ search text."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -72,11 +73,15 @@ def listen_to_steps(listener: StepListener) -> None:
         STEP_LISTENERS.append(listener)
 
 
-def step(document: Document, kind: str, actor: Any, text: str = "", **details: Any) -> Step:
+def step(document: Document, kind: str, actor: Any, text: str = "", *,
+         at: datetime | None = None, **details: Any) -> Step:
+    """Keep a step of the document's handling (at ``at``, the action's own time; now when
+    None), publish the document's figures and tell the listeners."""
     user = actor if getattr(actor, "pk", None) else None
     label = (actor.get_full_name() or actor.username) if user is not None else str(actor or "")
     made = Step.objects.create(document=document, kind=kind, actor=user, actor_label=label[:200],
-                               unit=getattr(actor, "unit", None), text=text, details=details)
+                               unit=getattr(actor, "unit", None), text=text, details=details,
+                               at=at or timezone.now())
     document_changed(document)
     for listener in STEP_LISTENERS:
         listener(made)

@@ -57,7 +57,8 @@ def deliver_internal(document: Document, actor: Any, now: datetime) -> list[Docu
         for attachment in Attachment.objects.filter(document=document):
             with attachment.file.open("rb") as handle:
                 attach(copy, attachment.name, handle.read(), attachment.content_type)
-        step(copy, StepKind.RECEIVED, actor, sender=document.unit.name, code=document.code)
+        step(copy, StepKind.RECEIVED, actor, at=now, sender=document.unit.name,
+             code=document.code)
         audit_record(actor=actor, action=audit_events.DOCUMENT_RECEIVED, obj=copy,
                      unit=recipient.unit, details={"from": document.issuer_code,
                                                    "code": document.code,
@@ -66,7 +67,7 @@ def deliver_internal(document: Document, actor: Any, now: datetime) -> list[Docu
     if delivered:
         Document.objects.filter(pk=document.pk).update(status=Status.SENT)
         document.status = Status.SENT
-        step(document, StepKind.SENT, actor, to=[d.unit_id for d in delivered])
+        step(document, StepKind.SENT, actor, at=now, to=[d.unit_id for d in delivered])
     return delivered
 
 
@@ -78,6 +79,6 @@ def mark_answered(answer: Document, actor: Any, now: datetime) -> None:
     incoming.save(update_fields=["status", "updated_at"])
     Assignment.objects.filter(document=incoming, closed_on__isnull=True).update(
         closed_on=now.date())
-    step(incoming, StepKind.ANSWERED, actor, answer=answer.pk, code=answer.code)
+    step(incoming, StepKind.ANSWERED, actor, at=now, answer=answer.pk, code=answer.code)
     audit_record(actor=actor, action=audit_events.DOCUMENT_ANSWERED, obj=incoming,
                  unit=incoming.unit, details={"answer": answer.code})

@@ -99,7 +99,7 @@ def document_direct(*, actor: Any, document: Document, lead_unit: Unit | None,
         assignment.save(update_fields=["task_id"])
     document.status = Status.DIRECTED
     document.save(update_fields=["status", "updated_at"])
-    step(document, StepKind.DIRECTED, actor, instruction.strip(), lead_unit=lead_unit.name,
+    step(document, StepKind.DIRECTED, actor, instruction.strip(), at=now, lead_unit=lead_unit.name,
          due_on=due_on.isoformat(), task=assignment.task_id)
     audit_record(actor=actor, action=audit_events.DOCUMENT_DIRECTED, obj=document,
                  unit=document.unit, details={"lead_unit": lead_unit.code,

@@ -76,7 +76,7 @@ def incoming_register(*, actor: Any, unit: Unit, files: Sequence[UploadedFile] =
     if document.confidential:
         document.readers.set({*readers, actor})
     attach_uploads(document, files)
-    step(document, StepKind.REGISTERED, actor, arrival_number=document.arrival_number)
+    step(document, StepKind.REGISTERED, actor, at=now, arrival_number=document.arrival_number)
     audit_record(actor=actor, action=audit_events.DOCUMENT_REGISTERED, obj=document, unit=unit,
                  details={"arrival_number": document.arrival_number, "code": document.code,
                           "issuer": document.issuer_code, "duplicate": confirm_duplicate})
@@ -150,7 +150,8 @@ def outgoing_issue(*, actor: Any, document: Document, signer_name: str = "",
     document.number = numbering.next_number(document.unit_id, Direction.OUTGOING, now.year)
     refresh_search(document)
     document.save()
-    step(document, StepKind.ISSUED, actor, number=document.number, code=document.code)
+    step(document, StepKind.ISSUED, actor, at=now, number=document.number,
+         code=document.code)
     audit_record(actor=actor, action=audit_events.DOCUMENT_ISSUED, obj=document,
                  unit=document.unit, details={"code": document.code})
     deliver_internal(document, actor, now)
