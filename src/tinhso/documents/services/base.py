@@ -20,7 +20,7 @@ REQUIRED = {
     "issuer_code": gettext_lazy("Give the issuing organisation's code."),
     "issuer_name": gettext_lazy("Give the issuing organisation."),
     "kind": gettext_lazy("Give the document's type."),
-    "subject": gettext_lazy("Give the subject (trích yếu)."),
+    "subject": gettext_lazy("Give the subject of the document."),
 }
 
 
