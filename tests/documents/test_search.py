@@ -215,25 +215,3 @@ def test_the_list_page_searches_and_names_a_bad_date(office, docs, client):
     assert 'data-testid="search-errors"' in text
     assert f'data-document="{docs["budget"].pk}"' in text  # the rest of the search still applies
     assert f'data-document="{docs["dti"].pk}"' not in text
-
-
-def test_a_narrow_scope_reads_its_own_documents_and_gives_the_same_pages(office, monkeypatch):
-    """On PostgreSQL someone who sees a few documents has them read one by one (not through
-    the word index); whether their scope is within FEW or not, the pages are the same, and
-    nobody else's document comes in."""
-    made = []
-    for n in range(6):
-        document = incoming(office, number=200 + n, issued_on=date(2026, 4, 1 + n),
-                            subject=f"Chuyển đổi số đợt {n}" if n % 2 else f"Ngân sách đợt {n}")
-        if n < 5:
-            services.document_direct(actor=office.leader, document=document,
-                                     lead_unit=office.finance, working_days=5,
-                                     instruction="Xử lý")
-        made.append(document)
-    expected = [d.pk for d in reversed(made[:5]) if "Chuyển" in d.subject]
-    for few in (0, 1, 50_000):
-        monkeypatch.setattr("tinhso.documents.search.FEW", few)
-        pages = [search(office.finance_officer, DocumentQuery(q="chuyen doi so", year=2026),
-                        limit=1, offset=o) for o in (0, 1)]
-        assert [d.pk for p in pages for d in p.rows] == expected, few
-        assert [p.more for p in pages] == [True, False]

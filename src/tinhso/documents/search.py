@@ -30,7 +30,6 @@ from tinhso.units.selectors import unit_by_code, units_within
 
 SQLITE_FOLD = "tinhso_documents_fold"
 RECENT = 2000  # the newest documents a common word is first looked for among
-FEW = 50_000  # a narrow scope's documents read one by one rather than through the word index
 RECENT_PAGES = 100  # ... for the first rows of the results only
 # Newest first: by the document's date (drafts without one first), then as registered; the
 # indexes document_dated and document_year_dated give this order, also within a date range or
@@ -247,8 +246,6 @@ def search(user: Any, query: DocumentQuery, limit: int = 20, offset: int = 0) ->
     row more is read instead of counting every match)."""
     wanted = offset + limit + 1
     ids = _among_recent(user, query, wanted)
-    if ids is None:
-        ids = _among_few(user, query, wanted)
     if ids is not None:
         by_id = Document.objects.select_related("unit").in_bulk(ids[offset:])
         rows = [by_id[pk] for pk in ids[offset:] if pk in by_id]
@@ -286,32 +283,3 @@ def _among_recent(user: Any, query: DocumentQuery, wanted: int) -> list[int] | N
             [*params, *(_like(w) for w in words), wanted])
         ids = [row[0] for row in cursor.fetchall()]
     return ids if len(ids) >= wanted else None
-
-
-def _among_few(user: Any, query: DocumentQuery, wanted: int) -> list[int] | None:
-    """The first ``wanted`` matches' ids, for someone who sees a few of the documents (a
-    department's clerk: at most FEW match the query's other conditions), else None
-    (PostgreSQL).
-
-    The trigram index serves everyone the same: for a common word it hands over a large share
-    of the table, which a narrow scope then throws nearly all away. Reading the documents the
-    person may see that meet the other conditions (through the unit and date indexes), then
-    keeping those holding every word, reads at most FEW rows. ``OFFSET 0`` keeps the planner
-    from pushing the words back into the index."""
-    if not query.q or connection.vendor != "postgresql" or sees_every_unit(user):
-        return None
-    words = rules.fold(query.q).split()
-    scope = matching(user, replace(query, q="")).order_by().values(
-        "pk", "search_text", "issued_on", "created_at")
-    sql, params = scope.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) s LIMIT %s) c",
-                       [*params, FEW + 1])
-        if cursor.fetchone()[0] > FEW:
-            return None
-        holding = " AND ".join(["search_text LIKE %s"] * len(words))
-        cursor.execute(
-            f"SELECT pk FROM ({sql} OFFSET 0) few WHERE {holding} "
-            "ORDER BY issued_on DESC NULLS FIRST, created_at DESC, pk DESC LIMIT %s",
-            [*params, *(_like(w) for w in words), wanted])
-        return [row[0] for row in cursor.fetchall()]
