@@ -271,9 +271,12 @@ def test_signing_and_checking_work_inside_a_running_event_loop(pki: Pki, pdf: by
     """pyHanko's synchronous calls start their own loop; where one runs already (an ASGI
     server, Playwright's synchronous API in the browser tests) they still answer."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside() -> State:
         signed = sign_pdf(pdf, pki.key_pem, pki.cert_pem, chain_pem=(pki.root_pem,))
         return verify_pdf(signed, [pki.root_pem]).state
 
-    assert asyncio.run(inside()) == State.VALID
+    # a loop of its own, in a thread of its own: the browser tests may hold one in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == State.VALID
