@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.permissions import scope_paths
+from tinhso.accounts.permissions import may, scope_paths
 from tinhso.documents import rules
 from tinhso.documents.models import Access, Assignment, Document, Recipient
 from tinhso.units.selectors import all_units, unit_ids_within
@@ -88,6 +88,16 @@ def document_for(user: Any, pk: int, what: str = "view") -> Document:
     if document is None or not may_see(user, document):
         raise Http404(_("No such document."))
     log_access(user, document, what)
+    return document
+
+
+def document_to_act_on(user: Any, pk: int, what: str, action: str, refusal: str) -> Document:
+    """The document ``pk`` for ``user`` to do ``action`` on at its unit: 404 when they may not
+    see it (``document_for``, the opening logged), 403 with ``refusal`` (naming ``%(unit)s``)
+    when they see it but may not act."""
+    document = document_for(user, pk, what=what)
+    if not may(user, action, document.unit):
+        raise PermissionDenied(refusal % {"unit": document.unit.name})
     return document
 
 

@@ -21,7 +21,7 @@ from tinhso.accounts.permissions import may
 from tinhso.core.forms import add_service_errors
 from tinhso.documents import forms as office_forms
 from tinhso.documents import selectors, services
-from tinhso.documents.access import document_for
+from tinhso.documents.access import document_for, document_to_act_on
 from tinhso.documents.models import Document
 from tinhso.documents.views import render_document
 from tinhso.programme.selectors import assignable_groups
@@ -51,10 +51,8 @@ def _run(request: HttpRequest, document: Document, name: str, form: forms.Form,
 @login_required
 @require_POST
 def direct(request: HttpRequest, pk: int) -> HttpResponse:
-    document = document_for(request.user, pk, what="direct")
-    if not may(request.user, "documents.direct", document.unit):
-        raise PermissionDenied(_("Only a leader of %(unit)s assigns its documents.")
-                               % {"unit": document.unit.name})
+    document = document_to_act_on(request.user, pk, "direct", "documents.direct",
+                                  _("Only a leader of %(unit)s assigns its documents."))
     form = office_forms.DirectForm(
         request.POST, units=selectors.units_below(document.unit),
         groups=assignable_groups(request.user) if document.assigns_work else [],
@@ -108,10 +106,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_close(request: HttpRequest, pk: int) -> HttpResponse:
-    document = document_for(request.user, pk, what="close task")
-    if not may(request.user, "documents.direct", document.unit):
-        raise PermissionDenied(_("Only a leader of %(unit)s closes the task of its documents.")
-                               % {"unit": document.unit.name})
+    document = document_to_act_on(request.user, pk, "close task", "documents.direct",
+                                  _("Only a leader of %(unit)s closes the task of its documents."))
     form = office_forms.TaskCloseForm(request.POST)
 
     def write(data: dict[str, Any]) -> str:
@@ -124,10 +120,8 @@ def task_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    document = document_for(request.user, pk, what="issue")
-    if not may(request.user, "documents.register", document.unit):
-        raise PermissionDenied(_("Only the clerk of %(unit)s numbers and issues its documents.")
-                               % {"unit": document.unit.name})
+    document = document_to_act_on(request.user, pk, "issue", "documents.register",
+                                  _("Only the clerk of %(unit)s numbers and issues its documents."))
     form = office_forms.IssueForm(request.POST)
 
     def write(data: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.accounts.permissions import may
 from tinhso.documents import exchange, exchange_selectors, services
-from tinhso.documents.access import document_for
+from tinhso.documents.access import document_for, document_to_act_on
 
 
 def _refusal(exc: ValidationError) -> str:
@@ -47,10 +47,8 @@ def sign(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    document = document_for(request.user, pk, what="send")
-    if not may(request.user, "documents.register", document.unit):
-        raise PermissionDenied(_("Only the clerk of %(unit)s sends its documents.")
-                               % {"unit": document.unit.name})
+    document = document_to_act_on(request.user, pk, "send", "documents.register",
+                                  _("Only the clerk of %(unit)s sends its documents."))
     try:
         rows = exchange.document_send(actor=request.user, document=document)
     except ValidationError as exc:
