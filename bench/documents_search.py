@@ -22,11 +22,14 @@ created):
     .venv/bin/python bench/documents_search.py --keep --explain  # keep the database (and
                                                                # reuse it), print the plans
 
-Measured on the 2-core development machine (PostgreSQL 15, shared_buffers 128 MB, other work
-running: load 2-4), 1,000,000 documents filled in 70-165 s, 240 searches each: the province's
-leader p50 16 ms, p95 114 ms; a department's clerk p50 76 ms, p95 215 ms (its slowest: common
-words with a status and an old year, which it sees few of); ILIKE on the subject p95 2.4 s
-(search / ILIKE 0.05 and 0.09).
+Measured on the 2-core development machine (PostgreSQL 15, shared_buffers 128 MB), 1,000,000
+documents filled in 33-57 s, 240 searches each, with who may see a document asked of its reach
+column in the same GIN index as the words (migration 0005): a department's clerk p50 19 ms,
+p95 47 ms (before the reach column: p95 215-257 ms); the province's leader p50 10 ms, p95 80 ms;
+ILIKE on the subject p95 2.0 s (search / ILIKE 0.02 and 0.04). The list page (50 rows and the
+years, no count) p95 83 ms for the clerk and 460 ms for the leader before its second slice of
+recent documents, against 96 ms and 1,433 ms for a pager counting every match. Under heavy
+load from other work (load 3-4) the same run gave p95 54 ms and 352 ms (ratios unchanged).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from typing import Any
 from timing import on_database, ratio  # bench/timing.py: this script's directory is on the path
 
 GOAL_MS = 200
+LIST_PAGES = 40  # the list page, against a counting pager (each count reads every match)
 PREFIXES = ("Về việc triển khai", "Về việc báo cáo kết quả", "Về việc ban hành",
             "Về việc hướng dẫn", "Về việc đề nghị góp ý", "Về việc tổ chức",
             "Về việc phê duyệt", "Về việc kiểm tra", "Về việc giao nhiệm vụ",
@@ -134,7 +138,7 @@ FILL = """
         direction, unit_id, year, number, notation, arrival_number, arrived_at, issuer_code,
         issuer_name, kind, issued_on, place, subject, content, signer_name, signer_position,
         signer_competence, priority, assigns_work, confidential, status, exchange_id,
-        electronic, trace, search_text, created_at, updated_at, is_illustrative)
+        electronic, trace, search_text, created_at, updated_at, is_illustrative, reach)
     SELECT dir, unit_id, yr, n, (%(notation)s::text[])[nt], arr,
         CASE WHEN dir = 'in' THEN issued + interval '2 days' END,
         (%(icode)s::text[])[iss], (%(iname)s::text[])[iss], (%(kind)s::text[])[kd], issued, '',
@@ -151,7 +155,7 @@ FILL = """
             || CASE WHEN pl > 0 THEN ' tai ' || (%(place_f)s::text[])[pl] ELSE '' END
             || ' ' || (%(iname_f)s::text[])[iss] || ' ' || (%(icode_f)s::text[])[iss] || ' '
             || (%(kind_f)s::text[])[kd],
-        issued + interval '2 days' + i * interval '1 millisecond', now(), true
+        issued + interval '2 days' + i * interval '1 millisecond', now(), true, '{}'
     FROM (
         SELECT g.*, extract(year FROM issued)::int AS yr,
             CASE WHEN dir = 'in' THEN num ELSE row_number() OVER (
@@ -193,10 +197,26 @@ LINKS = """
         AND random() < 0.5;
 """
 
+# Who may see each document (``Document.reach``, as ``access.reach_of``): the units it reaches;
+# the confidential ones name no readers here, so they reach nobody.
+REACH = """
+    UPDATE documents_document d SET reach = x.reach FROM (
+        SELECT document_id, array_agg(DISTINCT u ORDER BY u) AS reach FROM (
+            SELECT id AS document_id, unit_id AS u FROM documents_document
+            UNION ALL SELECT document_id, unit_id FROM documents_recipient
+                WHERE unit_id IS NOT NULL
+            UNION ALL SELECT document_id, lead_unit_id FROM documents_assignment
+            UNION ALL SELECT a.document_id, s.unit_id
+                FROM documents_assignment_support_units s
+                JOIN documents_assignment a ON a.id = s.assignment_id
+        ) y GROUP BY document_id
+    ) x WHERE x.document_id = d.id AND NOT d.confidential
+"""
+
 
 def fill(rows: int) -> tuple[int, list[int]]:
     """``rows`` documents (seeded: the same every run); the office's and the units' ids."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from tinhso.units.models import Unit
 
@@ -208,7 +228,8 @@ def fill(rows: int) -> tuple[int, list[int]]:
     params |= {f"n_{name}": len(params[name]) for name in
                ("notation", "kind", "prefix", "topic", "scope", "place")}
     params["n_issuer"] = len(ISSUERS)
-    with connection.cursor() as cursor:
+    # one transaction: a fill that fails leaves the table and its indexes as they were
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""SELECT indexname, indexdef FROM pg_indexes
             WHERE tablename = 'documents_document' AND indexname NOT IN (
                 SELECT conname FROM pg_constraint WHERE contype = 'p')""")
@@ -217,14 +238,15 @@ def fill(rows: int) -> tuple[int, list[int]]:
             cursor.execute(f'DROP INDEX "{index}"')
         cursor.execute("SELECT setseed(0.16)")
         cursor.execute(FILL, params)
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        for _index, definition in indexes:
-            cursor.execute(definition)
         for statement in LINKS.split(";")[:2]:
             cursor.execute(statement, params)
-        cursor.execute("VACUUM ANALYZE documents_document")
-        cursor.execute("VACUUM ANALYZE documents_recipient")
-        cursor.execute("VACUUM ANALYZE documents_assignment")
+        cursor.execute(REACH)
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _index, definition in indexes:
+            cursor.execute(definition)
+    with connection.cursor() as cursor:
+        for table in ("document", "recipient", "assignment"):
+            cursor.execute(f"VACUUM ANALYZE documents_{table}")
     return office, units
 
 
@@ -312,6 +334,30 @@ def measure(user: Any, mix: list[tuple[dict[str, str], str | None]],
     return times, plain, found
 
 
+def list_pages(user: Any, mix: list[tuple[dict[str, str], str | None]],
+               ) -> tuple[list[float], list[float]]:
+    """Milliseconds of the list page's reads (``selectors.document_list`` and ``list_years``)
+    for each search of ``mix``, and, in the same run, of what a pager that counts every match
+    and lists the years of every visible document reads (the page before this issue's end)."""
+    from django.core.paginator import Paginator
+
+    from tinhso.documents.access import visible_documents
+    from tinhso.documents.search import DocumentQuery, matching
+    from tinhso.documents.selectors import document_list, list_years
+
+    pages, counted = [], []
+    for params, _term in mix:
+        start = time.perf_counter()
+        len(document_list(user, params).rows), list_years(user)
+        pages.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        query = matching(user, DocumentQuery.parse(params))
+        len(Paginator(query.select_related("unit", "assignment"), 50).get_page(1))
+        sorted(set(visible_documents(user).values_list("year", flat=True)))
+        counted.append((time.perf_counter() - start) * 1000)
+    return pages, counted
+
+
 def run(args: argparse.Namespace) -> None:
     import django
 
@@ -323,13 +369,11 @@ def run(args: argparse.Namespace) -> None:
     from tinhso.units.loaders import units_load_reference
     from tinhso.units.models import Unit
 
-    if not args.keep:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
     if args.keep and Document.objects.exists():
         office = Unit.objects.get(code="56.VP").pk
         print(f"reusing {Document.objects.count():,} documents")
     else:
-        call_command("migrate", verbosity=0)
         units_load_reference(actor=SYSTEM)
         start = time.perf_counter()
         office, units = fill(args.rows)
@@ -347,6 +391,12 @@ def run(args: argparse.Namespace) -> None:
               f"ILIKE on subject ({len(plain)} pages) p50 {statistics.median(plain):.1f} ms, "
               f"p95 {plain_p95:.1f} ms; p95 search / ILIKE {p95 / plain_p95:.2f}")
         ratio(f"documents search p95 / ILIKE p95, {label}", p95 / plain_p95)
+        pages, counted = list_pages(user, mix[:LIST_PAGES])
+        print(f"{label}: the list page's rows and years ({len(pages)} pages of 50) p95 "
+              f"{percentile(pages, 0.95):.1f} ms; a pager counting every match with the years "
+              f"read from every row p95 {percentile(counted, 0.95):.1f} ms")
+        ratio(f"documents list page p95 / counting pager p95, {label}",
+              percentile(pages, 0.95) / percentile(counted, 0.95))
     ratio(f"documents search p95 / {GOAL_MS} ms, {args.rows:,} rows", worst / GOAL_MS,
           "<= 1", worst <= GOAL_MS)
 

@@ -19,7 +19,7 @@ from tests.factories import (
     incoming_fields,
     office_world,
 )
-from tinhso.documents import services
+from tinhso.documents import selectors, services
 from tinhso.documents.models import Access, Attachment, Document, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
@@ -76,6 +76,29 @@ def test_the_list_shows_what_each_may_see_and_filters(office):
     ).content.decode()
     assert as_(citizen()).get(url).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+def test_the_list_pages_newest_first_without_counting_and_takes_any_page_typed(office,
+                                                                              monkeypatch):
+    monkeypatch.setattr(selectors, "PER_PAGE", 3)
+    made = [incoming(office, number=n, issued_on=date(2026, 3, n)) for n in range(1, 5)]
+    url, clerk = reverse("documents:list"), as_(office.clerk)
+
+    def shown(page: object) -> tuple[list[int], bool, bool]:
+        html = clerk.get(url, {"page": page, "direction": "in"}).content.decode()
+        rows = sorted((html.index(f'data-document="{d.pk}"'), d.pk) for d in made
+                      if f'data-document="{d.pk}"' in html)
+        return [pk for _at, pk in rows], 'rel="prev"' in html, 'rel="next"' in html
+
+    newest = [d.pk for d in reversed(made)]
+    assert shown(1) == (newest[:3], False, True)
+    assert shown(2) == (newest[3:], True, False)
+    for typed in ("", "abc", "0", "-2", "1.5"):
+        assert shown(typed) == (newest[:3], False, True), typed
+    rows, previous, following = shown(10**9)  # beyond the last page: none, and a way back
+    assert (rows, previous, following) == ([], True, False)
+    html = clerk.get(url).content.decode()
+    assert '<option value="2026"' in html  # the register years offered
 
 
 # --- registering an incoming document -------------------------------------------------------

@@ -121,7 +121,7 @@ def _office_document(world: World, place: Place | None) -> tuple[str, None]:
         OfficeDocument.objects.create(
             direction="in", unit=place.unit, year=2026, number=1, issuer_code="000.00.00.G12",
             issuer_name="Bộ Khoa học và Công nghệ", kind="Công văn", status="registered",
-            subject="Ma trận quyền", search_text="01 ma tran quyen")
+            subject="Ma trận quyền", search_text="01 ma tran quyen", reach=[place.unit.pk])
     return f"{V1}/documents/{document.pk}", None
 
 

@@ -222,7 +222,7 @@ def _letter(unit: Unit, number: int) -> tuple[Document, Attachment]:
         direction="in", unit=unit, year=date.today().year, number=number, notation="CV-PX",
         arrival_number=1, arrived_at=timezone.now(), issuer_code="000.00.00.G12",
         issuer_name="Bộ thử", kind="Công văn", issued_on=date.today(),
-        subject=f"Văn bản thử [{unit.code}]", status="registered")
+        subject=f"Văn bản thử [{unit.code}]", status="registered", reach=[unit.pk])
     attachment = Attachment(document=letter, name="cong-van.pdf", size=len(PDF),
                             sha256="0" * 64, content_type="application/pdf")
     _file(attachment, "file", "cong-van.pdf")

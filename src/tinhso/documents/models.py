@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tinhso.documents.fields import IdSet
+
 
 class Direction(models.TextChoices):
     INCOMING = "in", _("Incoming")
@@ -98,6 +100,11 @@ class Document(models.Model):
         help_text=_("Invented for the demonstration (shown as \"(minh họa)\"), not a real "
                     "document."))
     search_text = models.TextField(editable=False, default="")
+    # Who may see it, as ids (``access.reach_of``, kept at every step of its handling): the
+    # units it reaches (registering unit, addressees, lead and supporting units), or, when
+    # confidential, its named readers as negative user ids. ``access.visible_documents`` asks
+    # one question of it; ``access.may_see`` reads the relations themselves.
+    reach = IdSet(editable=False, default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -119,7 +126,8 @@ class Document(models.Model):
             models.Index(fields=["issuer_code", "number", "notation"], name="document_code"),
             models.Index(fields=["issued_on"], name="document_issued_on"),
             models.Index(fields=["status"], name="document_status"),
-            # search (documents/search.py; the trigram index on search_text: migration 0004)
+            # search (documents/search.py; the GIN index on search_text and reach: migrations
+            # 0004 and 0005)
             models.Index(fields=["issued_on", "created_at", "id"], name="document_dated"),
             models.Index(fields=["year", "issued_on", "created_at", "id"],
                          name="document_year_dated"),

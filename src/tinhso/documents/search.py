@@ -4,8 +4,9 @@ the documents the person may see (``access.visible_documents``), newest first.
 
 Every word of the free text must be contained in the stored folded text
 (``Document.search_text``: lower case without diacritics, ``rules.search_text``), so
-"bo chi so dti" finds "Bộ chỉ số DTI". On PostgreSQL a trigram GIN index serves these
-``LIKE '%word%'`` filters (migration 0004); SQLite scans (small installations, the tests).
+"bo chi so dti" finds "Bộ chỉ số DTI". On PostgreSQL one GIN index serves these
+``LIKE '%word%'`` filters together with who may see the document (``reach &&``, see
+``access.visible_documents``; migration 0005); SQLite scans (small installations, the tests).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from tinhso.documents.models import Direction, Document, Status
 from tinhso.units.selectors import unit_by_code, units_within
 
 SQLITE_FOLD = "tinhso_documents_fold"
-RECENT = 2000  # the newest documents a common word is first looked for among
+# the newest documents a common word is looked for among, a slice after another (a word in one
+# document of forty fills a page of 20 from the first, a page of 50 from the second)
+RECENT = (2000, 16000)
 RECENT_PAGES = 100  # ... for the first rows of the results only
 # Newest first: by the document's date (drafts without one first), then as registered; the
 # indexes document_dated and document_year_dated give this order, also within a date range or
@@ -241,16 +244,18 @@ class Page:
     more: bool  # another page follows
 
 
-def search(user: Any, query: DocumentQuery, limit: int = 20, offset: int = 0) -> Page:
-    """A page of ``matching``: ``limit`` rows from ``offset``, and whether more follow (one
-    row more is read instead of counting every match)."""
+def search(user: Any, query: DocumentQuery, limit: int = 20, offset: int = 0,
+           related: tuple[str, ...] = ("unit",)) -> Page:
+    """A page of ``matching``: ``limit`` rows from ``offset`` (with ``related`` joined), and
+    whether more follow (one row more is read instead of counting every match: at 1,000,000
+    documents a count alone takes longer than the page)."""
     wanted = offset + limit + 1
     ids = _among_recent(user, query, wanted)
     if ids is not None:
-        by_id = Document.objects.select_related("unit").in_bulk(ids[offset:])
+        by_id = Document.objects.select_related(*related).in_bulk(ids[offset:])
         rows = [by_id[pk] for pk in ids[offset:] if pk in by_id]
     else:
-        rows = list(matching(user, query).select_related("unit")[offset:offset + limit + 1])
+        rows = list(matching(user, query).select_related(*related)[offset:offset + limit + 1])
     return Page(rows[:limit], len(rows) > limit)
 
 
@@ -259,9 +264,9 @@ def _like(word: str) -> str:
 
 
 def _among_recent(user: Any, query: DocumentQuery, wanted: int) -> list[int] | None:
-    """The first ``wanted`` matches' ids when they are all among the RECENT newest documents
-    that match the query's other conditions, else None (PostgreSQL, for those who see every
-    unit's documents).
+    """The first ``wanted`` matches' ids when they are all among the newest documents that
+    match the query's other conditions (a slice of ``RECENT[0]`` of them, then of
+    ``RECENT[1]``), else None (PostgreSQL, for those who see every unit's documents).
 
     A word found in many documents is the trigram index's worst case (every candidate read,
     then sorted), and the planner cannot tell such a word from a rare one; reading the newest
@@ -272,14 +277,17 @@ def _among_recent(user: Any, query: DocumentQuery, wanted: int) -> list[int] | N
             or not sees_every_unit(user)):
         return None
     words = rules.fold(query.q).split()
-    recent = matching(user, replace(query, q="")).values(
-        "pk", "search_text", "issued_on", "created_at")[:RECENT]
-    sql, params = recent.query.sql_with_params()
     holding = " AND ".join(["search_text LIKE %s"] * len(words))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pk FROM ({sql}) recent WHERE {holding} "
-            "ORDER BY issued_on DESC NULLS FIRST, created_at DESC, pk DESC LIMIT %s",
-            [*params, *(_like(w) for w in words), wanted])
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) >= wanted else None
+    for size in RECENT:
+        recent = matching(user, replace(query, q="")).values(
+            "pk", "search_text", "issued_on", "created_at")[:size]
+        sql, params = recent.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk FROM ({sql}) recent WHERE {holding} "
+                "ORDER BY issued_on DESC NULLS FIRST, created_at DESC, pk DESC LIMIT %s",
+                [*params, *(_like(w) for w in words), wanted])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) >= wanted:
+            return ids
+    return None

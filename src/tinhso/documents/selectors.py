@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from tinhso.accounts.permissions import may, scope_paths
@@ -28,7 +28,7 @@ from tinhso.documents.models import (
     Status,
 )
 from tinhso.documents.queries import due_soon_q, overdue_q
-from tinhso.documents.search import DocumentQuery, matching
+from tinhso.documents.search import DocumentQuery, search
 from tinhso.documents.signature_view import FileView, file_view
 from tinhso.units.selectors import (
     all_units,
@@ -76,17 +76,53 @@ class ListFilter:
                     or self.issuer or self.date_from or self.date_to)
 
 
-def document_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Document]:
-    """The documents ``user`` may see matching ``params`` (``search.DocumentQuery``: words,
-    number and notation, issuer, dates, status, direction, year), newest first, with what a
-    row shows (registering unit, handling slip) joined."""
+PER_PAGE = 50
+LAST_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of the list: its rows, its number, and whether another follows (the matches are
+    not counted: at 1,000,000 documents the count alone took longer than the page)."""
+
+    rows: list[Document]
+    number: int
+    more: bool
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.more else None
+
+
+def document_list(user: Any, params: Mapping[str, Any]) -> ListPage:
+    """The page ``params["page"]`` of the documents ``user`` may see matching ``params``
+    (``search.DocumentQuery``: words, number and notation, issuer, dates, status, direction,
+    year), newest first, with what a row shows (registering unit, handling slip) joined."""
     query, _errors = DocumentQuery.lenient(params)
-    return matching(user, query).select_related("unit", "assignment")
+    number = page_number(params.get("page"))
+    found = search(user, query, limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+                   related=("unit", "assignment"))
+    return ListPage(found.rows, number, found.more)
+
+
+def page_number(value: Any) -> int:
+    """A page number as typed (1 when it is not one; at most ``LAST_PAGE``)."""
+    text = str(value or "").strip()
+    return min(int(text), LAST_PAGE) if text.isdigit() and int(text) >= 1 else 1
 
 
 def list_years(user: Any) -> list[int]:
-    """The register years of the documents ``user`` may see, latest first."""
-    return sorted(set(visible_documents(user).values_list("year", flat=True)), reverse=True)
+    """The register years offered on the list, latest first: every year from the office's
+    first register to its last (read from the ends of the year index, not from every
+    document: a year holding nothing the person may see just lists nothing)."""
+    span = Document.objects.aggregate(first=Min("year"), last=Max("year"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"], span["first"] - 1, -1))
 
 
 # --- units offered on the forms --------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,8 +31,7 @@ def require_reader(request: HttpRequest) -> None:
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     require_reader(request)
-    page = Paginator(selectors.document_list(request.user, request.GET), 50).get_page(
-        request.GET.get("page"))
+    page = selectors.document_list(request.user, request.GET)
     return render(request, "documents/list.html", {
         "page": page, "selection": selectors.ListFilter.from_query(request.GET),
         "years": selectors.list_years(request.user),

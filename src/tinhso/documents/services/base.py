@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhso.documents import rules
+from tinhso.documents.access import reach_of
 from tinhso.documents.models import Document, Priority, Step
 from tinhso.documents.publication import document_changed
 
@@ -73,10 +74,19 @@ def listen_to_steps(listener: StepListener) -> None:
         STEP_LISTENERS.append(listener)
 
 
+def reach_refresh(document: Document) -> None:
+    """Store who may see ``document`` now (``access.reach_of``), after its addressees, handling
+    slip or named readers were written; ``step`` calls it, so every write that keeps a step
+    keeps the reach."""
+    document.reach = reach_of(document)
+    Document.objects.filter(pk=document.pk).update(reach=document.reach)
+
+
 def step(document: Document, kind: str, actor: Any, text: str = "", *,
          at: datetime | None = None, **details: Any) -> Step:
     """Keep a step of the document's handling (at ``at``, the action's own time; now when
-    None), publish the document's figures and tell the listeners."""
+    None), refresh who may see it, publish the document's figures and tell the listeners."""
+    reach_refresh(document)
     user = actor if getattr(actor, "pk", None) else None
     label = (actor.get_full_name() or actor.username) if user is not None else str(actor or "")
     made = Step.objects.create(document=document, kind=kind, actor=user, actor_label=label[:200],
