@@ -185,14 +185,14 @@ def test_the_aggregate_follows_every_action_and_equals_a_rebuild(submit, desk, a
     dossier_receive(actor=officer, procedure=catalogue["Chứng thực chữ ký"],
                     unit=reference_units["22366"], channel=Channel.IN_PERSON,
                     applicant=Applicant("Trần Thị C", "0912345678"), form_data={},
-                    now=TUESDAY_9AM)
+                    now=TUESDAY_9AM, reused_data=True, population_data=True)
     live = aggregate.totals(DossierStat.objects.all())
     # Electronic results: the one returned as a file, and the birth registration whose
     # procedure gives its result electronically (not yet handed over).
     assert live == {"received": 5, "resolved": 3, "resolved_on_time": 2, "refused": 1,
                     "withdrawn": 1, "fee_payable": 4, "paid_online": 1, "digitised": 4,
-                    "electronic_result": 2, "rated": 1, "satisfied": 1, "reused_data": 0,
-                    "population_data": 0}
+                    "electronic_result": 2, "rated": 1, "satisfied": 1, "reused_data": 1,
+                    "population_data": 1}  # every count
     live_rows = sorted(DossierStat.objects.values_list(
         "unit_id", "procedure_id", "month", "channel", *aggregate.COUNTS))
     aggregate.rebuild()
