@@ -396,14 +396,32 @@ def export_parquet(work: Path) -> Path:
 
 CHILD = """
 import resource, sys, time
+import django
+django.setup()
 from tinhso.cli import main
+from tinhso.procedures import aggregate, publication
+after = [0.0]  # the seconds of the statistics' rebuild and publication after the loading
+
+def timing(fn):
+    def timed_call(*args, **kwargs):
+        begun = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            after[0] += time.perf_counter() - begun
+    return timed_call
+
+aggregate.rebuild = timing(aggregate.rebuild)
+publication.publish = timing(publication.publish)
 start = time.perf_counter()
 try:
     main(["dossiers", "import", sys.argv[1], *sys.argv[2:]])
 finally:
     print(f"BENCH {time.perf_counter() - start:.3f} "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {after[0]:.3f}")
 """
+IMPORT_GOAL = 20_000  # rows/s on a 1,000,000-row file (issue 17)
+MEMORY_GOAL = 1.2  # peak RSS of the N-row file / of the N/10-row file
 
 
 def write_import_csv(path: Path, rows: int, pairs: list[tuple[int, int, bool, str, str]],
@@ -461,7 +479,11 @@ def write_import_csv(path: Path, rows: int, pairs: list[tuple[int, int, bool, st
 
 
 def measure_import(rows: int, pairs: list[tuple[int, int, bool, str, str]], work: Path) -> None:
-    """`tinhso dossiers import` in its own process, on N/10 then N rows: time and peak RSS."""
+    """`tinhso dossiers import` in its own process, on N/10 then N rows: time and peak RSS;
+    also the time without the statistics' rebuild and publication that follow the loading
+    (``aggregate.rebuild``, ``publication.publish``: their own issue). Prints the ratios of
+    the N-row file's rows/s to the goal, and of the two files' peak RSS."""
+    measured: list[tuple[float, float, float]] = []  # (rows/s, rows/s loading, RSS MB)
     for size, prefix in ((max(rows // 10, 1), "S"), (rows, "L")):
         path = work / f"dossiers_{size}.csv"
         start = time.perf_counter()
@@ -475,12 +497,22 @@ def measure_import(rows: int, pairs: list[tuple[int, int, bool, str, str]], work
         bench = next((line for line in lines if line.startswith("BENCH ")), None)
         if child.returncode or bench is None:
             sys.exit(f"the import of {size:,} rows failed:\n{child.stdout}")
-        seconds, rss_kb = bench.split()[1:]
+        seconds, rss_kb, after = (float(v) for v in bench.split()[1:])
         summary = next(line for line in lines if "dossiers imported" in line)
+        measured.append((size / seconds, size / (seconds - after), rss_kb / 1024))
         print(f"import of {size:,} rows ({path.stat().st_size / 2**20:.0f} MB, written in "
-              f"{written:.1f} s): {float(seconds):.1f} s, {size / float(seconds):,.0f} rows/s, "
-              f"peak RSS {int(rss_kb) / 1024:.0f} MB\n  {summary}")
+              f"{written:.1f} s): {seconds:.1f} s, {size / seconds:,.0f} rows/s, peak RSS "
+              f"{rss_kb / 1024:.0f} MB; without the statistics' rebuild and publication "
+              f"({after:.1f} s) {seconds - after:.1f} s, {size / (seconds - after):,.0f} "
+              f"rows/s\n  {summary}")
         path.unlink()
+    (_s_rate, _s_load, small_mb), (rate, load, big_mb) = measured
+    ratio(f"dossier import of {rows:,} rows: rows/s / {IMPORT_GOAL:,}", rate / IMPORT_GOAL,
+          ">= 1", rate >= IMPORT_GOAL)
+    ratio("  the same without the statistics' rebuild and publication", load / IMPORT_GOAL,
+          ">= 1", load >= IMPORT_GOAL)
+    ratio(f"dossier import: peak RSS {rows:,} rows / {rows // 10:,} rows", big_mb / small_mb,
+          f"<= {MEMORY_GOAL}", big_mb / small_mb <= MEMORY_GOAL)
 
 
 if __name__ == "__main__":

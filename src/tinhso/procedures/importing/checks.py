@@ -17,7 +17,14 @@ from tinhso.core.workdays import WorkCalendar
 from tinhso.procedures import catalogue, formschema, rules
 from tinhso.procedures import codes as dossier_codes
 from tinhso.procedures.importing.columns import CHANNELS, Row, parse_flag
-from tinhso.procedures.importing.times import STATUSES, Times, check_times, clock_stopped, on_time
+from tinhso.procedures.importing.times import (
+    STATUSES,
+    DaySpans,
+    Times,
+    check_times,
+    clock_stopped,
+    on_time,
+)
 from tinhso.procedures.models import DossierStatus, Procedure, Rating, fold
 from tinhso.procedures.services import calendar_for
 from tinhso.units.selectors import units_below
@@ -29,6 +36,7 @@ FIELDS = ("code", "procedure_id", "unit_id", "channel", "status", "applicant_nam
           "fee_payable", "paid_online", "digitised", "electronic_result")
 LEVELS = frozenset(Rating.Level.values)
 FLAGS = ("fee_payable", "paid_online", "digitised")
+CACHED = 100_000  # distinct texts remembered per column (phone numbers, channels)
 
 
 @dataclass
@@ -75,10 +83,13 @@ class RowChecker:
             self.units.setdefault(national, unit.pk)
             self.agency_codes.add(national)
         self.calendars: dict[int, WorkCalendar] = {}
+        # Per distinct text: the phone number normalised (None: not one), the channel.
+        self.phones: dict[str, str | None] = {}
+        self.channels: dict[str, str | None] = {}
 
     def calendar(self, moment: datetime) -> WorkCalendar:
         if moment.year not in self.calendars:
-            self.calendars[moment.year] = calendar_for(moment)
+            self.calendars[moment.year] = DaySpans.of(calendar_for(moment))
         return self.calendars[moment.year]
 
     def check(self, line: int, record: list[str]) -> Checked:
@@ -121,16 +132,13 @@ class RowChecker:
         if unit_id is None:
             row.error("agency", _("'%s' is not the code of an agency of the province")
                       % row.get("agency"))
-        channel = _channel(row)
+        channel = self._channel(row)
         name = row.get("applicant_name")
         if not name:
             row.error("applicant_name", _("the applicant's name is missing"))
         elif len(name) > 200:
             row.error("applicant_name", _("longer than 200 characters"))
-        phone = formschema.normalise_phone(row.get("applicant_phone"))
-        if not formschema.is_phone(phone):
-            row.error("applicant_phone", _("'%s' is not a Vietnamese phone number")
-                      % row.get("applicant_phone"))
+        phone = self._phone(row)
         status = row.get("status").lower()
         if status not in STATUSES:
             row.error("status", _("'%s' is not a status (%s)")
@@ -138,12 +146,37 @@ class RowChecker:
         return Named(code, procedure, unit_id, channel, name, phone, status)
 
 
-def _channel(row: Row) -> str | None:
-    text = row.get("channel")
-    channel = CHANNELS.get(text.lower()) or CHANNELS.get(fold(text).replace(" ", "_"))
-    if channel is None:
-        row.error("channel", _("'%s' is not a channel (in_person, online, postal)") % text)
-    return channel
+    def _channel(self, row: Row) -> str | None:
+        text = row.get("channel")
+        if text in self.channels:
+            channel = self.channels[text]
+        else:
+            channel = CHANNELS.get(text.lower()) or CHANNELS.get(fold(text).replace(" ", "_"))
+            _remember(self.channels, text, channel)
+        if channel is None:
+            row.error("channel", _("'%s' is not a channel (in_person, online, postal)") % text)
+        return channel
+
+    def _phone(self, row: Row) -> str:
+        text = row.get("applicant_phone")
+        if text in self.phones:
+            phone = self.phones[text]
+        else:
+            phone = formschema.normalise_phone(text)
+            phone = phone if formschema.is_phone(phone) else None
+            _remember(self.phones, text, phone)
+        if phone is None:
+            row.error("applicant_phone", _("'%s' is not a Vietnamese phone number") % text)
+            return formschema.normalise_phone(text)
+        return phone
+
+
+def _remember(cache: dict[str, str | None], text: str, value: str | None) -> None:
+    """Kept per distinct text, the cache emptied when it grows large (memory stays bounded
+    whatever the file's length)."""
+    if len(cache) >= CACHED:
+        cache.clear()
+    cache[text] = value
 
 
 def _flags(row: Row, procedure: Procedure | None) -> dict[str, bool]:

@@ -28,7 +28,12 @@ from tinhso.procedures.importing.columns import (
     read_records,
     source_for,
 )
-from tinhso.procedures.importing.writer import DossierWriter, SeenCodes, advance_sequences
+from tinhso.procedures.importing.writer import (
+    DossierWriter,
+    SeenCodes,
+    Written,
+    advance_sequences,
+)
 from tinhso.procedures.models import Dossier
 from tinhso.procedures.permissions import IMPORT_DOSSIERS
 from tinhso.units.models import Unit
@@ -102,9 +107,11 @@ class Run:
         self.seen = SeenCodes()
         self.writer = DossierWriter(result.source, checker.agency_codes)
         self.writing = True
+        self.pending: Callable[[], Written] | None = None  # the batch being written
 
     def batch(self, rows: list[tuple[int, list[str]]]) -> None:
         checked = [self.checker.check(line, record) for line, record in rows]
+        self.settle()
         self._duplicates(checked)
         for row in checked:
             if row.errors:
@@ -113,7 +120,13 @@ class Run:
             self.writing = False  # all or nothing: only checking from now on
         good = [row for row in checked if not row.errors and row.values is not None]
         if self.writing and good:
-            written = self.writer.write(good)
+            self.pending = self.writer.start(good)
+
+    def settle(self) -> None:
+        """Waits for the batch being written, and counts it."""
+        if self.pending is not None:
+            finish, self.pending = self.pending, None
+            written = finish()
             self.result.imported += written.dossiers
             self.result.ratings += written.ratings
 
@@ -167,6 +180,7 @@ class Run:
             else:
                 if batch:
                     self.batch(batch)
+            self.settle()
         except (UnicodeDecodeError, csv.Error) as exc:
             raise DossiersRejected([*result.errors, RowError(line + 1, _("file"), _(
                 "the file cannot be read from here (not UTF-8 CSV?): %s") % exc)],
@@ -202,7 +216,10 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
         rejects = Rejects(rejects_path, header)
         try:
             run = Run(checker, result, skip_bad, rejects)
-            run.read(records, batch_size, progress, raw.raw.tell, path.stat().st_size)
+            try:
+                run.read(records, batch_size, progress, raw.raw.tell, path.stat().st_size)
+            finally:
+                run.writer.close()
             run.seen.drop()
             if progress is not None:
                 progress.say(_("Rebuilding the statistics of %d agencies...")

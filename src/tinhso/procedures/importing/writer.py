@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +20,25 @@ from tinhso.procedures.importing.checks import FIELDS, Checked
 from tinhso.procedures.models import Dossier, DossierSequence, Rating
 
 _NATIVE_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{1,9})$")
+# COPY's text format: a backslash, a tab, a newline or a carriage return in a value escaped.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: Any) -> str:
+    """A value of a row in COPY's text format (written by the batch, not row by row through
+    psycopg's adapters: the adapters cost more than the rest of the import's writing)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        special = "\\" in value or "\t" in value or "\n" in value or "\r" in value
+        return value.translate(_ESCAPES) if special else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
 
 
 class SeenCodes:
@@ -60,8 +81,7 @@ class SeenCodes:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {self.BATCH}")
             with cursor.cursor.copy(f"COPY {self.BATCH} (code, line) FROM STDIN") as copy:
-                for pair in pairs:
-                    copy.write_row(pair)
+                copy.write("".join(f"{copy_text(code)}\t{line}\n" for code, line in pairs))
         else:
             cursor.execute(f"DELETE FROM {self.BATCH}")
             cursor.executemany(f"INSERT INTO {self.BATCH} (code, line) VALUES (%s, %s)", pairs)
@@ -101,42 +121,81 @@ class DossierWriter:
         self.units: set[int] = set()
         self.years: set[int] = set()
         self.highest: dict[tuple[str, date], int] = defaultdict(int)
-        self.copy_sql: str | None = None
-        self.copy_tail: tuple[Any, ...] = ()
+        self.copy_sql = ""
+        self.copy_tail = ""
+        self.raw: Any = None  # psycopg's connection
+        self.sender: ThreadPoolExecutor | None = None
 
-    def write(self, good: list[Checked]) -> Written:
+    def start(self, good: list[Checked]) -> Callable[[], Written]:
+        """Begins writing the good rows of a batch; the function returned waits for their
+        dossiers, then writes their ratings. On PostgreSQL the COPY is sent by a thread of
+        the writer on the same connection (in the same transaction) while the next batch is
+        checked: the checking and the database's inserting overlap."""
         rows = [row.values for row in good if row.values is not None]
         rated = [row for row in good if row.rating is not None]
         self._note(rows, rated)
-        if connection.vendor == "postgresql":
-            self._copy(rows)
-            ids = dict(Dossier.objects.filter(code__in=[row.code for row in rated])
-                       .values_list("code", "pk")) if rated else {}
-        else:
+        if connection.vendor != "postgresql":
             dossiers = [Dossier(**dict(zip(FIELDS, values, strict=True)), source=self.source)
                         for values in rows]
             Dossier.objects.bulk_create(dossiers, batch_size=1000)
-            ids = {d.code: d.pk for d in dossiers}
+            written = Written(len(rows), self._rate(rated, {d.code: d.pk for d in dossiers}))
+            return lambda: written
+        sending = self._sender().submit(self._send, self._copy_text(rows))
+
+        def finish() -> Written:
+            sending.result()
+            ids = dict(Dossier.objects.filter(code__in=[row.code for row in rated])
+                       .values_list("code", "pk")) if rated else {}
+            return Written(len(rows), self._rate(rated, ids))
+
+        return finish
+
+    def close(self) -> None:
+        """Waits for a COPY still being sent (before the transaction ends, either way)."""
+        if self.sender is not None:
+            self.sender.shutdown(wait=True)
+            self.sender = None
+
+    def _sender(self) -> ThreadPoolExecutor:
+        if self.sender is None:
+            self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossier-copy")
+        return self.sender
+
+    def _send(self, text: str) -> None:
+        """In the writer's thread: the connection itself (psycopg's, thread-safe: its lock
+        keeps any other statement waiting until the COPY ends), not Django's wrapper of
+        it, which belongs to the importing thread."""
+        with self.raw.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+            copy.write(text)
+
+    @staticmethod
+    def _rate(rated: list[Checked], ids: dict[str, int]) -> int:
         ratings = [Rating(dossier_id=ids[row.code], level=row.rating[0], at=row.rating[1])
                    for row in rated if row.rating is not None]
         Rating.objects.bulk_create(ratings, batch_size=1000)
-        return Written(len(rows), len(ratings))
+        return len(ratings)
 
     def _note(self, rows: list[tuple[Any, ...]], rated: list[Checked]) -> None:
         local = timezone.get_default_timezone()
+
+        def year(moment: datetime) -> int:  # the times read are all in the one zone
+            return moment.year if moment.tzinfo is local else \
+                timezone.localtime(moment, local).year
+
         for values in rows:
             self.units.add(values[2])
             for moment in (values[7], values[9], values[11]):  # received, finished, withdrawn
                 if moment is not None:
-                    self.years.add(timezone.localtime(moment, local).year)
+                    self.years.add(year(moment))
             self._note_code(values[0])
         for row in rated:
             if row.rating is not None:
-                self.years.add(timezone.localtime(row.rating[1], local).year)
+                self.years.add(year(row.rating[1]))
 
-    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
-        """PostgreSQL: the rows through COPY (the other columns as a new dossier has them)."""
-        if self.copy_sql is None:
+    def _copy_text(self, rows: list[tuple[Any, ...]]) -> str:
+        """PostgreSQL: the rows in COPY's text format (the other columns as a new dossier
+        has them)."""
+        if not self.copy_sql:
             template = Dossier(source=self.source)
             meta = Dossier._meta
             by_attname = {f.attname: f for f in meta.concrete_fields}
@@ -147,12 +206,19 @@ class DossierWriter:
             self.copy_sql = (f"COPY {connection.ops.quote_name(meta.db_table)} "
                              f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
                              "FROM STDIN")
-            self.copy_tail = tuple(f.get_db_prep_save(f.pre_save(template, add=True),
-                                                      connection) for f in others)
+            from psycopg.adapt import PyFormat, Transformer  # PostgreSQL only
+
+            connection.ensure_connection()
+            self.raw = connection.connection
+            dumps = Transformer.from_context(connection.connection)
+            tail = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
+                    for f in others]
+            self.copy_tail = "\t".join(
+                "\\N" if v is None else copy_text(
+                    bytes(dumps.get_dumper(v, PyFormat.TEXT).dump(v)).decode())
+                for v in tail)
         tail = self.copy_tail
-        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
-            for values in rows:
-                copy.write_row(values + tail)
+        return "".join("\t".join([*map(copy_text, values), tail]) + "\n" for values in rows)
 
     def _note_code(self, code: str) -> None:
         match = _NATIVE_CODE.match(code)
