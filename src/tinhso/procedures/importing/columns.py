@@ -35,6 +35,7 @@ FALSE = frozenset({"", "0", "false", "no", "n", "khong", "không"})
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 _ISO_MINUTES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}\Z")  # 2026-03-02T09:00
+_DMY_MINUTES = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}[ T][0-9]{2}:[0-9]{2}\Z")  # 02/03/2026 09:00
 
 
 def source_for(path: Path) -> str:
@@ -52,9 +53,13 @@ def parse_moment(text: str) -> datetime:
     # All in the one zone (Vietnam has kept UTC+7 since 1975): comparing datetimes with the
     # same tzinfo is the quick comparison of their fields.
     local = timezone.get_default_timezone()
-    if len(text) == 16 and _ISO_MINUTES.match(text):  # the common case, without a regex group
-        return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
-                        int(text[14:16]), tzinfo=local)
+    if len(text) == 16:  # the common cases, read without a regular expression's groups
+        if _ISO_MINUTES.match(text):
+            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), tzinfo=local)
+        if _DMY_MINUTES.match(text):
+            return datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
+                            int(text[14:16]), tzinfo=local)
     if match := _DMY.match(text):
         day, month, year, hour, minute, second = match.groups()
         return datetime(int(year), int(month), int(day), int(hour), int(minute),

@@ -211,12 +211,12 @@ class DossierWriter:
             connection.ensure_connection()
             self.raw = connection.connection
             dumps = Transformer.from_context(connection.connection)
-            tail = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
-                    for f in others]
+            prepared = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
+                        for f in others]
             self.copy_tail = "\t".join(
                 "\\N" if v is None else copy_text(
-                    bytes(dumps.get_dumper(v, PyFormat.TEXT).dump(v)).decode())
-                for v in tail)
+                    bytes(dumps.get_dumper(v, PyFormat.TEXT).dump(v) or b"").decode())
+                for v in prepared)
         tail = self.copy_tail
         return "".join("\t".join([*map(copy_text, values), tail]) + "\n" for values in rows)
 
