@@ -220,6 +220,7 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
                 run.read(records, batch_size, progress, raw.raw.tell, path.stat().st_size)
             finally:
                 run.writer.close()
+            run.writer.loaded()
             run.seen.drop()
             if progress is not None:
                 progress.say(_("Rebuilding the statistics of %d agencies...")

@@ -150,6 +150,12 @@ class DossierWriter:
 
         return finish
 
+    def loaded(self) -> None:
+        """After the last batch: the foreign keys checked at the commit again."""
+        if self.raw is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
     def close(self) -> None:
         """Waits for a COPY still being sent (before the transaction ends, either way)."""
         if self.sender is not None:
@@ -210,6 +216,10 @@ class DossierWriter:
 
             connection.ensure_connection()
             self.raw = connection.connection
+            with connection.cursor() as cursor:
+                # The dossiers' foreign keys checked at the end of each COPY, while the next
+                # batch is checked, rather than all at the commit, after the loading.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             dumps = Transformer.from_context(connection.connection)
             prepared = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
                         for f in others]
