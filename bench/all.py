@@ -26,6 +26,9 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "scoring_engine": ([], []),
     "indicators_compute": (["--indicators", "20", "--units", "100", "--years", "2"], []),
+    # full: 24,000,000 values (200 indicators x 2,000 units x 60 months), ~15 min of filling
+    "value_blocks": (["--indicators", "20", "--units", "500", "--periods", "24", "--subset",
+                      "4"], []),
     "programme_import": (["--tasks", "1000"], []),
     "catalogue_import": ([], []),  # the 2,000 rows against 200: about a minute
     "dossier_stats": (["--rows", "200000"], []),
