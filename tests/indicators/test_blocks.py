@@ -54,8 +54,12 @@ def test_rebuild_writes_the_same_bytes_as_one_by_one(filled, monkeypatch):
     ids = [i.pk for i in filled]
     blocks.rebuild_one_by_one(ids)
     reference = stored()
-    for chunk_bytes in (blocks.CHUNK_BYTES, 1):  # many indicators per statement, or one
+    # Many indicators per statement, or one per statement and two blocks per fetch.
+    for first, chunk_bytes, fetch in ((blocks.FIRST_CHUNK, blocks.CHUNK_BYTES, blocks._FETCH),
+                                      (1, 1, 2)):
+        monkeypatch.setattr(blocks, "FIRST_CHUNK", first)
         monkeypatch.setattr(blocks, "CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(blocks, "_FETCH", fetch)
         blocks.values_changed(ids)
         blocks.rebuild(ids)
         assert stored() == reference

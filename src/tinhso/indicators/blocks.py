@@ -9,10 +9,10 @@ version are rebuilt, from IndicatorValue, before they are read.
 
 The rebuild on PostgreSQL is set-wise (issue 17): per transaction, as many indicators as make
 about ``CHUNK_BYTES`` of blocks; one query has the server group their values by hashing into
-one byte string per block, NumPy orders each block by unit and swaps its bytes, one binary COPY
-writes them. 24,000,000 values: see ``bench/value_blocks.py`` (172 s one indicator at a time
-before). SQLite keeps the one-by-one path through the ORM, which is also the reference the
-set-wise path is tested against, byte for byte.
+one byte string per block, streamed from a server-side cursor; NumPy orders each block by unit
+and swaps its bytes; binary COPY writes them. 24,000,000 values: see ``bench/value_blocks.py``
+(172 s one indicator at a time before). SQLite keeps the one-by-one path through the ORM,
+which is also the reference the set-wise path is tested against, byte for byte.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def rebuild(indicator_ids: Iterable[int]) -> None:
     done, built, start = 0, 0, 0
     while start < len(ids):
         # As many indicators as fill about CHUNK_BYTES, judging by those built so far.
-        size = 1 if not done else min(MAX_CHUNK, max(1, CHUNK_BYTES * done // max(built, 1)))
+        size = FIRST_CHUNK if not done else min(MAX_CHUNK, max(
+            1, CHUNK_BYTES * done // max(built, 1)))
         chunk = ids[start:start + size]
         built += _rebuild_chunk(connection, chunk)
         done += len(chunk)
@@ -98,16 +99,21 @@ _BLOCKS = """
     GROUP BY indicator_id, period
 """
 _PAIR = np.dtype([("unit", ">i8"), ("value", ">f8")])
-CHUNK_BYTES = 32 * 2**20  # about this many bytes of blocks per transaction (and in memory)
-MAX_CHUNK = 1000  # indicators per transaction
-_WORK_MEM = "128MB"  # the server's hash table of a chunk's blocks: about twice CHUNK_BYTES
+# Per transaction, as many indicators as make about CHUNK_BYTES of blocks: each chunk's query
+# reads the pages holding its values, which are shared with other indicators' (a page holds
+# some 60 values of one unit and period), so few large chunks read the table fewest times.
+# The server holds a chunk's blocks (its hash table, within _WORK_MEM); this process holds
+# _FETCH blocks at a time.
+CHUNK_BYTES = 128 * 2**20
+FIRST_CHUNK, MAX_CHUNK = 16, 2000  # indicators per transaction
+_WORK_MEM = "320MB"
+_FETCH = 256
 
 
 def _rebuild_chunk(connection: BaseDatabaseWrapper, indicator_ids: list[int]) -> int:
-    """Rebuild these indicators' blocks in one transaction: one query builds them, one COPY
-    writes them. The bytes built."""
-    alias = connection.alias
-    blocks: list[tuple[int, str, bytes, bytes]] = []
+    """Rebuild these indicators' blocks in one transaction: one query builds them, streamed
+    from a server-side cursor into COPY, some blocks at a time. The bytes built."""
+    alias, built = connection.alias, 0
     try:
         with transaction.atomic(using=alias):
             versions = dict(Indicator.objects.using(alias).filter(pk__in=indicator_ids)
@@ -115,20 +121,26 @@ def _rebuild_chunk(connection: BaseDatabaseWrapper, indicator_ids: list[int]) ->
             ids = sorted(versions)
             if not ids:
                 return 0
+            ValueBlock.objects.using(alias).filter(indicator_id__in=ids).delete()
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+                # All the rows are wanted: hash them (a cursor's plan favours the first rows,
+                # which means sorting every value)
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+            with connection.chunked_cursor() as cursor:
                 cursor.execute(_BLOCKS.format(values=connection.ops.quote_name(
                     IndicatorValue._meta.db_table)), [ids, list(COUNTED)])
-                blocks = [_block(*row) for row in cursor]
-            ValueBlock.objects.using(alias).filter(indicator_id__in=ids).delete()
-            _copy_in(connection, blocks)
+                while rows := cursor.fetchmany(_FETCH):
+                    blocks = [_block(*row) for row in rows]
+                    built += sum(len(b[2]) + len(b[3]) for b in blocks)
+                    _copy_in(connection, blocks)
             Indicator.objects.using(alias).filter(pk__in=ids).update(
                 blocks_version=Case(*[When(pk=i, then=Value(v)) for i, v in versions.items()]))
     except IntegrityError:  # another process rebuilt some of them at the same time
         if len(indicator_ids) > 1:  # theirs stand; ours are built one by one
             for indicator_id in indicator_ids:
                 _rebuild_chunk(connection, [indicator_id])
-    return sum(len(b[2]) + len(b[3]) for b in blocks)
+    return built
 
 
 def _block(indicator_id: int, period: str, pairs: bytes) -> tuple[int, str, bytes, bytes]:
