@@ -101,6 +101,10 @@ def test_blocks_written_at_the_same_time_by_another_process_stand(filled, monkey
     reference = stored()
     blocks.values_changed(ids)
     copy_in = blocks._copy_in
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), "
+                       "current_setting('cursor_tuple_fraction')")
+        work_mem = cursor.fetchone()
 
     def colliding(conn, built):
         indicators = {b[0] for b in built}
@@ -111,6 +115,10 @@ def test_blocks_written_at_the_same_time_by_another_process_stand(filled, monkey
     monkeypatch.setattr(blocks, "_copy_in", colliding)
     blocks.rebuild(ids)
     assert stored() == reference  # the first indicator's blocks: the other process's
+    with connection.cursor() as cursor:  # the planner's settings as they were
+        cursor.execute("SELECT current_setting('work_mem'), "
+                       "current_setting('cursor_tuple_fraction')")
+        assert cursor.fetchone() == work_mem
     fresh = dict(Indicator.objects.filter(pk__in=ids).values_list("pk", "blocks_version"))
     values = dict(Indicator.objects.filter(pk__in=ids).values_list("pk", "values_version"))
     assert fresh[filled[0].pk] != values[filled[0].pk]  # still stale: rebuilt when read

@@ -17,7 +17,8 @@ which is also the reference the set-wise path is tested against, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import IntegrityError, connections, router, transaction
@@ -102,11 +103,13 @@ _PAIR = np.dtype([("unit", ">i8"), ("value", ">f8")])
 # Per transaction, as many indicators as make about CHUNK_BYTES of blocks: each chunk's query
 # reads the pages holding its values, which are shared with other indicators' (a page holds
 # some 60 values of one unit and period), so few large chunks read the table fewest times.
-# The server holds a chunk's blocks (its hash table, within _WORK_MEM); this process holds
+# The server holds a chunk's blocks (its hash table, within work_mem, below); this process holds
 # _FETCH blocks at a time.
 CHUNK_BYTES = 128 * 2**20
 FIRST_CHUNK, MAX_CHUNK = 16, 2000  # indicators per transaction
-_WORK_MEM = "320MB"
+# The chunk's hash table in memory, and a plan for all the rows, so hashed (a cursor's plan
+# favours the first rows, which means sorting every value).
+_PLANNING = {"work_mem": "320MB", "cursor_tuple_fraction": "1"}
 _FETCH = 256
 
 
@@ -122,12 +125,7 @@ def _rebuild_chunk(connection: BaseDatabaseWrapper, indicator_ids: list[int]) ->
             if not ids:
                 return 0
             ValueBlock.objects.using(alias).filter(indicator_id__in=ids).delete()
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
-                # All the rows are wanted: hash them (a cursor's plan favours the first rows,
-                # which means sorting every value)
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-            with connection.chunked_cursor() as cursor:
+            with _planning(connection), connection.chunked_cursor() as cursor:
                 cursor.execute(_BLOCKS.format(values=connection.ops.quote_name(
                     IndicatorValue._meta.db_table)), [ids, list(COUNTED)])
                 while rows := cursor.fetchmany(_FETCH):
@@ -141,6 +139,22 @@ def _rebuild_chunk(connection: BaseDatabaseWrapper, indicator_ids: list[int]) ->
             for indicator_id in indicator_ids:
                 _rebuild_chunk(connection, [indicator_id])
     return built
+
+
+@contextmanager
+def _planning(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """``_PLANNING`` for the enclosed statements, then the settings as they were (a SET LOCAL
+    alone would last to the end of a transaction enclosing the rebuild's)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in _PLANNING),
+                       list(_PLANNING))
+        before = cursor.fetchone()
+        for name, value in _PLANNING.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    yield
+    with connection.cursor() as cursor:
+        for name, value in zip(_PLANNING, before, strict=True):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _block(indicator_id: int, period: str, pairs: bytes) -> tuple[int, str, bytes, bytes]:
