@@ -5,13 +5,16 @@ the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from tests.documents.test_access import _world
 from tests.documents.test_exchange import arrived, outgoing, run
 from tests.factories import Office, office_world
+from tinhso.audit.models import AuditEvent
 from tinhso.documents import access, services
 from tinhso.documents.connectors import FakeConnector
 from tinhso.documents.models import Document
@@ -64,3 +67,23 @@ def test_overlaps_answers_the_same_on_every_database():
     assert holding([lead, province]) == {"plain", "directed", "outgoing"}
     assert holding([-world.people["officer@unrelated"].pk]) == {"confidential"}
     assert holding([10**12]) == set()
+
+
+def test_the_command_finds_a_reach_changed_by_hand_and_mends_it_audited():
+    world = _world()
+    directed = world.documents["directed"]
+    Document.objects.filter(pk=directed.pk).update(reach=[])  # a change made by hand
+    lead = world.people["officer@lead"]
+    assert not access.visible_documents(lead).filter(pk=directed.pk).exists()
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("documents", "reach", stdout=out)
+    assert "1 differ from their records" in out.getvalue() and str(directed.pk) in out.getvalue()
+    call_command("documents", "reach", "--fix", stdout=out)
+    assert access.visible_documents(lead).filter(pk=directed.pk).exists()
+    assert stale() == []
+    event = AuditEvent.objects.get(action="office.reach_fixed")
+    assert event.details == {"documents": 1, "first": [directed.pk]}
+    out = io.StringIO()
+    call_command("documents", "reach", stdout=out)
+    assert "every reach matches" in out.getvalue()

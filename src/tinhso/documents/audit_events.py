@@ -17,3 +17,5 @@ DOCUMENT_SENT = register_event("office.sent", _("Document sent to another agency
 DOCUMENT_RECEIVED = register_event("office.received", _("Document received from another agency"))
 DOCUMENT_REFUSED = register_event("office.refused", _("Package from another agency refused"))
 DOCUMENT_READ = register_event("office.read", _("Confidential document read"))
+DOCUMENT_REACH_FIXED = register_event("office.reach_fixed",
+                                      _("Who may see documents mended from their records"))

@@ -1,6 +1,6 @@
 """``tinhso documents``: the document office's exchange with other agencies from the command
 line (cron runs ``exchange``, and ``publish`` daily; ``export`` and ``import`` carry a package
-by hand)."""
+by hand; ``reach`` checks who may see each document against its records)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.documents import exchange, publication
 from tinhso.documents.models import Document
+from tinhso.documents.services.reach import reach_check
 from tinhso.units.selectors import unit_by_code
 
 if TYPE_CHECKING:
@@ -58,9 +59,25 @@ class Command(BaseCommand):
                                              "turn late with nobody acting on them)")
         pub.add_argument("--year", type=int, action="append",
                          help="the year (repeat for several); default: the current year")
+        reach = sub.add_parser("reach", help="check that who may see each document (its "
+                                             "stored reach) matches its records: after a "
+                                             "restore or a change made in the database by hand")
+        reach.add_argument("--fix", action="store_true", help="store the right reach (audited)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
+
+    def _reach(self, options: dict[str, Any]) -> None:
+        report = reach_check(actor=SYSTEM, fix=options["fix"])
+        if not report.differing:
+            self.stdout.write(f"Checked {report.checked} documents: every reach matches.")
+            return
+        shown = ", ".join(str(pk) for pk in report.examples)
+        done = "mended" if report.fixed else "NOT mended (run again with --fix)"
+        self.stdout.write(f"Checked {report.checked} documents: {report.differing} differ from "
+                          f"their records ({done}); the first: {shown}.")
+        if not report.fixed:
+            raise CommandError("Some documents' reach differs from their records.")
 
     def _exchange(self, options: dict[str, Any]) -> None:
         connector = exchange.active_connector()
