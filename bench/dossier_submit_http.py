@@ -355,8 +355,9 @@ def queries_of_one_submission(bodies: list[bytes], token: str) -> tuple[int, lis
 
     client = Client(HTTP_HOST="127.0.0.1")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    # Once to warm the caches a running worker has (the calendar, the translations).
-    client.post("/api/v1/dossiers/", bodies[1], content_type="application/json", **headers)
+    # Once to warm the caches a running worker has (the calendar, the translations, the token,
+    # and the procedure, its version and the agency of the submission measured).
+    client.post("/api/v1/dossiers/", bodies[2], content_type="application/json", **headers)
     with CaptureQueriesContext(connection) as captured:
         response = client.post("/api/v1/dossiers/", bodies[2],
                                content_type="application/json", **headers)

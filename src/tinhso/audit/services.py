@@ -10,6 +10,7 @@ from django.db import models
 
 from tinhso.audit.events import is_registered
 from tinhso.audit.models import AuditEvent
+from tinhso.core.batch import save_new
 
 
 def _actor_repr(actor: Any) -> str:
@@ -77,7 +78,7 @@ def audit_record(
     _check_registered(action)
     event = _event(AuditRecord(actor=actor, action=action, obj=obj, unit=unit, details=details,
                                ip_address=ip_address, actor_label=actor_label))
-    event.save(force_insert=True)
+    save_new(event)  # at once, or with the action's batch (core.batch)
     return event
 
 

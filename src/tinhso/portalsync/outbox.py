@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from tinhso.core.batch import save_new
 from tinhso.portalsync.models import EventSync
 from tinhso.portalsync.sending import wake
 from tinhso.procedures.selectors import events_without
@@ -45,7 +46,7 @@ def payload(event: DossierEvent) -> dict[str, Any]:
 
 def _row(event: DossierEvent) -> EventSync:
     dossier = event.dossier
-    return EventSync(event_id=event.pk, dossier_id=dossier.pk, unit_id=dossier.unit_id,
+    return EventSync(event=event, dossier_id=dossier.pk, unit_id=dossier.unit_id,
                      year=timezone.localtime(dossier.received_at).year,
                      happened_at=event.at, payload=payload(event))
 
@@ -54,7 +55,7 @@ def record(event: DossierEvent) -> None:
     """The event's update, written in the event's transaction; the sender is woken after the
     commit (robust: the action has committed whatever happens there; an update left waiting is
     sent by the next run)."""
-    _row(event).save()
+    save_new(_row(event))  # at once, or with the action's batch (core.batch)
     transaction.on_commit(wake, robust=True)
 
 

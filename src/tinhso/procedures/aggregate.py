@@ -24,6 +24,7 @@ from django.db.models import Case, Count, DateField, F, Func, Min, Q, QuerySet, 
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
+from tinhso.core import batch
 from tinhso.procedures.models import Dossier, DossierStat, DossierStatus, Rating
 from tinhso.procedures.rule_queries import finished_q, withdrawn_q
 from tinhso.procedures.rules import is_finished
@@ -122,6 +123,10 @@ def apply(delta: dict[Key, Counter[str]]) -> None:
         return
     rows: list[tuple[Any, ...]] = [(*key, *(int(delta[key][c]) for c in COUNTS))
                                    for key in sorted(delta)]
+    if batch.current() is not None:  # with the action's other writes, in one round trip
+        for row in rows:
+            batch.run(_upsert_sql(), list(row))
+        return
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(), rows)
 

@@ -2,7 +2,8 @@
 
 The sequence is one counter row per agency and day, incremented by a single upsert statement
 inside the submission's transaction (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, on
-PostgreSQL and SQLite alike). Concurrent submissions queue on that row; a submission that rolls
+PostgreSQL and SQLite alike; on PostgreSQL the dossier's insert is in the same statement,
+``insert_numbered``). Concurrent submissions queue on that row; a submission that rolls
 back rolls its number back too, so the acknowledged codes have no gaps. Call it as late as
 possible in the transaction: the row stays locked until commit.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
-from tinhso.procedures.models import DossierSequence
+from tinhso.core.batch import insert_sql
+from tinhso.procedures.models import Dossier, DossierSequence
 
 SQL = (
     "INSERT INTO {table} (agency_code, day, last) VALUES (%s, %s, 1) "
@@ -32,6 +35,31 @@ def next_code(agency: str, day: date) -> str:
         cursor.execute(SQL.format(table=table), [agency, day])
         (number,) = cursor.fetchone()
     return format_code(agency, day, number)
+
+
+def insert_numbered(dossier: Dossier, agency: str, day: date) -> None:
+    """Save the new ``dossier`` with the next code of ``agency`` on ``day``: on PostgreSQL the
+    counter's upsert and the dossier's insert in one statement (one round trip), elsewhere one
+    after the other. The code is ``format_code``'s, written in SQL."""
+    if connection.vendor != "postgresql":
+        dossier.code = next_code(agency, day)
+        dossier.save(force_insert=True)
+        return
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    # format_code: the number with at least four digits
+    dossier.code = RawSQL("(SELECT %s || lpad(last::text, greatest(4, length(last::text)), "
+                          "'0') FROM tinhso_sequence)", [f"{agency}-{day:%y%m%d}-"])
+    try:
+        sql, params = insert_sql(dossier, connection, returning=("code",))
+    except BaseException:
+        dossier.code = ""
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH tinhso_sequence AS ({SQL.format(table=table)}) {sql}",
+                       [agency, day, *params])
+        dossier.pk, dossier.code = cursor.fetchone()
+    dossier._state.adding = False
+    dossier._state.db = connection.alias
 
 
 def format_code(agency: str, day: date, number: int) -> str:

@@ -44,6 +44,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from tinhso.core.batch import save_new
 from tinhso.core.tasks import deferred
 from tinhso.procedures.models import Dossier, Notification
 
@@ -129,9 +130,10 @@ def enabled() -> list[Connector]:
 
 def notify(*, dossier: Dossier, subject: str, body: str) -> Notification:
     """Write a message to the applicant; it is sent once the current transaction commits."""
-    notification = Notification.objects.create(
+    notification = Notification(
         dossier=dossier, email=dossier.applicant_email or "", phone=dossier.applicant_phone or "",
         subject=subject[:255], body=body)
+    save_new(notification)  # at once, or with the action's batch (core.batch)
     # robust: the action has committed whatever happens here; a message left waiting is sent
     # by the next delivery.
     transaction.on_commit(wake_delivery, robust=True)

@@ -20,7 +20,7 @@ daily.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_tasks import task
 
+from tinhso.core import batch
 from tinhso.core.tasks import deferred, enqueue_with_transaction
 from tinhso.indicators.selectors import units_with_values
 from tinhso.indicators.services import values_publish_computed
@@ -262,17 +263,22 @@ def publish_after_commit(dossier: Dossier) -> None:
     for it, however many dossiers change before the worker runs."""
     years = sorted({timezone.localtime(m).year for m in (
         dossier.received_at, dossier.finished_at, dossier.withdrawn_at, timezone.now()) if m})
-    fresh = []
-    with connection.cursor() as cursor:
-        for year in years:
-            cursor.execute(_pending_sql(), [dossier.unit_id, year])
-            if cursor.fetchone()[0] == 1:
+    fresh: list[int] = []
+
+    def noted(year: int) -> Callable[[list[dict[str, Any]]], None]:
+        def then(rows: list[dict[str, Any]]) -> None:
+            if rows[0]["requested"] == 1:
                 fresh.append(year)
-    if fresh:
-        unit_ids = [dossier.unit_id]
-        # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one publication
-        delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
-        enqueue_with_transaction(deferred(publish_statistics, delay), unit_ids, fresh)
+            if year == years[-1] and fresh:  # the last year's answer: ask once for them all
+                # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one
+                # publication
+                delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
+                enqueue_with_transaction(deferred(publish_statistics, delay),
+                                         [dossier.unit_id], sorted(fresh))
+        return then
+
+    for year in years:  # at once, or with the action's batch (core.batch)
+        batch.run(_pending_sql(), [dossier.unit_id, year], then=noted(year))
 
 
 def publish_all(years: Collection[int] | None = None) -> int:

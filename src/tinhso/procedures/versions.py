@@ -16,8 +16,18 @@ from datetime import date
 
 from django.db.models import F, Q
 
+from tinhso.core.memo import TimedCache
 from tinhso.procedures.catalogue_models import VERSIONED_FIELDS, ProcedureVersion
 from tinhso.procedures.models import Procedure
+
+# (procedure id, day) -> the version in force, kept a short while per process (core.memo): every
+# submission asks it. Saves clear it; a bulk write of versions calls ``forget_versions``.
+VERSIONS: TimedCache[ProcedureVersion] = TimedCache("procedure versions by day").clear_on_change(
+    ProcedureVersion, Procedure)
+
+
+def forget_versions() -> None:
+    VERSIONS.clear()
 
 
 def in_force_q(day: date) -> Q:
@@ -38,6 +48,12 @@ def as_version(procedure: Procedure) -> ProcedureVersion:
 def version_on(procedure: Procedure, day: date) -> ProcedureVersion | None:
     """The version of ``procedure`` in force on ``day`` (retired ones included: check
     ``retired``); None when its first version is not yet in force."""
+    if procedure.pk is None:
+        return _version_on(procedure, day)
+    return VERSIONS.get((procedure.pk, day), lambda: _version_on(procedure, day))
+
+
+def _version_on(procedure: Procedure, day: date) -> ProcedureVersion | None:
     found = (ProcedureVersion.objects.filter(procedure=procedure).filter(in_force_q(day))
              .order_by(*ORDER).last())
     if found is not None:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.core.batch import save_new
 from tinhso.core.calendar import cached_work_calendar
 from tinhso.core.uploads import UPLOAD_TYPES, check_upload
 from tinhso.core.workdays import WorkCalendar
@@ -47,7 +48,7 @@ def store_file(dossier: Dossier, kind: str, upload: UploadedFile, document: str 
                       size=upload.size or 0, sha256=digest.hexdigest(),
                       content_type=UPLOAD_TYPES[suffix])
     row.file.save(name, upload, save=False)
-    row.save()
+    save_new(row)
     return row
 
 
@@ -78,9 +79,9 @@ def listen_to_events(listener: EventListener) -> None:
 
 def record_event(dossier: Dossier, action: str, actor: Any, at: datetime, note: str = "",
                  actor_label: str | None = None) -> None:
-    event = DossierEvent.objects.create(dossier=dossier, at=at, action=action,
-                                        status=dossier.status,
-                                        actor_repr=actor_label or label(actor), note=note)
+    event = DossierEvent(dossier=dossier, at=at, action=action, status=dossier.status,
+                         actor_repr=actor_label or label(actor), note=note)
+    save_new(event)  # at once, or with the action's batch (core.batch)
     for listener in EVENT_LISTENERS:
         listener(event)
 

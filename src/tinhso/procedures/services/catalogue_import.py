@@ -217,6 +217,7 @@ def _write(name: str, content: bytes, limits: Limits | None, *, actor: Any,
                                             changed=changed, source=source, number=0))
         _number(new_versions)
         ProcedureVersion.objects.bulk_create(new_versions, batch_size=BATCH)
+        versions.forget_versions()  # bulk_create sends no signal to the cache
         for procedure in later:
             sync_current(procedure, today)
     return report
