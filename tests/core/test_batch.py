@@ -90,3 +90,16 @@ def test_a_row_naming_an_unsaved_row_outside_the_batch_is_refused():
             batch.gathered():
         batch.save_new(update)
     assert not EventSync.objects.exists()
+
+
+def test_what_an_answer_writes_is_written_not_lost():
+    dossier = DossierFactory()
+    event, _update = event_and_update(dossier)
+
+    def then(rows: list[dict]) -> None:
+        batch.save_new(event)  # the batch is being sent: written at once
+
+    with batch.gathered():
+        batch.run("UPDATE procedures_dossier SET applicant_name = %s WHERE id = %s "
+                  "RETURNING id", ["Phạm Thị Dung", dossier.pk], then=then)
+    assert event.pk is not None and DossierEvent.objects.filter(pk=event.pk).exists()

@@ -183,9 +183,9 @@ def gathered(using: str = "default") -> Iterator[Batch]:
     token = _CURRENT.set(batch)
     try:
         yield batch
-        batch.send()
     finally:
         _CURRENT.reset(token)
+    batch.send()  # no longer gathering: what the answers' ``then`` write is written at once
 
 
 def batchable(model: type[models.Model]) -> bool:
