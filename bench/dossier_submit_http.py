@@ -7,6 +7,12 @@ procedures that ask for one document, each submission carrying one small PDF. Th
 clients then GET /healthz on the same server for the same time: the trivial endpoint is the
 baseline, measured in the same run (these machines are shared and noisy: compare the ratios).
 Goal of the issue: >= 200 submissions/s, p99 < 250 ms, no errors, on a 2-core machine.
+Issue 17's goals: throughput >= 0.33 x /healthz's and p99 <= 3 x /healthz's at 50 clients, 0
+errors, <= 5 queries per submission. Measured on the 2-core machine, quiet, 50 clients, 15 s,
+one run each minutes apart: before the batched writes 129/s (0.092 x /healthz's 1,393/s), p99
+522 ms (11.2 x), server CPU 14.5 ms per submission (gunicorn 9.3, worker 2.0, PostgreSQL 3.1), 13
+queries; after them (core.batch, codes.insert_numbered, the cached version) 199/s (0.138 x
+1,439/s), p99 327 ms (7.6 x), CPU 9.3 ms (gunicorn 5.5, worker 1.7, PostgreSQL 2.1), 4 queries.
 
 Each phase also reads the CPU time the server spent (gunicorn's workers, this database's
 PostgreSQL processes, and the task worker, from /proc): CPU milliseconds per
