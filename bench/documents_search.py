@@ -12,24 +12,19 @@ ORM). Then, as a clerk of one department (sees about 2 % of them) and as the pro
 a page of 20, newest first; and, in the same run, for the same free-text terms, the plain way:
 ``subject ILIKE '%term%'`` (the term with its diacritics), newest first, a page of 20.
 
-It prints p50 and p95 of each over QUERIES searches per person, and their ratio (these
-machines are shared and noisy: the ratio is what to compare). Goal: p95 of the search
-< 200 ms. PostgreSQL only; a throwaway database whose name contains "bench" (dropped and
-created):
+It prints p50 and p95 of each over QUERIES searches per person, and their ratio (compare the
+ratio: these machines are shared). Goal: search p95 < 200 ms. PostgreSQL only, in a throwaway
+database whose name contains "bench" (dropped and created; --keep keeps and reuses it):
 
-    .venv/bin/python bench/documents_search.py                 # 1,000,000 documents
-    .venv/bin/python bench/documents_search.py --rows 100000   # quicker
-    .venv/bin/python bench/documents_search.py --keep --explain  # keep the database (and
-                                                               # reuse it), print the plans
+    .venv/bin/python bench/documents_search.py [--rows 100000] [--keep --explain]
 
 Measured on the 2-core development machine (PostgreSQL 15, shared_buffers 128 MB), 1,000,000
 documents filled in 33-57 s, 240 searches each, with who may see a document asked of its reach
 column in the same GIN index as the words (migration 0005): a department's clerk p50 19 ms,
 p95 47 ms (before the reach column: p95 215-257 ms); the province's leader p50 10 ms, p95 80 ms;
 ILIKE on the subject p95 2.0 s (search / ILIKE 0.02 and 0.04). The list page (50 rows and the
-years, no count) p95 83 ms for the clerk and 460 ms for the leader before its second slice of
-recent documents, against 96 ms and 1,433 ms for a pager counting every match. Under heavy
-load from other work (load 3-4) the same run gave p95 54 ms and 352 ms (ratios unchanged).
+years, no count) p95 83 ms (clerk) and 460 ms (leader, before the second slice of recent
+documents) against 96 ms and 1,433 ms counting every match; under load 3-4: 54 and 352 ms.
 """
 
 from __future__ import annotations
