@@ -96,11 +96,7 @@ class Batch:
                 cursor.execute(sql, values)
                 _saved(obj, cursor.fetchone()[0], self.using)
             for statement in self.statements:
-                cursor.execute(statement.sql, statement.params)
-                if statement.then is not None:
-                    names = [column[0] for column in cursor.description]
-                    statement.then([dict(zip(names, r, strict=True))
-                                    for r in cursor.fetchall()])
+                _execute(cursor, statement)
 
     def _reference(self, target: models.Model, connection: Any) -> RawSQL:
         """A row gathered earlier, as its key in the one statement (PostgreSQL)."""
@@ -207,12 +203,18 @@ def save_new(obj: models.Model) -> models.Model:
 def run(sql: str, params: list[Any], then: Then | None = None) -> None:
     """Run a data-modifying statement (``INSERT``, ``UPDATE``, ``DELETE``; with ``RETURNING``
     when ``then`` wants its rows): at once, or with the batch being gathered."""
+    statement = _Statement(sql, list(params), then)
     batch = _CURRENT.get()
     if batch is not None:
-        batch.statements.append(_Statement(sql, list(params), then))
+        batch.statements.append(statement)
         return
     with connections["default"].cursor() as cursor:
-        cursor.execute(sql, params)
-        if then is not None:
-            names = [column[0] for column in cursor.description]
-            then([dict(zip(names, r, strict=True)) for r in cursor.fetchall()])
+        _execute(cursor, statement)
+
+
+def _execute(cursor: Any, statement: _Statement) -> None:
+    """Run one statement, and give its rows (as dictionaries) to its ``then``."""
+    cursor.execute(statement.sql, statement.params)
+    if statement.then is not None:
+        names = [column[0] for column in cursor.description]
+        statement.then([dict(zip(names, r, strict=True)) for r in cursor.fetchall()])

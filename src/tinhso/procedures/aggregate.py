@@ -106,14 +106,15 @@ def difference(before: Snapshot | None, after: Snapshot | None) -> dict[Key, Cou
     return {k: c for k, c in delta.items() if any(c.values())}
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(rows: int) -> str:
+    """Add ``rows`` rows of counts (distinct keys) in one statement."""
     table = connection.ops.quote_name(DossierStat._meta.db_table)
     columns = ", ".join(COUNTS)
-    marks = ", ".join(["%s"] * (4 + len(COUNTS)))
+    row = "(" + ", ".join(["%s"] * (4 + len(COUNTS))) + ")"
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
     return (f"INSERT INTO {table} (unit_id, procedure_id, month, channel, {columns}) "
-            f"VALUES ({marks}) ON CONFLICT (unit_id, procedure_id, month, channel) "
-            f"DO UPDATE SET {updates}")
+            f"VALUES {', '.join([row] * rows)} ON CONFLICT (unit_id, procedure_id, month, "
+            f"channel) DO UPDATE SET {updates}")
 
 
 def apply(delta: dict[Key, Counter[str]]) -> None:
@@ -121,14 +122,9 @@ def apply(delta: dict[Key, Counter[str]]) -> None:
     than deadlock)."""
     if not delta:
         return
-    rows: list[tuple[Any, ...]] = [(*key, *(int(delta[key][c]) for c in COUNTS))
-                                   for key in sorted(delta)]
-    if batch.current() is not None:  # with the action's other writes, in one round trip
-        for row in rows:
-            batch.run(_upsert_sql(), list(row))
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), rows)
+    params = [v for key in sorted(delta) for v in (*key, *(int(delta[key][c]) for c in COUNTS))]
+    # one statement: at once, or with the action's other writes (core.batch)
+    batch.run(_upsert_sql(len(delta)), params)
 
 
 def apply_change(before: Snapshot | None, after: Snapshot | None) -> None:

@@ -20,7 +20,7 @@ daily.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -250,11 +250,13 @@ def publish_statistics(unit_ids: list[int], years: list[int]) -> int:
         return sum(publish(units, [year]) for year, units in by_year.items())
 
 
-def _pending_sql() -> str:
+def _pending_sql(years: int) -> str:
+    """One pending row per year asked (``years`` of them), each answering its count."""
     table = connection.ops.quote_name(PendingPublication._meta.db_table)
-    return (f"INSERT INTO {table} (unit_id, year, requested) VALUES (%s, %s, 1) "
+    values = ", ".join(["(%s, %s, 1)"] * years)
+    return (f"INSERT INTO {table} (unit_id, year, requested) VALUES {values} "
             f"ON CONFLICT (unit_id, year) DO UPDATE SET requested = {table}.requested + 1 "
-            "RETURNING requested")
+            "RETURNING year, requested")
 
 
 def publish_after_commit(dossier: Dossier) -> None:
@@ -263,22 +265,17 @@ def publish_after_commit(dossier: Dossier) -> None:
     for it, however many dossiers change before the worker runs."""
     years = sorted({timezone.localtime(m).year for m in (
         dossier.received_at, dossier.finished_at, dossier.withdrawn_at, timezone.now()) if m})
-    fresh: list[int] = []
 
-    def noted(year: int) -> Callable[[list[dict[str, Any]]], None]:
-        def then(rows: list[dict[str, Any]]) -> None:
-            if rows[0]["requested"] == 1:
-                fresh.append(year)
-            if year == years[-1] and fresh:  # the last year's answer: ask once for them all
-                # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one
-                # publication
-                delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
-                enqueue_with_transaction(deferred(publish_statistics, delay),
-                                         [dossier.unit_id], sorted(fresh))
-        return then
+    def asked(rows: list[dict[str, Any]]) -> None:
+        fresh = sorted(row["year"] for row in rows if row["requested"] == 1)
+        if fresh:  # waits TINHSO_PUBLISH_DELAY_SECONDS: a busy desk's changes go in one
+            delay = float(getattr(settings, "TINHSO_PUBLISH_DELAY_SECONDS", 0))
+            enqueue_with_transaction(deferred(publish_statistics, delay), [dossier.unit_id],
+                                     fresh)
 
-    for year in years:  # at once, or with the action's batch (core.batch)
-        batch.run(_pending_sql(), [dossier.unit_id, year], then=noted(year))
+    # one statement: at once, or with the action's other writes (core.batch)
+    batch.run(_pending_sql(len(years)), [v for year in years for v in (dossier.unit_id, year)],
+              then=asked)
 
 
 def publish_all(years: Collection[int] | None = None) -> int:
