@@ -343,7 +343,7 @@ def list_pages(user: Any, mix: list[tuple[dict[str, str], str | None]],
     pages, counted = [], []
     for params, _term in mix:
         start = time.perf_counter()
-        len(document_list(user, params).rows), list_years(user)
+        len(document_list(user, params).rows), list_years()
         pages.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         query = matching(user, DocumentQuery.parse(params))

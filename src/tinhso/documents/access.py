@@ -3,6 +3,9 @@ the access log (every opening of a document or one of its files is recorded)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.permissions import may, scope_paths
 from tinhso.documents import rules
-from tinhso.documents.models import Access, Assignment, Document
-from tinhso.units.selectors import all_units, unit_ids_within
+from tinhso.documents.models import Access, Assignment, Document, Recipient
+from tinhso.units.selectors import all_units, unit_ids_within, units_matching
 
 
 def reading_scopes(user: Any) -> list[str]:
@@ -24,29 +27,46 @@ def reading_scopes(user: Any) -> list[str]:
     return ["/"] if paths is None else sorted(set(paths))
 
 
-def reaching_units(document: Document) -> list[Any]:
-    """The units a document reaches: its registering unit, its addressees of this
-    installation, and the lead and supporting units of its handling slip."""
-    units = [document.unit]
-    units += [r.unit for r in document.recipients.select_related("unit") if r.unit]
-    assignment = Assignment.objects.filter(document=document).select_related(
-        "lead_unit").first()
-    if assignment is not None:
-        units += [assignment.lead_unit, *assignment.support_units.all()]
-    return units
+def reached_units(documents: Sequence[Document]) -> dict[int, set[int]]:
+    """The ids of the units each document reaches: its registering unit, its addressees of
+    this installation, and the lead and supporting units of its handling slip (three queries
+    however many documents)."""
+    ids = [d.pk for d in documents]
+    reached = {d.pk: {d.unit_id} for d in documents}
+    links = (
+        Recipient.objects.filter(document_id__in=ids, unit__isnull=False)
+        .values_list("document_id", "unit_id"),
+        Assignment.objects.filter(document_id__in=ids).values_list("document_id", "lead_unit_id"),
+        Assignment.support_units.through.objects.filter(assignment__document_id__in=ids)
+        .values_list("assignment__document_id", "unit_id"),
+    )
+    for rows in links:
+        for pk, unit_id in rows:
+            reached[pk].add(unit_id)
+    return reached
+
+
+def reaches(documents: Sequence[Document]) -> dict[int, list[int]]:
+    """What ``Document.reach`` holds for each document: its named readers as negative user
+    ids when it is confidential (only they see it), else the ids of the units it reaches."""
+    readers: dict[int, set[int]] = defaultdict(set)
+    for pk, user_id in Document.readers.through.objects.filter(
+            document_id__in=[d.pk for d in documents if d.confidential]).values_list(
+            "document_id", "user_id"):
+        readers[pk].add(user_id)
+    units = reached_units([d for d in documents if not d.confidential])
+    return {d.pk: sorted(-u for u in readers[d.pk]) if d.confidential else sorted(units[d.pk])
+            for d in documents}
+
+
+def reach_of(document: Document) -> list[int]:
+    return reaches([document])[document.pk]
 
 
 def unit_paths(document: Document) -> list[str]:
     """The paths of the units a document reaches."""
-    return [unit.path for unit in reaching_units(document)]
-
-
-def reach_of(document: Document) -> list[int]:
-    """What ``Document.reach`` holds for ``document``: its named readers as negative user ids
-    when it is confidential (only they see it), else the ids of the units it reaches."""
-    if document.confidential:
-        return sorted(-pk for pk in document.readers.values_list("pk", flat=True))
-    return sorted({unit.pk for unit in reaching_units(document)})
+    ids = reached_units([document])[document.pk]
+    return list(units_matching(ids=list(ids)).values_list("path", flat=True))
 
 
 def may_see(user: Any, document: Document) -> bool:
@@ -56,35 +76,50 @@ def may_see(user: Any, document: Document) -> bool:
                          confidential=document.confidential, named=bool(named))
 
 
-def visible_documents(user: Any) -> QuerySet[Document]:
-    """The documents ``user`` may see: the query form of ``rules.visible``, asked of
-    ``Document.reach`` (kept by ``reach_refresh`` at every step; the access tests check it
-    against ``may_see``, which reads the relations).
+@dataclass(frozen=True)
+class Reader:
+    """Whose documents a person sees, resolved once (a search asks it several times):
+    ``everything`` when every registering unit lies within their reading scope (a role at the
+    province), else the unit ids of that scope; ``named``: their own id, negative, as
+    ``Document.reach`` names the readers of a confidential document."""
 
-    One condition, ``reach && ARRAY[the scope's unit ids, -the user's id]``, which the GIN
-    index of the search answers together with the words. When every registering unit lies
-    within the scope (a role at the province) the open documents are simply the
-    non-confidential ones: a condition that does not narrow is better left to the date
-    index."""
-    named = [-user.pk] if getattr(user, "pk", None) else []
+    everything: bool
+    units: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()
+
+    def documents(self) -> QuerySet[Document]:
+        """The query form of ``rules.visible``, asked of ``Document.reach`` (kept by
+        ``reach_refresh`` at every step; the access tests check it against ``may_see``, which
+        reads the relations): one condition, ``reach && ARRAY[the scope's unit ids, -the
+        user's id]``, which the GIN index of the search answers together with the words. For
+        ``everything`` the open documents are simply the non-confidential ones: a condition
+        that does not narrow is better left to the date index."""
+        if self.everything:
+            return Document.objects.filter(Q(confidential=False)
+                                           | Q(reach__overlaps=list(self.named)))
+        return Document.objects.filter(reach__overlaps=[*self.units, *self.named])
+
+
+def reader(user: Any) -> Reader:
+    named = (-user.pk,) if getattr(user, "pk", None) else ()
     scopes = reading_scopes(user)
-    units = [] if not scopes or scopes == ["/"] else unit_ids_within(scopes)
-    if scopes == ["/"] or (units and _every_registering_unit(units)):
-        return Document.objects.filter(Q(confidential=False) | Q(reach__overlaps=named))
-    return Document.objects.filter(reach__overlaps=[*units, *named])
+    if scopes == ["/"]:
+        return Reader(True, named=named)
+    units = unit_ids_within(scopes) if scopes else []
+    if units and _every_registering_unit(units):
+        return Reader(True, named=named)
+    return Reader(False, tuple(units), named)
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    """The documents ``user`` may see (``Reader.documents``)."""
+    return reader(user).documents()
 
 
 def _every_registering_unit(units: list[int]) -> bool:
     """No document is registered outside ``units``."""
     outside = all_units().exclude(pk__in=units).values("pk")
     return not Document.objects.filter(unit__in=outside).exists()
-
-
-def sees_every_unit(user: Any) -> bool:
-    """The user's reading scope holds every unit that registers documents (a role at the
-    province): they see every document but the confidential ones not naming them."""
-    scopes = reading_scopes(user)
-    return scopes == ["/"] or (bool(scopes) and _every_registering_unit(unit_ids_within(scopes)))
 
 
 def document_for(user: Any, pk: int, what: str = "view") -> Document:

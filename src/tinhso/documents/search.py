@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tinhso.documents import rules
-from tinhso.documents.access import sees_every_unit, visible_documents
+from tinhso.documents.access import Reader, reader
 from tinhso.documents.models import Direction, Document, Status
 from tinhso.units.selectors import unit_by_code, units_within
 
@@ -210,9 +210,11 @@ def unit_ids(code: str) -> list[int]:
     return list(units_within(unit).values_list("pk", flat=True))
 
 
-def matching(user: Any, query: DocumentQuery) -> QuerySet[Document]:
-    """The documents ``user`` may see that match ``query``, newest first (``NEWEST_FIRST``)."""
-    qs = visible_documents(user)
+def matching(user: Any, query: DocumentQuery, who: Reader | None = None
+             ) -> QuerySet[Document]:
+    """The documents ``user`` may see that match ``query``, newest first (``NEWEST_FIRST``);
+    ``who``: ``access.reader(user)`` when the caller has it already."""
+    qs = (who or reader(user)).documents()
     condition = Q()
     if query.q:
         condition &= text_filter(query.q)
@@ -250,12 +252,14 @@ def search(user: Any, query: DocumentQuery, limit: int = 20, offset: int = 0,
     whether more follow (one row more is read instead of counting every match: at 1,000,000
     documents a count alone takes longer than the page)."""
     wanted = offset + limit + 1
-    ids = _among_recent(user, query, wanted)
+    who = reader(user)
+    ids = _among_recent(user, who, query, wanted)
     if ids is not None:
         by_id = Document.objects.select_related(*related).in_bulk(ids[offset:])
         rows = [by_id[pk] for pk in ids[offset:] if pk in by_id]
     else:
-        rows = list(matching(user, query).select_related(*related)[offset:offset + limit + 1])
+        rows = list(matching(user, query, who).select_related(*related)[
+            offset:offset + limit + 1])
     return Page(rows[:limit], len(rows) > limit)
 
 
@@ -263,7 +267,8 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _among_recent(user: Any, query: DocumentQuery, wanted: int) -> list[int] | None:
+def _among_recent(user: Any, who: Reader, query: DocumentQuery, wanted: int
+                  ) -> list[int] | None:
     """The first ``wanted`` matches' ids when they are all among the newest documents that
     match the query's other conditions (a slice of ``RECENT[0]`` of them, then of
     ``RECENT[1]``), else None (PostgreSQL, for those who see every unit's documents).
@@ -274,13 +279,14 @@ def _among_recent(user: Any, query: DocumentQuery, wanted: int) -> list[int] | N
     few thousand rows. The result is the same: every document outside that slice is older
     than every one in it."""
     if (not query.q or wanted > RECENT_PAGES or connection.vendor != "postgresql"
-            or not sees_every_unit(user)):
+            or not who.everything):
         return None
     words = rules.fold(query.q).split()
     holding = " AND ".join(["search_text LIKE %s"] * len(words))
+    newest = matching(user, replace(query, q=""), who).values(
+        "pk", "search_text", "issued_on", "created_at")
     for size in RECENT:
-        recent = matching(user, replace(query, q="")).values(
-            "pk", "search_text", "issued_on", "created_at")[:size]
+        recent = newest[:size]
         sql, params = recent.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(

@@ -115,7 +115,7 @@ def page_number(value: Any) -> int:
     return min(int(text), LAST_PAGE) if text.isdigit() and int(text) >= 1 else 1
 
 
-def list_years(user: Any) -> list[int]:
+def list_years() -> list[int]:
     """The register years offered on the list, latest first: every year from the office's
     first register to its last (read from the ends of the year index, not from every
     document: a year holding nothing the person may see just lists nothing)."""

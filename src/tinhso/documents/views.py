@@ -34,7 +34,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     page = selectors.document_list(request.user, request.GET)
     return render(request, "documents/list.html", {
         "page": page, "selection": selectors.ListFilter.from_query(request.GET),
-        "years": selectors.list_years(request.user),
+        "years": selectors.list_years(),
         "directions": Direction.choices, "statuses": Status.choices,
         "can_register": may_somewhere(request.user, "documents.register"),
         "can_draft": may_somewhere(request.user, "documents.handle"),
