@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from tests.factories import documents_for, form_for
+from tests.factories import DossierFactory, documents_for, form_for
 from tests.procedures.conftest import TUESDAY_9AM
-from tinhso.procedures.codes import format_code
-from tinhso.procedures.models import Dossier
+from tinhso.procedures.codes import format_code, insert_numbered
+from tinhso.procedures.models import Dossier, DossierSequence
 from tinhso.procedures.services import Applicant, dossier_submit, submission
 
 THREADS, EACH = 16, 6
@@ -69,3 +69,18 @@ def test_parallel_submissions_get_unique_codes_without_gaps(catalogue, applicant
     assert len(acknowledged) == len(set(acknowledged)) == Dossier.objects.count()
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in acknowledged)
     assert numbers == list(range(1, len(acknowledged) + 1))  # no duplicates, no gaps
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("last", [0, 8, 9998, 9999, 123456])
+def test_the_code_written_with_the_dossier_is_format_codes(last):
+    """On PostgreSQL ``insert_numbered`` writes the code in SQL with the dossier; it must be
+    the code ``format_code`` gives, below four digits, at four and beyond (SQLite numbers
+    in Python)."""
+    day = date(2026, 3, 31)
+    DossierSequence.objects.create(agency_code="22366", day=day, last=last)
+    earlier = DossierFactory()
+    dossier = DossierFactory.build(procedure=earlier.procedure, unit=earlier.unit, code="")
+    insert_numbered(dossier, "22366", day)
+    assert dossier.pk is not None and dossier.code == format_code("22366", day, last + 1)
+    assert Dossier.objects.get(pk=dossier.pk).code == dossier.code

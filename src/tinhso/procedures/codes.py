@@ -49,11 +49,7 @@ def insert_numbered(dossier: Dossier, agency: str, day: date) -> None:
     # format_code: the number with at least four digits
     dossier.code = RawSQL("(SELECT %s || lpad(last::text, greatest(4, length(last::text)), "
                           "'0') FROM tinhso_sequence)", [f"{agency}-{day:%y%m%d}-"])
-    try:
-        sql, params = insert_sql(dossier, connection, returning=("code",))
-    except BaseException:
-        dossier.code = ""
-        raise
+    sql, params = insert_sql(dossier, connection, returning=("code",))
     with connection.cursor() as cursor:
         cursor.execute(f"WITH tinhso_sequence AS ({SQL.format(table=table)}) {sql}",
                        [agency, day, *params])
