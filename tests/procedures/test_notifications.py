@@ -270,6 +270,34 @@ def test_a_process_that_knows_a_delivery_waits_does_not_ask_again_until_it_may_s
     assert waiting_deliveries() == 1
 
 
+def test_a_delivery_whose_time_has_come_covers_this_message_and_the_next_is_queued_at_once(
+        submit: Callable[..., Dossier], database_queue: None, settings: Any,
+        monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any) -> None:
+    """A waiting delivery whose time has come may start any moment: it reads the message just
+    committed, and the process queues the next delivery rather than asking again for every
+    message until a worker takes the first."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TINHSO_NOTIFY_DELAY_SECONDS = 1
+    dossier = submit()
+    notifications.forget_waiting()
+    DBTaskResult.objects.all().delete()
+    notifications.wake_delivery()
+    first = DBTaskResult.objects.get(task_path__endswith="deliver_notifications")
+    due = first.run_after - notifications.CLOCK_MARGIN + timedelta(milliseconds=1)
+    monkeypatch.setattr(notifications.timezone, "now", lambda: due)
+    notifications.forget_waiting()  # a process that has not asked yet
+    notify(dossier=dossier, subject="Bổ sung", body="...")
+    notifications.wake_delivery()  # the first, not taken yet, will read it; the next queued
+    assert waiting_deliveries() == 2
+    second = DBTaskResult.objects.exclude(pk=first.pk).get()
+    assert second.run_after == due + timedelta(seconds=1)
+    for _ in range(3):  # the next messages: covered by the second, nothing to ask
+        with django_assert_num_queries(0):
+            notifications.wake_delivery()
+    assert waiting_deliveries() == 2
+
+
 # --- sent again after a cut: recognisable, and as little as possible ---------------------------
 
 

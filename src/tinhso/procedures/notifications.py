@@ -164,7 +164,10 @@ def wake_delivery() -> None:
     only when none waits. (A task already running may have read its batch before this commit:
     it is no longer waiting, so a new one is queued.) A waiting task deferred until a time
     cannot start before it, so until then (less ``CLOCK_MARGIN``) this process knows it
-    waits without asking the database: one query per process and delay, not per message."""
+    waits without asking the database: one query per process and delay, not per message.
+    One whose time has come may start any moment: it will read this message, but perhaps not
+    the next ones, so the next delivery is queued at once (rather than asking again for each
+    message until a worker takes the first)."""
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -173,14 +176,16 @@ def wake_delivery() -> None:
     if isinstance(backend, DatabaseBackend):
         if now < _WAITING_UNTIL.get(backend.alias, now):
             return
-        starts = (DBTaskResult.objects.filter(
+        latest = (DBTaskResult.objects.filter(
             status=TaskResultStatus.READY, backend_name=backend.alias,
             task_path=deliver_notifications.module_path)
-            .order_by("run_after").values_list("run_after", flat=True).first())
-        if starts is not None:
-            if starts < get_date_max():  # deferred (not "as soon as possible")
-                _WAITING_UNTIL[backend.alias] = starts - CLOCK_MARGIN
-            return
+            .order_by("-run_after").values_list("run_after", flat=True).first())
+        if latest is not None:
+            if latest >= get_date_max():  # queued to run at once: may start any moment
+                return
+            if latest - CLOCK_MARGIN > now:  # deferred: cannot start before then
+                _WAITING_UNTIL[backend.alias] = latest - CLOCK_MARGIN
+                return
     delivery = deferred(deliver_notifications,
                         float(getattr(settings, "TINHSO_NOTIFY_DELAY_SECONDS", 0)), now)
     delivery.enqueue()

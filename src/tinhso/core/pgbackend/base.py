@@ -1,0 +1,41 @@
+"""Django's PostgreSQL backend, with a health check that costs no round trip when nothing
+happened to the connection.
+
+``CONN_HEALTH_CHECKS`` makes Django check a persistent connection before its first use in each
+request; Django's check is a ``SELECT 1``: a round trip per request, as costly as a statement
+of the request's own (a sixth of a dossier submission's time). A connection the server has
+ended (a restart, ``pg_terminate_backend``, an idle timeout, a crashed backend) always leaves
+something on its socket: the server's last error message and the end of the stream. So the
+check first looks at the socket without waiting (``select`` with no timeout): nothing to read
+means nothing was said or closed since the last answer, and the connection is taken as it is;
+anything to read (an end, an error, a notice) falls back to Django's ``SELECT 1``, which reads
+it. What neither check sees (a cable cut without a word) is seen by the first statement, as
+before.
+"""
+
+from __future__ import annotations
+
+import select
+
+from django.db.backends.postgresql import base
+from psycopg import pq
+
+
+def quiet(fileno: int) -> bool:
+    """True when the socket has nothing to read (no message, no end of stream) right now."""
+    try:
+        readable, _, broken = select.select([fileno], [], [fileno], 0)
+    except (OSError, ValueError):  # closed descriptor
+        return False
+    return not readable and not broken
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self) -> bool:
+        connection = self.connection
+        if connection is None or connection.closed or connection.broken:
+            return False
+        idle = connection.pgconn.transaction_status == pq.TransactionStatus.IDLE
+        if idle and quiet(connection.pgconn.socket):
+            return True  # idle, and the server has said nothing since: usable
+        return bool(super().is_usable())
