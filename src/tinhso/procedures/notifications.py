@@ -39,7 +39,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
@@ -254,17 +254,47 @@ def _deliver_batch(ids: list[int], connectors: Sequence[Connector]) -> set[int]:
 
 
 def _deliver_one(pk: int, connectors: Sequence[Connector]) -> bool:
-    with transaction.atomic():
-        notification = next(iter(
-            _waiting().filter(pk=pk).select_related("dossier")
-            .only("dossier__code", *(f.name for f in Notification._meta.fields))
-            .select_for_update(skip_locked=True, of=("self",))), None)
-        if notification is None:  # sent, or being sent by another worker
+    """Lock the message (another worker skips it), send it and record the outcome, in one
+    short transaction of two statements (:func:`_statements`): a few hundred microseconds of
+    the worker's time per message besides the sending itself."""
+    lock, sent_sql, failed_sql = _statements()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(lock, [pk, Notification.MAX_ATTEMPTS])
+        row = cursor.fetchone()
+        if row is None:  # sent, or being sent by another worker
             return False
+        notification = Notification(pk=row[0], email=row[1], phone=row[2], subject=row[3],
+                                    body=row[4], topic=row[5], channels=row[6],
+                                    attempts=row[7])
         now = timezone.now()
-        _send_one(notification, connectors, now)
-        _save([notification], now)
+        _send_one(notification, row[8] or "", connectors, now)
+        if notification.sent_at is not None:
+            cursor.execute(sent_sql, [now, notification.channels, pk])
+        else:
+            cursor.execute(failed_sql, [notification.channels, notification.attempts,
+                                        notification.error, pk])
     return notification.sent_at is not None
+
+
+_STATEMENTS: list[tuple[str, str, str]] = []
+
+
+def _statements() -> tuple[str, str, str]:
+    """The message with its dossier's code, locked (skipped when another worker holds it);
+    the outcome when sent; the outcome when not. Written once per process."""
+    if not _STATEMENTS:
+        table, dossiers = Notification._meta.db_table, Dossier._meta.db_table
+        lock = (f"SELECT n.id, n.email, n.phone, n.subject, n.body, n.topic, n.channels, "
+                f"n.attempts, d.code FROM {table} n LEFT JOIN {dossiers} d "
+                f"ON d.id = n.dossier_id "
+                f"WHERE n.id = %s AND n.sent_at IS NULL AND n.attempts < %s")
+        if connection.features.has_select_for_update_skip_locked:
+            lock += " FOR UPDATE OF n SKIP LOCKED"
+        _STATEMENTS.append((
+            lock,
+            f"UPDATE {table} SET sent_at = %s, channels = %s, error = '' WHERE id = %s",
+            f"UPDATE {table} SET channels = %s, attempts = %s, error = %s WHERE id = %s"))
+    return _STATEMENTS[0]
 
 
 def _close(stack: ExitStack) -> None:
@@ -284,24 +314,9 @@ def _fail_all(ids: list[int], error: str) -> None:
         Notification.objects.bulk_update(batch, ["attempts", "error"])
 
 
-def _save(batch: Sequence[Notification], now: datetime) -> None:
-    """The batch's outcome: one UPDATE per set of channels for the messages sent (all of them,
-    usually), row by row for the failed ones (rare)."""
-    sent: dict[str, list[int]] = {}
-    for notification in batch:
-        if notification.sent_at is not None:
-            sent.setdefault(notification.channels, []).append(notification.pk)
-    for channels, ids in sent.items():
-        Notification.objects.filter(pk__in=ids).update(sent_at=now, channels=channels, error="")
-    failed = [n for n in batch if n.sent_at is None]
-    if failed:
-        Notification.objects.bulk_update(failed, ["channels", "attempts", "error"])
-
-
-def _send_one(notification: Notification, connectors: Sequence[Connector],
+def _send_one(notification: Notification, dossier_code: str, connectors: Sequence[Connector],
               now: datetime) -> None:
-    dossier = notification.dossier  # joined by the batch's query; None for a message to staff
-    message = Message(dossier_code=dossier.code if dossier is not None else "",
+    message = Message(dossier_code=dossier_code,
                       email=notification.email, phone=notification.phone,
                       subject=notification.subject, body=notification.body,
                       topic=notification.topic, notification_id=notification.pk)
