@@ -143,6 +143,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that needs no round trip (core/pgbackend).
     DATABASES["default"]["ENGINE"] = "tinhso.core.pgbackend"
+    # Statements through core.db.bound_cursor are prepared after this many runs on a connection
+    # (empty: never, for a pooler that cannot keep prepared statements).
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare) if _prepare else None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

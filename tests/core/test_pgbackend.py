@@ -72,3 +72,24 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_statement() -
     with connection.cursor() as cursor:  # a new connection, no error for the request
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_a_statement_run_again_through_the_bound_cursor_is_prepared_once() -> None:
+    from tinhso.core.db import bound_cursor
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold >= 1
+    for n in range(threshold + 2):
+        with bound_cursor(connection) as cursor:
+            cursor.execute("SELECT %s::int + %s", [n, 1])
+            assert cursor.fetchone()[0] == n + 1
+    assert [s for s in prepared() if "$1::int" in s] == ["SELECT $1::int + $2"]
+    with connection.cursor() as cursor:  # Django's own cursor: never prepared
+        for n in range(threshold + 2):
+            cursor.execute("SELECT %s::int - %s", [n, 1])
+    assert not [s for s in prepared() if "::int -" in s]

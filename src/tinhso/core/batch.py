@@ -31,6 +31,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.db.models.sql import InsertQuery
 
+from tinhso.core.db import bound_cursor
+
 Then = Callable[[list[dict[str, Any]]], None]
 _CURRENT: contextvars.ContextVar[Batch | None] = contextvars.ContextVar(
     "tinhso_batch", default=None)
@@ -79,7 +81,7 @@ class Batch:
             if statement.then is not None:
                 results.append(f"(SELECT coalesce(json_agg(s), '[]') FROM tinhso_s{k} s)")
         sql = f"WITH {', '.join(parts)} SELECT {', '.join(results) or '1'}"
-        with connection.cursor() as cursor:
+        with bound_cursor(connection) as cursor:
             cursor.execute(sql, params)
             row = list(cursor.fetchone())
         for obj, pk in zip(self.rows, row, strict=False):

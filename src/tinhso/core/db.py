@@ -32,6 +32,14 @@ def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tu
     return obj, "updated"
 
 
+def bound_cursor(connection: Any) -> Any:
+    """A cursor for a statement run again and again on a hot path: on PostgreSQL one whose
+    parameters travel apart from the text, so the statement is prepared once per connection
+    (``core.pgbackend``); elsewhere Django's cursor."""
+    make = getattr(connection, "bound_cursor", None)
+    return make() if make is not None else connection.cursor()
+
+
 def within_paths(field: str, paths: list[str]) -> Q:
     """Rows whose unit path (``field``) lies within any of ``paths`` (a role's scope)."""
     condition = Q(pk__in=[])

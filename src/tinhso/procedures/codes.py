@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from tinhso.core.batch import insert_sql
+from tinhso.core.db import bound_cursor
 from tinhso.procedures.models import Dossier, DossierSequence
 
 SQL = (
@@ -50,7 +51,7 @@ def insert_numbered(dossier: Dossier, agency: str, day: date) -> None:
     dossier.code = RawSQL("(SELECT %s || lpad(last::text, greatest(4, length(last::text)), "
                           "'0') FROM tinhso_sequence)", [f"{agency}-{day:%y%m%d}-"])
     sql, params = insert_sql(dossier, connection, returning=("code",))
-    with connection.cursor() as cursor:
+    with bound_cursor(connection) as cursor:
         cursor.execute(f"WITH tinhso_sequence AS ({SQL.format(table=table)}) {sql}",
                        [agency, day, *params])
         dossier.pk, dossier.code = cursor.fetchone()

@@ -16,6 +16,7 @@ before.
 from __future__ import annotations
 
 import select
+from typing import Any
 
 from django.db.backends.postgresql import base
 from psycopg import pq
@@ -39,3 +40,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if idle and quiet(connection.pgconn.socket):
             return True  # idle, and the server has said nothing since: usable
         return bool(super().is_usable())
+
+    def bound_cursor(self) -> Any:
+        """A cursor whose parameters travel apart from the statement (server-side binding),
+        unlike Django's default cursor, which writes them into the text. A statement run
+        again and again through it (a dossier submission's two) is prepared on the
+        connection after ``prepare_threshold`` runs (``DB_PREPARE_THRESHOLD``), so the server
+        parses and plans it once per connection, and the client no longer quotes every
+        parameter into a long text. Statements through Django's cursor are never prepared."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(base.ServerBindingCursor(self.connection))
