@@ -103,3 +103,33 @@ def test_what_an_answer_writes_is_written_not_lost():
         batch.run("UPDATE procedures_dossier SET applicant_name = %s WHERE id = %s "
                   "RETURNING id", ["Phạm Thị Dung", dossier.pk], then=then)
     assert event.pk is not None and DossierEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_rows_insert_is_written_as_djangos_compiler_writes_it(monkeypatch):
+    """The batch writes an INSERT without building a query (``_written``); it must say what
+    Django's compiler says for the same row: the columns, the values as the fields prepare
+    them (a JSON payload, an aware time, a key given by an earlier row of the batch, a code
+    written in SQL) and what it returns."""
+    from django.db.models.expressions import RawSQL
+    from django.utils import timezone
+
+    from tinhso.procedures.models import Dossier
+
+    monkeypatch.setattr(timezone, "now", lambda: AT)  # the audit's time, added at the insert
+    dossier = DossierFactory()
+    event, update = event_and_update(dossier)
+    reference = RawSQL("(SELECT id FROM tinhso_w0)", [])
+    update.__dict__["event_id"] = reference  # as the batch names an earlier row's key
+    audit = AuditEvent(actor_repr="system", action="dossier.received", object_id="1",
+                       details={"trạng thái": ["mới", "đã nhận"]})
+    new = Dossier.objects.get(pk=dossier.pk)
+    new.pk, new.code = None, RawSQL("(SELECT %s || 1)", ["KH-261202-"])
+    for obj, returning in ((event, ()), (update, ()), (audit, ()), (new, ("code",))):
+        shape = batch._shape(type(obj), obj.pk is not None, returning, connection)
+        assert shape is not None
+        sql, params = batch._written(obj, shape, connection, returning)
+        django_sql, django_params = batch._compiled(obj, connection, returning)
+        # (a JSON value is wrapped in an adapter that compares by identity: compare its repr)
+        assert (sql, list(map(repr, params))) == (django_sql, list(map(repr, django_params)))
+    assert "(SELECT id FROM tinhso_w0)" in batch._written(
+        update, batch._shape(EventSync, False, (), connection), connection, ())[0]

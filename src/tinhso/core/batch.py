@@ -141,16 +141,78 @@ def _insert(obj: models.Model, connection: Any,
             elif target is not None:  # saved since it was named (earlier in the batch)
                 obj.__dict__[f.attname] = target.pk
     try:
-        fields = [f for f in meta.local_concrete_fields
-                  if not (f is meta.auto_field and obj.pk is None)]
-        query = InsertQuery(type(obj))
-        query.insert_values(fields, [obj])
-        compiler = query.get_compiler(connection=connection)
-        compiler.returning_fields = [meta.pk, *(meta.get_field(name) for name in returning)]
-        ((sql, params),) = compiler.as_sql()
+        shape = _shape(type(obj), obj.pk is not None, returning, connection)
+        if shape is None:
+            sql, params = _compiled(obj, connection, returning)
+        else:
+            sql, params = _written(obj, shape, connection, returning)
     finally:
         for f, target in relations:
             obj.__dict__[f.attname] = target.pk
+    return sql, params
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What an INSERT of a model's row says besides its values, written once per process."""
+
+    fields: tuple[Any, ...]
+    head: str  # INSERT INTO "table" ("column", ...)
+    tail: str  # RETURNING ...
+
+
+_SHAPES: dict[tuple[Any, ...], _Shape | None] = {}
+
+
+def _shape(model: type[models.Model], with_pk: bool, returning: tuple[str, ...],
+           connection: Any) -> _Shape | None:
+    """The model's INSERT as Django's compiler writes it, for the rows that it writes with
+    one ``%s`` a value (None, and the compiler's way, for a field with a placeholder of its
+    own, such as a geometry)."""
+    key = (model, with_pk, returning, connection.vendor)
+    if key not in _SHAPES:
+        meta = model._meta
+        fields = tuple(f for f in meta.local_concrete_fields
+                       if not (f is meta.auto_field and not with_pk))
+        qn = connection.ops.quote_name
+        tail, _ = connection.ops.return_insert_columns(
+            [meta.pk, *(meta.get_field(name) for name in returning)])
+        _SHAPES[key] = None if any(hasattr(f, "get_placeholder") for f in fields) else _Shape(
+            fields, f"{connection.ops.insert_statement(on_conflict=None)} "
+                    f"{qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)})", tail)
+    return _SHAPES[key]
+
+
+def _written(obj: models.Model, shape: _Shape, connection: Any, returning: tuple[str, ...]
+             ) -> tuple[str, list[Any]]:
+    """The statement of :func:`_compiled`, without building a query: each field's value as
+    the compiler takes it (``pre_save``, then ``get_db_prep_save``), a raw SQL expression
+    (a key of the batch, a code written in SQL) in its place."""
+    placeholders, params = [], []
+    for f in shape.fields:
+        value = f.pre_save(obj, True)
+        if isinstance(value, RawSQL):
+            placeholders.append(f"({value.sql})")
+            params += value.params
+        elif hasattr(value, "resolve_expression"):  # any other expression: the compiler's way
+            return _compiled(obj, connection, returning)
+        else:
+            placeholders.append("%s")
+            params.append(f.get_db_prep_save(value, connection=connection))
+    return f"{shape.head} VALUES ({', '.join(placeholders)}) {shape.tail}", params
+
+
+def _compiled(obj: models.Model, connection: Any, returning: tuple[str, ...]
+              ) -> tuple[str, list[Any]]:
+    """``obj``'s INSERT ... RETURNING its key and ``returning``, by Django's compiler."""
+    meta = obj._meta
+    fields = [f for f in meta.local_concrete_fields
+              if not (f is meta.auto_field and obj.pk is None)]
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk, *(meta.get_field(name) for name in returning)]
+    ((sql, params),) = compiler.as_sql()
     return sql, list(params)
 
 

@@ -19,7 +19,16 @@ import select
 from typing import Any
 
 from django.db.backends.postgresql import base
-from psycopg import pq
+from psycopg import _queries, pq
+
+# psycopg keeps the parsed form of a statement (where its parameters go) only for statements
+# under 4 kB and 50 parameters; a dossier submission's batch is longer, and was parsed again
+# at every submission (a tenth of the request's time in Python). The cache stays an LRU of
+# 128 statements. (Private constants: if psycopg renames them, this only stops helping.)
+if hasattr(_queries, "MAX_CACHED_STATEMENT_LENGTH"):
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 64 * 1024)
+if hasattr(_queries, "MAX_CACHED_STATEMENT_PARAMS"):
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, 1000)
 
 
 def quiet(fileno: int) -> bool:
@@ -51,4 +60,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            return self._prepare_cursor(base.ServerBindingCursor(self.connection))
+            cursor = base.ServerBindingCursor(self.connection)  # type: ignore[attr-defined]
+            return self._prepare_cursor(cursor)  # type: ignore[attr-defined]
