@@ -77,9 +77,11 @@ def test_the_leaders_charts_are_drawn_with_their_tables(page: Page, live_server:
     charts = page.locator("canvas[data-chart]")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 3  # the DTI rank, the late tasks, the services' quality
-    drawn = page.evaluate("Array.from(document.querySelectorAll('canvas[data-chart]'))"
-                          ".every(c => Chart.getChart(c) !== undefined)")
-    assert drawn
+    # The chart script is deferred: wait for it to load and draw every chart (a time-out here
+    # means a chart never drawn), rather than look once while it may still be on its way.
+    page.wait_for_function("typeof Chart !== 'undefined' && Array.from(document"
+                           ".querySelectorAll('canvas[data-chart]'))"
+                           ".every(c => Chart.getChart(c) !== undefined)")
     rank = page.get_by_test_id("dti-rank")
     expect(rank).to_contain_text("16/34")
     with page.expect_navigation():
