@@ -70,6 +70,10 @@ class Browser:
 
 
 def charts_drawn(page: Page) -> int:
+    """The charts drawn, once the deferred chart script has drawn at least one (a time-out
+    here: none ever drawn)."""
+    page.wait_for_function(
+        "typeof Chart !== 'undefined' && Object.keys(Chart.instances).length > 0")
     return int(page.evaluate(
         "typeof Chart === 'undefined' ? 0 : Object.keys(Chart.instances).length"))
 

@@ -106,6 +106,7 @@ def test_define_open_fill_upload_approve_and_see_the_chart_move(
     page.goto(f"{base}/indicators/paperless_rate/?unit=56")
     expect(page.get_by_test_id("series-table")).to_contain_text("72,5")
     expect(page.locator("#series-chart")).to_be_visible()
+    page.wait_for_function("typeof Chart !== 'undefined' && !!Chart.getChart('series-chart')")
     labels, points = page.evaluate(
         "(() => { const c = Chart.getChart('series-chart');"
         " return [c.data.labels, c.data.datasets[0].data]; })()")
