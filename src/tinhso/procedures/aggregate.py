@@ -20,8 +20,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, DateField, F, Func, Min, Q, QuerySet, Sum, When
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from tinhso.core import batch
@@ -131,26 +144,36 @@ def apply_change(before: Snapshot | None, after: Snapshot | None) -> None:
     apply(difference(before, after))
 
 
-# The month each count falls in (a column of :func:`_months`), and the counts of that month: the
-# parts of :func:`contribution`, for :func:`rebuild`.
-PARTS: dict[str, tuple[str, ...]] = {
-    "received_month": ("received", "fee_payable", "paid_online", "digitised", "reused_data",
-                       "population_data"),
-    "resolved_month": ("resolved", "resolved_on_time", "refused", "electronic_result"),
-    "withdrawn_month": ("withdrawn",),
-    "rated_month": ("rated", "satisfied"),
-}
-assert sorted(c for part in PARTS.values() for c in part) == sorted(COUNTS)
+# The rebuild (:func:`rebuild`). Each dossier's months are one integer key: its month of receipt
+# * MONTHS + its month of decision or withdrawal (0 if none), months numbered year * 12 + month - 1
+# (:func:`month_number`).
+MONTHS = 2 ** 20
+
+# Its counts by the month they fall in (a part of :func:`contribution`), each a condition on the
+# rows of :func:`_dossier_rows` (None: every row), the month's number and which groups have it.
+# ``kind``: 1 finished (but not refused), 2 refused, 3 withdrawn, 0 none of these.
+RECEIVED = {"received": None, "fee_payable": "fee_payable", "paid_online": "paid_online",
+            "digitised": "digitised", "reused_data": "reused_data",
+            "population_data": "population_data"}
+RESOLVED = {"resolved": "kind IN (1, 2)", "resolved_on_time": "kind IN (1, 2) AND on_time",
+            "refused": "kind = 2", "electronic_result": "kind = 1 AND electronic_result"}
+WITHDRAWN = {"withdrawn": "kind = 3"}
+RATED = {"rated": "ratings", "satisfied": "satisfied_ratings"}  # columns of _rated_rows
+assert sorted([*RECEIVED, *RESOLVED, *WITHDRAWN, *RATED]) == sorted(COUNTS)
 
 
-class _MonthOf(Func):
-    """PostgreSQL: the first day of a moment's month in the current time zone, found in the local
-    month starts ``starts`` (computed in Python by :func:`month_starts`, as :func:`month_of`
-    does) with ``width_bucket``, a binary search over instants: many times cheaper per row than
-    converting each moment to local time. Only for moments within the starts (see
-    :func:`_month`)."""
+def month_number(month: date) -> int:
+    return month.year * 12 + month.month - 1
 
-    output_field = DateField()
+
+class _MonthIndex(Func):
+    """PostgreSQL: the number (:func:`month_number`) of a moment's month in the current time
+    zone, found in the local month starts ``starts`` (computed in Python by
+    :func:`month_starts`, as :func:`month_of` does) with ``width_bucket``, a binary search over
+    instants: many times cheaper per row than converting each moment to local time. Only for
+    moments within the starts (see :func:`_month_number`)."""
+
+    output_field = IntegerField()
 
     def __init__(self, moment: str, starts: list[datetime]) -> None:
         super().__init__(F(moment))
@@ -160,9 +183,8 @@ class _MonthOf(Func):
                template: str | None = None, arg_joiner: str | None = None,
                **extra_context: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        months = [month_of(start) for start in self.starts[:-1]]
-        return (f"(%s::date[])[width_bucket({sql}, %s::timestamptz[])]",
-                [months, *params, self.starts])
+        before = month_number(month_of(self.starts[0])) - 1
+        return f"({before} + width_bucket({sql}, %s::timestamptz[]))", [*params, self.starts]
 
 
 def month_starts(first: datetime, last: datetime) -> list[datetime]:
@@ -177,102 +199,149 @@ def month_starts(first: datetime, last: datetime) -> list[datetime]:
     return starts
 
 
-def _month(moment: str, starts: list[datetime] | None) -> Any:
-    """``moment``'s month in the current time zone, the province's (:func:`month_of`): TruncMonth
-    (``AT TIME ZONE`` on PostgreSQL, Django's date functions on SQLite); on PostgreSQL, moments
-    within ``starts`` through :class:`_MonthOf`."""
-    exact = Cast(TruncMonth(moment, output_field=DateField()), DateField())
+def _month_number(moment: str, starts: list[datetime] | None) -> Any:
+    """The number of ``moment``'s month in the current time zone, the province's
+    (:func:`month_of`), null for no moment: from its year and month (``AT TIME ZONE`` on
+    PostgreSQL, Django's date functions on SQLite); on PostgreSQL, moments within ``starts``
+    through :class:`_MonthIndex`."""
+    exact = Cast(ExtractYear(moment) * 12 + ExtractMonth(moment) - 1, IntegerField())
     if not starts:
         return exact
     within = Q(**{f"{moment}__gte": starts[0], f"{moment}__lt": starts[-1]})
-    return Case(When(within, then=_MonthOf(moment, starts)), default=exact)
+    return Case(When(within, then=_MonthIndex(moment, starts)), default=exact,
+                output_field=IntegerField())
 
 
-def _months(dossiers: QuerySet[Dossier], starts: list[datetime] | None = None
-            ) -> QuerySet[Dossier, dict[str, Any]]:
-    """:func:`contribution` as one GROUP BY over ``dossiers`` (and their ratings): a row per
-    agency, procedure, channel and the months of receipt, decision, withdrawal and rating (null
-    where the dossier has none), with the counts of each part (:data:`PARTS`)."""
-    finished = finished_q() & Q(finished_at__isnull=False)
-    withdrawn = withdrawn_q() & Q(withdrawn_at__isnull=False)
-    not_refused = ~Q(status=DossierStatus.REFUSED)
+def _dossier_rows(dossiers: QuerySet[Dossier], starts: list[datetime] | None
+                  ) -> QuerySet[Dossier, Any]:
+    """A row per dossier: its agency, procedure, channel, ``months`` key, ``kind`` and flags.
 
-    def month(moment: str, when: Q | None = None) -> Any:
-        return _month(moment, starts) if when is None else Case(
-            When(when, then=_month(moment, starts)))
-
-    def count(when: Q | None = None) -> Count:
-        return Count("pk", filter=when)
-
-    return (dossiers.order_by().values(
-        "unit_id", "procedure_id", "channel", received_month=month("received_at"),
-        resolved_month=month("finished_at", finished),
-        withdrawn_month=month("withdrawn_at", withdrawn), rated_month=month("rating__at"),
-    ).annotate(
-        received=count(), fee_payable=count(Q(fee_payable=True)),
-        paid_online=count(Q(paid_online=True)), digitised=count(Q(digitised=True)),
-        reused_data=count(Q(reused_data=True)), population_data=count(Q(population_data=True)),
-        resolved=count(finished), resolved_on_time=count(finished & Q(on_time=True)),
-        refused=count(finished & ~not_refused),
-        electronic_result=count(finished & Q(electronic_result=True) & not_refused),
-        withdrawn=count(withdrawn), rated=count(Q(rating__isnull=False)),
-        satisfied=count(Q(rating__level__gte=Rating.Level.ACCEPTABLE)),
-    ))
+    On PostgreSQL also ``clock_timestamp()``, read by no one: a volatile column keeps this
+    SELECT a subquery of its own under the GROUP BY of :func:`_rebuild_select`, whose key then
+    counts for the planner as a few hundred thousand groups (not as many as dossiers), so it
+    is summed in parallel workers (partial aggregation), each dossier's kind computed once."""
+    finished, withdrawn = finished_q(), withdrawn_q()
+    kind = Case(When(finished & Q(status=DossierStatus.REFUSED), then=2), When(finished, then=1),
+                When(withdrawn, then=3), default=0, output_field=IntegerField())
+    decided = Case(When(withdrawn, then=_month_number("withdrawn_at", starts)),
+                   default=_month_number("finished_at", starts), output_field=IntegerField())
+    months = (Cast(_month_number("received_at", starts), BigIntegerField()) * MONTHS
+              + Coalesce(decided, 0))
+    extra: dict[str, Any] = {"kind": kind, "months": months}
+    if connection.vendor == "postgresql":
+        extra["fence"] = Func(function="clock_timestamp", output_field=DateTimeField())
+    return dossiers.order_by().values(
+        "unit_id", "procedure_id", "channel", "fee_payable", "paid_online", "digitised",
+        "reused_data", "population_data", "on_time", "electronic_result", **extra)
 
 
-def _rebuild_sql(dossiers: QuerySet[Dossier], starts: list[datetime] | None = None
-                 ) -> tuple[str, tuple[Any, ...]]:
-    """One ``INSERT INTO dossierstat WITH months AS (...) SELECT ... GROUP BY``: the rows of
-    :func:`_months` unfolded into one row per part (UNION ALL) and summed per key."""
-    query = _months(dossiers, starts).query
-    inner, params = query.get_compiler(connection=connection).as_sql()
+def _rated_rows(ratings: QuerySet[Rating], starts: list[datetime] | None
+                ) -> QuerySet[Rating, dict[str, Any]]:
+    """The ratings counted per agency, procedure, channel and month's number (of the ratings
+    alone: each looks its dossier up, rather than every dossier probing the ratings)."""
+    return ratings.order_by().values(
+        unit_id=F("dossier__unit_id"), procedure_id=F("dossier__procedure_id"),
+        channel=F("dossier__channel"), month=_month_number("at", starts),
+    ).annotate(ratings=Count("pk"),
+               satisfied_ratings=Count("pk", filter=Q(level__gte=Rating.Level.ACCEPTABLE)))
+
+
+def _month_date(number: str) -> str:
+    """SQL: the first day of the month numbered ``number`` (SQL too)."""
+    if connection.vendor == "postgresql":
+        return (f"make_date(({number} / 12)::integer, ({number} - {number} / 12 * 12 + 1)"
+                f"::integer, 1)")
+    return f"date('0000-01-01', '+' || ({number}) || ' months')"
+
+
+def _counted(condition: str | None) -> str:
+    if condition is None:
+        return "COUNT(*)"
+    if connection.features.supports_aggregate_filter_clause:
+        return f"COUNT(*) FILTER (WHERE {condition})"
+    return f"COUNT(CASE WHEN {condition} THEN 1 END)"
+
+
+def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
+                    starts: list[datetime] | None = None) -> tuple[str, tuple[Any, ...]]:
+    """:func:`contribution` summed over ``dossiers`` and ``ratings`` in one SELECT ... GROUP BY
+    unit_id, procedure_id, month, channel (the columns of :data:`COUNTS` after those): the
+    dossiers grouped by their ``months`` key (a few per agency, procedure, channel and month),
+    those groups unfolded into their parts (UNION ALL, with the ratings' counts) and summed."""
     quote = connection.ops.quote_name
-    parts = []
-    for moment, counts in PARTS.items():
-        columns = ", ".join(quote(c) if c in counts else f"0 AS {quote(c)}" for c in COUNTS)
-        parts.append(f"SELECT unit_id, procedure_id, {quote(moment)} AS month, channel, "
-                     f"{columns} FROM months WHERE {quote(moment)} IS NOT NULL")
-    sums = ", ".join(f"SUM({quote(c)})" for c in COUNTS)
-    sql = (f"INSERT INTO {quote(DossierStat._meta.db_table)} "
-           f"(unit_id, procedure_id, month, channel, {', '.join(COUNTS)}) "
-           f"WITH months AS ({inner}) SELECT unit_id, procedure_id, month, channel, {sums} "
-           f"FROM ({' UNION ALL '.join(parts)}) parts "
+    rows, row_params = _dossier_rows(dossiers, starts).query.get_compiler(
+        connection=connection).as_sql()
+    rated, rated_params = _rated_rows(ratings, starts).query.get_compiler(
+        connection=connection).as_sql()
+    fine_counts = {**RECEIVED, **RESOLVED, **WITHDRAWN}
+    fine = ("SELECT unit_id, procedure_id, channel, months, "
+            + ", ".join(f"{_counted(c)} AS {quote(n)}" for n, c in fine_counts.items())
+            + f" FROM ({rows}) dossier_rows GROUP BY unit_id, procedure_id, channel, months")
+    decided = f"(months - months / {MONTHS} * {MONTHS})"
+    parts: list[tuple[str, str, dict[str, str], str]] = [  # source, month, counts (their columns)
+        ("fine", f"months / {MONTHS}", {c: c for c in RECEIVED}, "1 = 1"),
+        ("fine", decided, {c: c for c in RESOLVED}, f"{decided} <> 0 AND {quote('resolved')} > 0"),
+        ("fine", decided, {c: c for c in WITHDRAWN},
+         f"{decided} <> 0 AND {quote('withdrawn')} > 0"),
+        ("rated", "month", RATED, "month IS NOT NULL")]
+    selects = []
+    for source, number, counts, where in parts:
+        columns = ", ".join(f"{quote(counts[c]) if c in counts else 0} AS {quote(c)}"
+                            for c in COUNTS)
+        selects.append(f"SELECT unit_id, procedure_id, {_month_date(number)} AS month, channel, "
+                       f"{columns} FROM {source} WHERE {where}")
+    sums = ", ".join(f"SUM({quote(c)}) AS {quote(c)}" for c in COUNTS)
+    sql = (f"WITH fine AS ({fine}), rated AS ({rated}) "
+           f"SELECT unit_id, procedure_id, month, channel, {sums} "
+           f"FROM ({' UNION ALL '.join(selects)}) parts "
            f"GROUP BY unit_id, procedure_id, month, channel")
-    return sql, tuple(params)
+    return sql, (*row_params, *rated_params)
 
 
-# PostgreSQL, for the rebuild's statement only (SET LOCAL): the planner takes the month
-# expressions for as many groups as there are dossiers (the actual groups are a few per agency,
-# procedure and month), so it would sort every dossier by text keys on disk; hash aggregation
-# in memory instead, the scan and the join in parallel workers, and no JIT (compiling this
-# statement took seconds and saved none).
-PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tuple_cost = 0")
+# PostgreSQL, for the rebuild's statement only (SET LOCAL): hash aggregation in memory (never a
+# sort of every dossier), the dossiers scanned and summed in parallel workers, each rating's
+# dossier looked up by its key (a nested loop, not every dossier probing a hash of the
+# ratings), and no JIT (compiling this statement in each worker saved nothing).
+PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tuple_cost = 0",
+           "enable_hashjoin = off", "enable_mergejoin = off")
+TEMPORARY = "tinhso_dossierstat_rebuild"
 
 
 @transaction.atomic
 def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
     """Recompute the aggregate from the dossiers (all of them when ``dossiers`` is None;
-    otherwise only the rows of the agencies those dossiers belong to), set-wise in the database:
-    the stale rows deleted, then one INSERT ... SELECT ... GROUP BY (:func:`_rebuild_sql`), in
-    one transaction; returns the rows written."""
-    source = Dossier.objects.all()
+    otherwise only the rows of the agencies those dossiers belong to), set-wise in the database,
+    in one transaction: the stale rows deleted, then the rows of :func:`_rebuild_select`
+    written; returns the rows written. PostgreSQL never runs the SELECT of an INSERT ... SELECT
+    in parallel, so there the SELECT fills a temporary table (CREATE TABLE ... AS may) that one
+    INSERT copies, in the same transaction."""
+    source, ratings = Dossier.objects.all(), Rating.objects.all()
     stale = DossierStat.objects.all()
     if dossiers is not None:
         unit_ids = list(dossiers.order_by().values_list("unit_id", flat=True).distinct())
         stale = stale.filter(unit_id__in=unit_ids)
         source = source.filter(unit_id__in=unit_ids)
+        ratings = ratings.filter(dossier__unit_id__in=unit_ids)
     stale.delete()
     starts = None
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         first = Dossier.objects.aggregate(first=Min("received_at"))["first"]
         starts = month_starts(first, timezone.now() + timedelta(days=366)) if first else None
-    sql, params = _rebuild_sql(source, starts)
+    select, params = _rebuild_select(source, ratings, starts)
+    table = connection.ops.quote_name(DossierStat._meta.db_table)
+    insert = f"INSERT INTO {table} (unit_id, procedure_id, month, channel, {', '.join(COUNTS)}) "
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for setting in PLANNER:
-                cursor.execute(f"SET LOCAL {setting}")
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
+        if not postgresql:
+            cursor.execute(insert + select, params)
+            return int(cursor.rowcount)
+        for setting in PLANNER:
+            cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {TEMPORARY} AS {select}", params)
+        cursor.execute(f"{insert} SELECT * FROM {TEMPORARY}")
+        written = int(cursor.rowcount)
+        cursor.execute(f"DROP TABLE {TEMPORARY}")
+        return written
 
 
 def totals(qs: QuerySet[DossierStat]) -> dict[str, int]:
