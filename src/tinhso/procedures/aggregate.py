@@ -5,10 +5,13 @@ flags in the month it was received; resolved (approved, returned or refused), on
 an electronic result in the month it was resolved; withdrawn in the month it was withdrawn; its
 rating in the month it was rated. Every dossier action applies the difference between the
 dossier's contribution before and after, in the same transaction (:func:`apply_change`);
-:func:`rebuild` recomputes the table set-wise in the database: one INSERT ... SELECT whose GROUP
-BY states :func:`contribution` as query expressions (:func:`_months`, from the same
-``rule_queries``), and both must agree (tests/procedures/test_aggregate.py compares the rebuild
-with the summed contributions, month boundaries at local midnight included).
+:func:`rebuild` recomputes the table set-wise in the database, in one SELECT that states
+:func:`contribution` as query expressions (from the same ``rule_queries``): the dossiers grouped
+by agency, procedure, channel and one integer key of their months (received, and resolved or
+withdrawn), summed in parallel workers on PostgreSQL, those groups unfolded into their months
+and summed again with the ratings' counts. Both must agree (tests/procedures/test_aggregate.py
+compares the rebuild with the summed contributions, month boundaries at local midnight
+included).
 ``procedures.publication`` sums it into indicators.
 """
 
