@@ -41,10 +41,18 @@ Measured on the 2-core development machine (PostgreSQL 15, DuckDB 1.x), shared w
 benchmarks: 5,000,000 dossiers, 30,535 aggregate rows; the aggregate 12-28 ms, DuckDB
 0.2-1.6 s, PostgreSQL directly 1.6-4.2 s (aggregate / DuckDB 0.02-0.05x). The rebuild
 (2026-12-02, one run each): before, GROUP BYs merged and written in Python, 42.6 s against
-3.39 s directly (12.5x; 26.6x DuckDB); after, one INSERT ... SELECT, 11.9 s against 1.65 s
-(7.2x, goal <= 2 NOT met; 55x DuckDB). What is left: the planner takes the month expressions
-for as many groups as dossiers, so the GROUP BY runs in one process (the direct query's runs
-in three).
+3.39 s directly (12.5x; 26.6x DuckDB); then one INSERT ... SELECT, 11.9 s against 1.65 s
+(7.2x; 55x DuckDB). 2026-12-03, the machine loaded by other benchmarks: that INSERT ... SELECT
+9.4 s against 1.57 s (6.0x, load average 3.5); now (the SELECT filling a temporary table, as
+PostgreSQL runs an INSERT's SELECT in one process only; the dossiers summed in parallel workers
+by one integer key of their months, each dossier's kind computed once; the ratings looking
+their dossiers up) 8.5 s against 2.28 s (3.7x, load 6.3) and 9.2 s against 2.09 s (4.4x, load
+5.8); goal <= 2 NOT met. Side by side over the same dossiers, three rounds (load 5-6): the
+INSERT ... SELECT 8.2-10.0x the direct query, now 4.2-4.8x. What is left, in CPU of one process
+(no workers): the dossiers' GROUP BY 3.0-3.7 s against 1.5 s for the direct query (84,000
+groups of 11 counts, theirs 68 of 8), of which the months' expressions ~0.8 s (so a stored month
+column would not reach 2x either); then the ratings (~1 s for 400,000 look-ups) and the INSERT
+of 30,535 rows (~0.5 s).
 
 The import, --rows 0 --import-rows 1000000 (2026-12-02, PostgreSQL 15 with shared_buffers
 128 MB; the statistics' rebuild already set-wise on both sides), the two runs minutes apart on
