@@ -47,10 +47,7 @@ import base64
 import http.client
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -64,10 +61,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from serving import cpu_meter, free_port, start_server, start_worker, stop_server
+from submit_inprocess import in_process_cost, profile_submissions, queries_of_one_submission
 from timing import ratio  # bench/timing.py: this script's directory is on the path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
        + b"% tinhso benchmark document\n" * 40 + b"trailer <<>>\n%%EOF\n")  # ~1 KB
 COMMUNES = 5
@@ -177,12 +174,6 @@ def load(name: str, port: int, method: str, path: str, bodies: list[bytes],
 # --- set-up ----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def form_answers(procedure: Any, n: int) -> dict[str, str]:
     samples = {"text": f"Nguyễn Thị Bình {n}", "textarea": "Ghi chú", "date": "01/11/2026",
                "number": "2", "email": f"binh{n}@example.vn", "phone": "0905123456"}
@@ -239,201 +230,7 @@ def prepare(clients: int) -> tuple[list[bytes], list[str], list[str]]:
         f"{c.name} ({c.code})" for c in communes]
 
 
-def start_server(port: int, workers: int, env: dict[str, str], log: Path
-                 ) -> subprocess.Popen[bytes]:
-    command = [str(BIN / "gunicorn"), "-c", "python:tinhso.gunicorn_conf"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True,
-                                  env={**env, "PORT": str(port), "BIND": f"127.0.0.1:{port}",
-                                       "WEB_CONCURRENCY": str(workers)})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped: see {log}\n{log.read_text()[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError(f"the server did not answer within 60 s: see {log}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """A process this script started and its children (gunicorn's arbiter and workers): its
-    own process group."""
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
-
-@dataclass(frozen=True)
-class Proc:
-    pid: int
-    parent: int
-    name: str
-    own: float  # CPU seconds of the process itself
-    reaped: float  # and of its children that ended and were waited for
-
-
-def _processes() -> list[Proc]:
-    ticks = os.sysconf("SC_CLK_TCK")
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            head, tail = (entry / "stat").read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        f = tail.split()  # f[0] is the state, stat's third field; utime is f[11]
-        found.append(Proc(int(entry.name), int(f[1]), head.split("(", 1)[1],
-                          (int(f[11]) + int(f[12])) / ticks, (int(f[13]) + int(f[14])) / ticks))
-    return found
-
-
-def _ours(pid: int, database: str) -> bool:
-    """A PostgreSQL process that works for this database: its backends and the shared
-    background processes (WAL writer, checkpointer...), not other databases' backends."""
-    try:
-        words = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-                 .decode(errors="replace").split())
-    except OSError:
-        return False
-    client = any("(" in w or w == "[local]" for w in words)
-    return database in words or not client
-
-
-def cpu_meter(groups: dict[str, int], database: str) -> Callable[[], dict[str, float]]:
-    """CPU seconds so far of each named process tree (by its root's pid, with the children
-    that ended), and of PostgreSQL's processes for ``database`` (live ones: a backend that
-    ends during a phase takes its time with it). Scanned afresh each time."""
-
-    def measure() -> dict[str, float]:
-        procs = _processes()
-        children: dict[int, list[int]] = {}
-        for p in procs:
-            children.setdefault(p.parent, []).append(p.pid)
-        by_pid = {p.pid: p for p in procs}
-        out = {}
-        for group, root in groups.items():
-            total, todo = 0.0, [root]
-            while todo:
-                pid = todo.pop()
-                if pid in by_pid:
-                    total += by_pid[pid].own + by_pid[pid].reaped
-                todo.extend(children.get(pid, []))
-            out[group] = total
-        out["postgres"] = sum(p.own for p in procs
-                              if p.name == "postgres" and _ours(p.pid, database))
-        return out
-
-    return measure
-
-
-# --- in-process: the queries of one submission -----------------------------------------------
-
-
-def _statement(sql: str) -> str:
-    sql = re.sub(r"^\d+ times: ", "", sql.strip())  # executemany
-    verb = sql.split(None, 1)[0].upper()
-    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', sql, re.IGNORECASE)
-    if verb in {"SAVEPOINT", "RELEASE"}:
-        return verb
-    return f"{verb} {table.group(1) if table else ''}".strip()
-
-
-def queries_of_one_submission(bodies: list[bytes], token: str) -> tuple[int, list[str]]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    # Once to warm the caches a running worker has (the calendar, the translations, the token,
-    # and the procedure, its version and the agency of the submission measured).
-    client.post("/api/v1/dossiers/", bodies[2], content_type="application/json", **headers)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.post("/api/v1/dossiers/", bodies[2],
-                               content_type="application/json", **headers)
-    assert response.status_code == 201, response.content
-    grouped = Counter(_statement(q["sql"]) for q in captured.captured_queries)
-    times: Counter[str] = Counter()
-    for q in captured.captured_queries:
-        times[_statement(q["sql"])] += float(q["time"])
-    lines = [f"{count:>3} x {what:<42} {times[what] * 1000:6.2f} ms (wall, as logged)"
-             for what, count in grouped.most_common()]
-    return len(captured.captured_queries), lines
-
-
-def profile_submissions(bodies: list[bytes], token: str, count: int) -> str:
-    import cProfile
-    import io
-    import pstats
-
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-    def run() -> None:
-        for n in range(count):
-            client.post("/api/v1/dossiers/", bodies[n % len(bodies)],
-                        content_type="application/json", **headers)
-
-    profiler = cProfile.Profile()
-    start = time.perf_counter()
-    profiler.runcall(run)
-    elapsed = time.perf_counter() - start
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(r"tinhso|django/db/models/query\.py", 25)
-    stats.sort_stats("tottime").print_stats(20)  # where the time is spent, whatever the caller
-    return (f"{count} in-process submissions (one at a time, under cProfile): "
-            f"{elapsed / count * 1000:.1f} ms each\n" + out.getvalue())
-
-
-def in_process_cost(bodies: list[bytes], token: str, count: int = 100) -> tuple[float, float]:
-    """Median wall time of one submission and of /healthz, in this process, one at a time."""
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-    def timed(call: Callable[[int], object]) -> float:
-        times = []
-        for n in range(count):
-            start = time.perf_counter()
-            call(n)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
-
-    submit = timed(lambda n: client.post("/api/v1/dossiers/", bodies[n % len(bodies)],
-                                         content_type="application/json", **headers))
-    health = timed(lambda n: client.get("/healthz"))
-    return submit, health
-
-
 # --- main ------------------------------------------------------------------------------------
-
-
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """The background task worker `make run` starts beside the server."""
-    with log.open("wb") as out:
-        return subprocess.Popen([str(BIN / "tinhso"), "db_worker", "--no-startup-delay"],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, env=env)
 
 
 def tasks() -> dict[str, int]:

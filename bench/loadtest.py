@@ -43,8 +43,8 @@ from pathlib import Path
 
 import loadcheck
 import loadmix
-from dossier_submit_http import BIN, ROOT, free_port, start_server, stop_server
 from pgcluster import Cluster
+from serving import BIN, ROOT, free_port, start_server, stop_server
 
 
 class Supervisor:
