@@ -13,6 +13,13 @@ one run each minutes apart: before the batched writes 129/s (0.092 x /healthz's 
 522 ms (11.2 x), server CPU 14.5 ms per submission (gunicorn 9.3, worker 2.0, PostgreSQL 3.1), 13
 queries; after them (core.batch, codes.insert_numbered, the cached version) 199/s (0.138 x
 1,439/s), p99 327 ms (7.6 x), CPU 9.3 ms (gunicorn 5.5, worker 1.7, PostgreSQL 2.1), 4 queries.
+2026-12-03, two runs back to back (load average ~1 before): at the start of the day 256/s
+(0.158 x 1,618/s), p99 6.7 x, CPU 7.28 ms (gunicorn 3.90, worker 1.52, PostgreSQL 1.86); after
+the health check without a round trip (core.pgbackend), the delivery queued once per window
+(not asked for per message), each notification sent with two written-once statements, the two
+statements prepared with their parameters apart, and the batch's INSERTs written without the
+ORM's compiler: 357/s and 340/s (0.215 and 0.202 x ~1,670/s), p99 4.3 x and 5.9 x, CPU 5.01 and
+5.25 ms (gunicorn 3.06-3.26, worker 0.70, PostgreSQL 1.25-1.28), 4 queries. Goals NOT met.
 
 Each phase also reads the CPU time the server spent (gunicorn's workers, this database's
 PostgreSQL processes, and the task worker, from /proc): CPU milliseconds per
