@@ -63,7 +63,10 @@ class SeenCodes:
         earlier in the file, and the other codes already in the database. Records them.
         On PostgreSQL, one statement on ``raw`` (psycopg's connection, in the writer's
         thread), the codes and lines passed as two arrays: the SELECT sees the codes seen
-        before the batch, not those its INSERT adds."""
+        before the batch, not those its INSERT adds. Each code looked up in the indexes by a
+        subquery (a join would be planned as a hash join reading every dossier once the
+        arrays' length is known: a batch then costs as much as the table); OFFSET 0 keeps
+        the subqueries to one run per code."""
         dossiers = connection.ops.quote_name(Dossier._meta.db_table)
         if raw is not None:
             from psycopg import Cursor  # PostgreSQL only
@@ -73,10 +76,12 @@ class SeenCodes:
                     f"WITH b (code, line) AS (SELECT * FROM unnest(%s::varchar(60)[], "
                     f"%s::integer[])), added AS (INSERT INTO {self.SEEN} (code, line) "
                     f"SELECT code, line FROM b ON CONFLICT (code) DO NOTHING) "
-                    f"SELECT b.code, s.line FROM b LEFT JOIN {self.SEEN} s ON s.code = b.code "
-                    f"LEFT JOIN {dossiers} d ON d.code = b.code "
-                    f"WHERE s.code IS NOT NULL OR d.code IS NOT NULL",
-                    [[code for code, _line in pairs], [line for _code, line in pairs]])
+                    f"SELECT code, line FROM (SELECT b.code, (SELECT s.line FROM {self.SEEN} s "
+                    f"WHERE s.code = b.code) AS line, (SELECT true FROM {dossiers} d "
+                    f"WHERE d.code = b.code LIMIT 1) AS here FROM b OFFSET 0) x "
+                    f"WHERE line IS NOT NULL OR here",
+                    [[code for code, _line in pairs], [line for _code, line in pairs]],
+                    prepare=False)
                 found = cursor.fetchall()
             return ({code: line for code, line in found if line is not None},
                     {code for code, line in found if line is None})
