@@ -121,11 +121,15 @@ class DossierSequence(models.Model):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("code"), max_length=60, unique=True)
+    # Unique by a constraint of the table (Meta), not unique=True: on PostgreSQL that would add
+    # a second index (varchar_pattern_ops, for LIKE) that no query uses.
+    code = models.CharField(_("code"), max_length=60)
     procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"),
                                   on_delete=models.PROTECT, related_name="dossiers")
+    # No index of its own for unit and assigned_unit: the indexes (unit, status, due_at) and
+    # (assigned_unit, status, due_at) below begin with them.
     unit = models.ForeignKey("units.Unit", verbose_name=_("receiving agency"),
-                             on_delete=models.PROTECT, related_name="dossiers")
+                             on_delete=models.PROTECT, related_name="dossiers", db_index=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=12, choices=DossierStatus.choices,
                               default=DossierStatus.RECEIVED)
@@ -147,7 +151,7 @@ class Dossier(models.Model):
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     assigned_unit = models.ForeignKey("units.Unit", verbose_name=_("processing unit"),
                                       null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="assigned_dossiers")
+                                      related_name="assigned_dossiers", db_index=False)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="assigned_dossiers")
@@ -170,6 +174,7 @@ class Dossier(models.Model):
     class Meta:
         ordering = ["due_at"]
         verbose_name = _("dossier")
+        constraints = [models.UniqueConstraint(fields=["code"], name="dossier_code_unique")]
         indexes = [
             models.Index(fields=["unit", "status", "due_at"]),
             models.Index(fields=["assigned_unit", "status", "due_at"]),

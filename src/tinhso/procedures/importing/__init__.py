@@ -4,13 +4,15 @@ synchronisation fields (``tinhso dossiers import``; columns in docs/operations/d
 The file is streamed: rows are read with the csv module, checked and written in batches (COPY
 on PostgreSQL, ``bulk_create`` elsewhere), so memory stays bounded whatever the file's length.
 Codes already seen in the file are kept in a temporary table of the database, not in memory.
-On PostgreSQL a batch's COPY is sent by a thread on the same connection (the same transaction)
-while the next batch is checked. The checks do once what can be done once: the catalogue and
-the agencies are read once per file, a row's cells are stripped once, a phone number or channel
-text is checked once per distinct text (bounded caches), the common time formats are read
-without a regular expression's groups, and the working time of the whole days between two
-moments is counted once per pair of days (``times.DaySpans``); the rows' values are written in
-COPY's text format by the batch (``writer.copy_text``), not through psycopg's adapters.
+On PostgreSQL a thread on the same connection (the same transaction) checks a batch's codes
+against those seen and the dossiers (one statement) and sends the batch's COPY while the next
+batch is checked; the batch's rejects are counted after that, in the order of the lines.
+The checks do once what can be done once: the catalogue and the agencies are read once per
+file, a row's cells are stripped once, a phone number or channel text is checked once per
+distinct text (bounded caches), the common time formats are read without a regular
+expression's groups, and the working time of the whole days between two moments is counted
+once per pair of days (``times.DaySpans``); the rows' values are written in COPY's text format
+by the batch (``writer.copy_text``), not through psycopg's adapters.
 
 Two modes:
 

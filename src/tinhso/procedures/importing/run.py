@@ -30,6 +30,7 @@ from tinhso.procedures.importing.columns import (
 )
 from tinhso.procedures.importing.writer import (
     DossierWriter,
+    Duplicates,
     SeenCodes,
     Written,
     advance_sequences,
@@ -98,41 +99,56 @@ class Rejects:
 
 class Run:
     """One import's state: each batch's checks (duplicate codes included), rejects and
-    writes."""
+    writes. A batch is checked while the database checks the codes of the one before and
+    writes it; its rejects are counted when that is done (``settle``), in the order of the
+    lines."""
 
     def __init__(self, checker: RowChecker, result: ImportResult, skip_bad: bool,
                  rejects: Rejects):
         self.checker, self.result, self.skip_bad = checker, result, skip_bad
         self.rejects = rejects
         self.seen = SeenCodes()
-        self.writer = DossierWriter(result.source, checker.agency_codes)
+        self.writer = DossierWriter(result.source, checker.agency_codes, self.seen)
         self.writing = True
-        self.pending: Callable[[], Written] | None = None  # the batch being written
+        self.pending: tuple[list[Checked], Callable[[], Written]] | None = None
 
-    def batch(self, rows: list[tuple[int, list[str]]]) -> None:
+    def batch(self, rows: list[tuple[int, list[str]]]) -> bool:
+        """Checks a batch and begins its work in the database; False when the batch before
+        stopped the reading (all or nothing, :data:`MAX_ERRORS` problems): this one is not
+        counted."""
         checked = [self.checker.check(line, record) for line, record in rows]
+        first = self._within(checked)
         self.settle()
-        self._duplicates(checked)
+        if self._full():
+            return False
+        bad = any(row.errors for row in checked)
+        self.pending = checked, self.writer.start(checked, first, write=self.writing,
+                                                  whole=not self.skip_bad)
+        if not self.writing or (bad and not self.skip_bad):
+            self.settle()  # only checking from now on: nothing to overlap
+        return True
+
+    def _full(self) -> bool:
+        return not self.skip_bad and len(self.result.errors) >= MAX_ERRORS
+
+    def settle(self) -> None:
+        """Waits for the batch being checked and written by the database, and counts it."""
+        if self.pending is None:
+            return
+        (checked, finish), self.pending = self.pending, None
+        written = finish()
+        self._duplicates(checked, written.duplicates)
         for row in checked:
             if row.errors:
                 self.reject(row)
         if self.result.errors and not self.skip_bad:
             self.writing = False  # all or nothing: only checking from now on
-        good = [row for row in checked if not row.errors and row.values is not None]
-        if self.writing and good:
-            self.pending = self.writer.start(good)
+        self.result.imported += len(written.rows)
+        self.result.ratings += written.ratings
 
-    def settle(self) -> None:
-        """Waits for the batch being written, and counts it."""
-        if self.pending is not None:
-            finish, self.pending = self.pending, None
-            written = finish()
-            self.result.imported += written.dossiers
-            self.result.ratings += written.ratings
-
-    def _duplicates(self, checked: list[Checked]) -> None:
-        """Duplicate codes: earlier in the file (this batch or before), then in the
-        database."""
+    @staticmethod
+    def _within(checked: list[Checked]) -> dict[str, int]:
+        """Duplicate codes within the batch; {code: its first line in the batch}."""
         first: dict[str, int] = {}
         for row in checked:
             if row.code and len(row.code) <= 60:
@@ -141,14 +157,19 @@ class Run:
                         "the same code as line %d") % first[row.code]))
                 else:
                     first[row.code] = row.line
-        earlier, existing = self.seen.check(list(first.items()))
+        return first
+
+    @staticmethod
+    def _duplicates(checked: list[Checked], found: Duplicates) -> None:
+        """The codes of a batch met earlier in the file (before the batch) or already in the
+        database."""
         for row in checked:
-            if first.get(row.code) != row.line:
+            if not found.hit(row):
                 continue
-            if row.code in earlier:
+            if row.code in found.earlier:
                 row.errors.append(RowError(row.line, "code", _("the same code as line %d")
-                                           % earlier[row.code]))
-            elif row.code in existing:
+                                           % found.earlier[row.code]))
+            else:
                 row.errors.append(RowError(row.line, "code", _(
                     "a dossier with this code is already in the database")))
 
@@ -170,16 +191,20 @@ class Run:
                 batch.append((line, record))
                 result.rows += 1
                 if len(batch) >= batch_size:
-                    self.batch(batch)
+                    if not self.batch(batch):
+                        result.rows -= len(batch)
+                        stopped = True
+                        break
                     batch = []
                     if progress is not None:
                         progress.update(result.rows, position())
-                    if not self.skip_bad and len(result.errors) >= MAX_ERRORS:
+                    if self._full():
                         stopped = True
                         break
             else:
-                if batch:
-                    self.batch(batch)
+                if batch and not self.batch(batch):
+                    result.rows -= len(batch)
+                    stopped = True
             self.settle()
         except (UnicodeDecodeError, csv.Error) as exc:
             raise DossiersRejected([*result.errors, RowError(line + 1, _("file"), _(

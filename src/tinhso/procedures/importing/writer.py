@@ -46,21 +46,49 @@ class SeenCodes:
     bounded), and the check of each batch's codes against it and against the dossiers."""
 
     SEEN = "tinhso_import_seen_codes"
-    BATCH = "tinhso_import_batch_codes"
+    BATCH = "tinhso_import_batch_codes"  # a batch's codes, but on PostgreSQL
 
     def __init__(self) -> None:
+        self.tables = (self.SEEN,) if connection.vendor == "postgresql" else \
+            (self.SEEN, self.BATCH)
         with connection.cursor() as cursor:
-            for table in (self.SEEN, self.BATCH):
+            for table in self.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
                 cursor.execute(f"CREATE TEMPORARY TABLE {table} "
                                "(code varchar(60) PRIMARY KEY, line integer NOT NULL)")
 
-    def check(self, pairs: list[tuple[str, int]]) -> tuple[dict[str, int], set[str]]:
+    def check(self, pairs: list[tuple[str, int]], raw: Any = None) -> tuple[dict[str, int],
+                                                                         set[str]]:
         """For (code, line) pairs of distinct codes: {code: first line} of the codes seen
-        earlier in the file, and the other codes already in the database. Records them."""
+        earlier in the file, and the other codes already in the database. Records them.
+        On PostgreSQL, one statement on ``raw`` (psycopg's connection, in the writer's
+        thread), the codes and lines passed as two arrays: the SELECT sees the codes seen
+        before the batch, not those its INSERT adds. Each code looked up in the indexes by a
+        subquery (a join would be planned as a hash join reading every dossier once the
+        arrays' length is known: a batch then costs as much as the table); OFFSET 0 keeps
+        the subqueries to one run per code."""
         dossiers = connection.ops.quote_name(Dossier._meta.db_table)
+        if raw is not None:
+            from psycopg import Cursor  # PostgreSQL only
+
+            with Cursor(raw) as cursor:  # the values bound by the server, not in the text
+                cursor.execute(
+                    f"WITH b (code, line) AS (SELECT * FROM unnest(%s::varchar(60)[], "
+                    f"%s::integer[])), added AS (INSERT INTO {self.SEEN} (code, line) "
+                    f"SELECT code, line FROM b ON CONFLICT (code) DO NOTHING) "
+                    f"SELECT code, line FROM (SELECT b.code, (SELECT s.line FROM {self.SEEN} s "
+                    f"WHERE s.code = b.code) AS line, (SELECT true FROM {dossiers} d "
+                    f"WHERE d.code = b.code LIMIT 1) AS here FROM b OFFSET 0) x "
+                    f"WHERE line IS NOT NULL OR here",
+                    [[code for code, _line in pairs], [line for _code, line in pairs]],
+                    prepare=False)
+                found = cursor.fetchall()
+            return ({code: line for code, line in found if line is not None},
+                    {code for code, line in found if line is None})
         with connection.cursor() as cursor:
-            self._load_batch(cursor, pairs)
+            cursor.execute(f"DELETE FROM {self.BATCH}")
+            cursor.executemany(f"INSERT INTO {self.BATCH} (code, line) VALUES (%s, %s)",
+                               pairs)
             cursor.execute(f"INSERT INTO {self.SEEN} (code, line) SELECT code, line "
                            f"FROM {self.BATCH} WHERE true ON CONFLICT (code) DO NOTHING "
                            "RETURNING code")
@@ -77,18 +105,9 @@ class SeenCodes:
             existing = {row[0] for row in cursor.fetchall()} - earlier.keys()
         return earlier, existing
 
-    def _load_batch(self, cursor: Any, pairs: list[tuple[str, int]]) -> None:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {self.BATCH}")
-            with cursor.cursor.copy(f"COPY {self.BATCH} (code, line) FROM STDIN") as copy:
-                copy.write("".join(f"{copy_text(code)}\t{line}\n" for code, line in pairs))
-        else:
-            cursor.execute(f"DELETE FROM {self.BATCH}")
-            cursor.executemany(f"INSERT INTO {self.BATCH} (code, line) VALUES (%s, %s)", pairs)
-
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            for table in (self.SEEN, self.BATCH):
+            for table in self.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -106,18 +125,35 @@ def advance_sequences(highest: dict[tuple[str, date], int]) -> None:
 
 
 @dataclass
+class Duplicates:
+    """A batch's codes met before: {code: first line} of those seen earlier in the file, and
+    the others already in the database (``SeenCodes.check``), for the first line of each code
+    in the batch (``first``)."""
+
+    first: dict[str, int]
+    earlier: dict[str, int]
+    existing: set[str]
+
+    def hit(self, row: Checked) -> bool:
+        return self.first.get(row.code) == row.line and (
+            row.code in self.earlier or row.code in self.existing)
+
+
+@dataclass
 class Written:
-    dossiers: int
+    duplicates: Duplicates
+    rows: list[Checked]  # the rows written
     ratings: int
 
 
 class DossierWriter:
-    """Writes the good rows of each batch, and keeps what they touched: the agencies, the
-    years (of their times received, resolved, withdrawn and rated) and, per agency and day,
-    the highest number of the codes in the platform's own format."""
+    """Checks each batch's codes against those seen and writes its good rows, and keeps what
+    the rows written touched: the agencies, the years (of their times received, resolved,
+    withdrawn and rated) and, per agency and day, the highest number of the codes in the
+    platform's own format."""
 
-    def __init__(self, source: str, agency_codes: set[str]):
-        self.source, self.agency_codes = source, agency_codes
+    def __init__(self, source: str, agency_codes: set[str], seen: SeenCodes):
+        self.source, self.agency_codes, self.seen = source, agency_codes, seen
         self.units: set[int] = set()
         self.years: set[int] = set()
         self.highest: dict[tuple[str, date], int] = defaultdict(int)
@@ -126,29 +162,62 @@ class DossierWriter:
         self.raw: Any = None  # psycopg's connection
         self.sender: ThreadPoolExecutor | None = None
 
-    def start(self, good: list[Checked]) -> Callable[[], Written]:
-        """Begins writing the good rows of a batch; the function returned waits for their
-        dossiers, then writes their ratings. On PostgreSQL the COPY is sent by a thread of
-        the writer on the same connection (in the same transaction) while the next batch is
-        checked: the checking and the database's inserting overlap."""
-        rows = [row.values for row in good if row.values is not None]
-        rated = [row for row in good if row.rating is not None]
-        self._note(rows, rated)
+    def start(self, checked: list[Checked], first: dict[str, int], *, write: bool,
+              whole: bool) -> Callable[[], Written]:
+        """Begins a batch's work in the database: its codes (``first``: {code: its first line
+        in the batch}) checked against the codes seen earlier in the file and the dossiers;
+        then, if ``write``, its good rows written (none of them, if ``whole``, when any row of
+        the batch has a problem). The function returned waits for that, writes the ratings of
+        the rows written and notes what they touched. On PostgreSQL the codes' check and the
+        COPY are sent by a thread of the writer on the same connection (the same transaction)
+        while the next batch is checked: the checking and the database's work overlap."""
+        pairs = list(first.items())
         if connection.vendor != "postgresql":
-            dossiers = [Dossier(**dict(zip(FIELDS, values, strict=True)), source=self.source)
-                        for values in rows]
+            duplicates = Duplicates(first, *self.seen.check(pairs))
+            rows = self._good(checked, duplicates, write, whole)
+            dossiers = [Dossier(**dict(zip(FIELDS, row.values or (), strict=True)),
+                                source=self.source) for row in rows]
             Dossier.objects.bulk_create(dossiers, batch_size=1000)
-            written = Written(len(rows), self._rate(rated, {d.code: d.pk for d in dossiers}))
+            rated = [row for row in rows if row.rating is not None]
+            written = Written(duplicates, rows, self._rate(rated, {d.code: d.pk
+                                                                   for d in dossiers}))
+            self._note(rows)
             return lambda: written
-        sending = self._sender().submit(self._send, self._copy_text(rows))
+        lines = self._copy_lines(checked) if write else {}
+        self._prepare()
+        sending = self._sender().submit(self._check_and_send, checked, first, lines, write,
+                                        whole)
 
         def finish() -> Written:
-            sending.result()
+            duplicates, rows = sending.result()
+            rated = [row for row in rows if row.rating is not None]
             ids = dict(Dossier.objects.filter(code__in=[row.code for row in rated])
                        .values_list("code", "pk")) if rated else {}
-            return Written(len(rows), self._rate(rated, ids))
+            self._note(rows)
+            return Written(duplicates, rows, self._rate(rated, ids))
 
         return finish
+
+    @staticmethod
+    def _good(checked: list[Checked], duplicates: Duplicates, write: bool,
+              whole: bool) -> list[Checked]:
+        """The rows to write: the good ones, unless nothing is written (or, if ``whole``, any
+        row of the batch has a problem)."""
+        if not write:
+            return []
+        good = [row for row in checked if not row.errors and row.values is not None
+                and not duplicates.hit(row)]
+        return [] if whole and len(good) < len(checked) else good
+
+    def _check_and_send(self, checked: list[Checked], first: dict[str, int],
+                        lines: dict[int, str], write: bool,
+                        whole: bool) -> tuple[Duplicates, list[Checked]]:
+        """In the writer's thread: the batch's codes checked, then its good rows sent."""
+        duplicates = Duplicates(first, *self.seen.check(list(first.items()), self.raw))
+        rows = self._good(checked, duplicates, write, whole)
+        if rows:
+            self._send("".join(lines[row.line] for row in rows))
+        return duplicates, rows
 
     def loaded(self) -> None:
         """After the last batch: the foreign keys checked at the commit again."""
@@ -181,54 +250,61 @@ class DossierWriter:
         Rating.objects.bulk_create(ratings, batch_size=1000)
         return len(ratings)
 
-    def _note(self, rows: list[tuple[Any, ...]], rated: list[Checked]) -> None:
+    def _note(self, rows: list[Checked]) -> None:
         local = timezone.get_default_timezone()
 
         def year(moment: datetime) -> int:  # the times read are all in the one zone
             return moment.year if moment.tzinfo is local else \
                 timezone.localtime(moment, local).year
 
-        for values in rows:
+        for row in rows:
+            values = row.values or ()
             self.units.add(values[2])
             for moment in (values[7], values[9], values[11]):  # received, finished, withdrawn
                 if moment is not None:
                     self.years.add(year(moment))
             self._note_code(values[0])
-        for row in rated:
             if row.rating is not None:
                 self.years.add(year(row.rating[1]))
 
-    def _copy_text(self, rows: list[tuple[Any, ...]]) -> str:
-        """PostgreSQL: the rows in COPY's text format (the other columns as a new dossier
-        has them)."""
-        if not self.copy_sql:
-            template = Dossier(source=self.source)
-            meta = Dossier._meta
-            by_attname = {f.attname: f for f in meta.concrete_fields}
-            others = [f for f in meta.concrete_fields
-                      if f.attname not in FIELDS and not f.primary_key]
-            columns = [str(by_attname[name].column) for name in FIELDS]
-            columns += [str(f.column) for f in others]
-            self.copy_sql = (f"COPY {connection.ops.quote_name(meta.db_table)} "
-                             f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-                             "FROM STDIN")
-            from psycopg.adapt import PyFormat, Transformer  # PostgreSQL only
+    def _copy_lines(self, checked: list[Checked]) -> dict[int, str]:
+        """PostgreSQL: {line: the row in COPY's text format} of the rows without a problem
+        (the other columns as a new dossier has them)."""
+        tail = self._prepare()
+        return {row.line: "\t".join([*map(copy_text, row.values), tail]) + "\n"
+                for row in checked if not row.errors and row.values is not None}
 
-            connection.ensure_connection()
-            self.raw = connection.connection
-            with connection.cursor() as cursor:
-                # The dossiers' foreign keys checked at the end of each COPY, while the next
-                # batch is checked, rather than all at the commit, after the loading.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            dumps = Transformer.from_context(connection.connection)
-            prepared = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
-                        for f in others]
-            self.copy_tail = "\t".join(
-                "\\N" if v is None else copy_text(
-                    bytes(dumps.get_dumper(v, PyFormat.TEXT).dump(v) or b"").decode())
-                for v in prepared)
-        tail = self.copy_tail
-        return "".join("\t".join([*map(copy_text, values), tail]) + "\n" for values in rows)
+    def _prepare(self) -> str:
+        """PostgreSQL, once: the COPY statement and the text of the columns the file does not
+        give; the tail of each row's text."""
+        if self.copy_sql:
+            return self.copy_tail
+        template = Dossier(source=self.source)
+        meta = Dossier._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        others = [f for f in meta.concrete_fields
+                  if f.attname not in FIELDS and not f.primary_key]
+        columns = [str(by_attname[name].column) for name in FIELDS]
+        columns += [str(f.column) for f in others]
+        self.copy_sql = (f"COPY {connection.ops.quote_name(meta.db_table)} "
+                         f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+                         "FROM STDIN")
+        from psycopg.adapt import PyFormat, Transformer  # PostgreSQL only
+
+        connection.ensure_connection()
+        self.raw = connection.connection
+        with connection.cursor() as cursor:
+            # The dossiers' foreign keys checked at the end of each COPY, while the next
+            # batch is checked, rather than all at the commit, after the loading.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        dumps = Transformer.from_context(connection.connection)
+        prepared = [f.get_db_prep_save(f.pre_save(template, add=True), connection)
+                    for f in others]
+        self.copy_tail = "\t".join(
+            "\\N" if v is None else copy_text(
+                bytes(dumps.get_dumper(v, PyFormat.TEXT).dump(v) or b"").decode())
+            for v in prepared)
+        return self.copy_tail
 
     def _note_code(self, code: str) -> None:
         match = _NATIVE_CODE.match(code)
