@@ -6,7 +6,7 @@ request; Django's check is a ``SELECT 1``: a round trip per request, as costly a
 of the request's own (a sixth of a dossier submission's time). A connection the server has
 ended (a restart, ``pg_terminate_backend``, an idle timeout, a crashed backend) always leaves
 something on its socket: the server's last error message and the end of the stream. So the
-check first looks at the socket without waiting (``select`` with no timeout): nothing to read
+check first looks at the socket without waiting (``poll`` with no timeout): nothing to read
 means nothing was said or closed since the last answer, and the connection is taken as it is;
 anything to read (an end, an error, a notice) falls back to Django's ``SELECT 1``, which reads
 it. What neither check sees (a cable cut without a word) is seen by the first statement, as
@@ -33,11 +33,12 @@ if hasattr(_queries, "MAX_CACHED_STATEMENT_PARAMS"):
 
 def quiet(fileno: int) -> bool:
     """True when the socket has nothing to read (no message, no end of stream) right now."""
+    poller = select.poll()  # (not select.select: it refuses descriptors over 1023)
     try:
-        readable, _, broken = select.select([fileno], [], [fileno], 0)
-    except (OSError, ValueError):  # closed descriptor
+        poller.register(fileno, select.POLLIN | select.POLLPRI)
+        return not poller.poll(0)
+    except (OSError, ValueError):  # a closed descriptor
         return False
-    return not readable and not broken
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
