@@ -78,22 +78,21 @@ MEMORY_GOAL = 1.2  # peak RSS of the N-row file / of the N/10-row file
 
 
 def write_import_csv(path: Path, rows: int, pairs: list[tuple[int, int, bool, str, str]],
-                     prefix: str) -> None:
-    from dossier_stats import START, VN, YEAR  # the year the statistics' dossiers fill
-
+                     prefix: str, year_start: datetime) -> None:
+    """N rows received over the year beginning at ``year_start`` (the province's time)."""
     from tinhso.procedures.importing import COLUMNS
 
     rng = random.Random(rows)
     statuses = ("returned", "returned", "approved", "refused", "processing", "withdrawn",
                 "supplement", "received")
     channels = ("truc_tuyen", "online", "in_person", "truc_tiep", "postal")
-    cutoff = datetime(YEAR, 12, 1, tzinfo=VN)
+    cutoff = year_start.replace(month=12)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         for i in range(rows):
             _unit, _procedure, fee, unit_code, procedure_code = pairs[i % len(pairs)]
-            received = START + timedelta(minutes=rng.randrange(0, 330 * 24 * 60))
+            received = year_start + timedelta(minutes=rng.randrange(0, 330 * 24 * 60))
             received = min(received, cutoff)
             due = received + timedelta(days=rng.randrange(1, 15))
             status = statuses[i % len(statuses)]
@@ -133,8 +132,10 @@ def write_import_csv(path: Path, rows: int, pairs: list[tuple[int, int, bool, st
             })
 
 
-def measure_import(rows: int, pairs: list[tuple[int, int, bool, str, str]], work: Path) -> None:
-    """`tinhso dossiers import` in its own process, on N/10 then N rows: time and peak RSS;
+def measure_import(rows: int, pairs: list[tuple[int, int, bool, str, str]], work: Path,
+                   year_start: datetime) -> None:
+    """`tinhso dossiers import` in its own process, on N/10 then N rows received over the year
+    beginning at ``year_start``: time and peak RSS;
     also the time without the statistics' rebuild and publication that follow the loading
     (``aggregate.rebuild``, ``publication.publish``: their own issue). Prints the ratios of
     the N-row file's rows/s to the goal, and of the two files' peak RSS."""
@@ -142,7 +143,7 @@ def measure_import(rows: int, pairs: list[tuple[int, int, bool, str, str]], work
     for size, prefix in ((max(rows // 10, 1), "S"), (rows, "L")):
         path = work / f"dossiers_{size}.csv"
         start = time.perf_counter()
-        write_import_csv(path, size, pairs, prefix)
+        write_import_csv(path, size, pairs, prefix, year_start)
         written = time.perf_counter() - start
         child = subprocess.run(
             [sys.executable, "-c", CHILD, str(path),

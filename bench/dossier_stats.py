@@ -189,7 +189,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
           f"{len(pairs)} (agency, procedure) pairs")
 
     if args.import_rows:
-        measure_import(args.import_rows, pairs, work)
+        measure_import(args.import_rows, pairs, work, START)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE procedures_dossier, procedures_dossierstat CASCADE")
     if not args.rows:

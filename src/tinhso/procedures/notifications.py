@@ -27,6 +27,7 @@ connectors are registered the same way (:func:`register`) and switched on in
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -276,25 +277,19 @@ def _deliver_one(pk: int, connectors: Sequence[Connector]) -> bool:
     return notification.sent_at is not None
 
 
-_STATEMENTS: list[tuple[str, str, str]] = []
-
-
+@functools.cache
 def _statements() -> tuple[str, str, str]:
     """The message with its dossier's code, locked (skipped when another worker holds it);
     the outcome when sent; the outcome when not. Written once per process."""
-    if not _STATEMENTS:
-        table, dossiers = Notification._meta.db_table, Dossier._meta.db_table
-        lock = (f"SELECT n.id, n.email, n.phone, n.subject, n.body, n.topic, n.channels, "
-                f"n.attempts, d.code FROM {table} n LEFT JOIN {dossiers} d "
-                f"ON d.id = n.dossier_id "
-                f"WHERE n.id = %s AND n.sent_at IS NULL AND n.attempts < %s")
-        if connection.features.has_select_for_update_skip_locked:
-            lock += " FOR UPDATE OF n SKIP LOCKED"
-        _STATEMENTS.append((
-            lock,
+    table, dossiers = Notification._meta.db_table, Dossier._meta.db_table
+    lock = (f"SELECT n.id, n.email, n.phone, n.subject, n.body, n.topic, n.channels, "
+            f"n.attempts, d.code FROM {table} n LEFT JOIN {dossiers} d ON d.id = n.dossier_id "
+            f"WHERE n.id = %s AND n.sent_at IS NULL AND n.attempts < %s")
+    if connection.features.has_select_for_update_skip_locked:
+        lock += " FOR UPDATE OF n SKIP LOCKED"
+    return (lock,
             f"UPDATE {table} SET sent_at = %s, channels = %s, error = '' WHERE id = %s",
-            f"UPDATE {table} SET channels = %s, attempts = %s, error = %s WHERE id = %s"))
-    return _STATEMENTS[0]
+            f"UPDATE {table} SET channels = %s, attempts = %s, error = %s WHERE id = %s")
 
 
 def _close(stack: ExitStack) -> None:
