@@ -11,8 +11,8 @@ by agency, procedure, channel and one integer key of their months (received, and
 withdrawn), summed in parallel workers on PostgreSQL, those groups unfolded into their months
 and summed again with the ratings' counts. Both must agree (tests/procedures/test_aggregate.py
 compares the rebuild with the summed contributions, month boundaries at local midnight
-included).
-``procedures.publication`` sums it into indicators.
+included); :func:`add` adds the contributions of new dossiers (an import's) with the same
+SELECT. ``procedures.publication`` sums it into indicators.
 """
 
 from __future__ import annotations
@@ -310,14 +310,46 @@ PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tup
 TEMPORARY = "tinhso_dossierstat_rebuild"
 
 
+def _starts() -> list[datetime] | None:
+    """PostgreSQL: the local month starts from the first dossier's month to a year ahead
+    (:class:`_MonthIndex`); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    first = Dossier.objects.aggregate(first=Min("received_at"))["first"]
+    return month_starts(first, timezone.now() + timedelta(days=366)) if first else None
+
+
+def _write(select: str, params: tuple[Any, ...], *, add: bool) -> int:
+    """Writes the rows of ``select`` (:func:`_rebuild_select`) into the aggregate: as new rows,
+    or (``add``) added to the rows of the same key, in key order (as :func:`apply`: concurrent
+    writers queue rather than deadlock). PostgreSQL never runs the SELECT of an
+    INSERT ... SELECT in parallel, so there the SELECT fills a temporary table (CREATE TABLE ...
+    AS may) that one INSERT copies, in the same transaction."""
+    table = connection.ops.quote_name(DossierStat._meta.db_table)
+    key = "unit_id, procedure_id, month, channel"
+    insert = f"INSERT INTO {table} ({key}, {', '.join(COUNTS)}) "
+    upsert = (f" ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET "
+              + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)) if add else ""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"{insert} SELECT * FROM ({select}) computed WHERE true{upsert}",
+                           params)
+            return int(cursor.rowcount)
+        for setting in PLANNER:
+            cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {TEMPORARY} AS {select}", params)
+        cursor.execute(f"{insert} SELECT * FROM {TEMPORARY}{upsert}")
+        written = int(cursor.rowcount)
+        cursor.execute(f"DROP TABLE {TEMPORARY}")
+        return written
+
+
 @transaction.atomic
 def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
     """Recompute the aggregate from the dossiers (all of them when ``dossiers`` is None;
     otherwise only the rows of the agencies those dossiers belong to), set-wise in the database,
     in one transaction: the stale rows deleted, then the rows of :func:`_rebuild_select`
-    written; returns the rows written. PostgreSQL never runs the SELECT of an INSERT ... SELECT
-    in parallel, so there the SELECT fills a temporary table (CREATE TABLE ... AS may) that one
-    INSERT copies, in the same transaction."""
+    written (:func:`_write`); returns the rows written."""
     source, ratings = Dossier.objects.all(), Rating.objects.all()
     stale = DossierStat.objects.all()
     if dossiers is not None:
@@ -326,25 +358,17 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
         source = source.filter(unit_id__in=unit_ids)
         ratings = ratings.filter(dossier__unit_id__in=unit_ids)
     stale.delete()
-    starts = None
-    postgresql = connection.vendor == "postgresql"
-    if postgresql:
-        first = Dossier.objects.aggregate(first=Min("received_at"))["first"]
-        starts = month_starts(first, timezone.now() + timedelta(days=366)) if first else None
-    select, params = _rebuild_select(source, ratings, starts)
-    table = connection.ops.quote_name(DossierStat._meta.db_table)
-    insert = f"INSERT INTO {table} (unit_id, procedure_id, month, channel, {', '.join(COUNTS)}) "
-    with connection.cursor() as cursor:
-        if not postgresql:
-            cursor.execute(insert + select, params)
-            return int(cursor.rowcount)
-        for setting in PLANNER:
-            cursor.execute(f"SET LOCAL {setting}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {TEMPORARY} AS {select}", params)
-        cursor.execute(f"{insert} SELECT * FROM {TEMPORARY}")
-        written = int(cursor.rowcount)
-        cursor.execute(f"DROP TABLE {TEMPORARY}")
-        return written
+    return _write(*_rebuild_select(source, ratings, _starts()), add=False)
+
+
+@transaction.atomic
+def add(dossiers: QuerySet[Dossier]) -> int:
+    """Adds the contributions of ``dossiers`` and of their ratings to the aggregate,
+    set-wise in the database (:func:`_write`): for dossiers counted nowhere yet (those an
+    import has just written), whose agencies' other dossiers need no rereading. Returns the
+    aggregate rows written or added to."""
+    ratings = Rating.objects.filter(dossier__in=dossiers.order_by().values("pk"))
+    return _write(*_rebuild_select(dossiers, ratings, _starts()), add=True)
 
 
 def totals(qs: QuerySet[DossierStat]) -> dict[str, int]:

@@ -26,9 +26,11 @@ Two modes:
 Imported dossiers get ``source = "import:<file name>"``. "On time" and the working time left
 to a dossier waiting for a supplement are the platform's own rules (``procedures.rules``); the
 due time is taken as the source system gives it (it already counts the paused time). After
-loading, in the same transaction, the statistics aggregate of the agencies touched is rebuilt,
-their count indicators are published, dossier-code counters are moved past imported codes of
-the platform's own format, and one audit event records the counts. The actor needs
+loading, in the same transaction, the dossiers written are added to the statistics aggregate
+(their contributions only: the agencies' other dossiers are not read again; one import at a
+time, ``writer.begin_import``), the agencies' count indicators are published, the
+dossier-code counters are moved past imported codes of the platform's own format, and one
+audit event records the counts. The actor needs
 ``dossiers.import`` at the province.
 
 The modules: ``columns`` (the file's layout and value parsers), ``checks`` and ``times`` (one

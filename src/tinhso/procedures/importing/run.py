@@ -34,6 +34,7 @@ from tinhso.procedures.importing.writer import (
     SeenCodes,
     Written,
     advance_sequences,
+    begin_import,
 )
 from tinhso.procedures.models import Dossier
 from tinhso.procedures.permissions import IMPORT_DOSSIERS
@@ -237,6 +238,7 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
     with path.open("rb") as raw, transaction.atomic():
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         header, records = _header_and_records(text)
+        below = begin_import()
         checker = RowChecker(header, now or timezone.now())
         rejects = Rejects(rejects_path, header)
         try:
@@ -248,9 +250,9 @@ def dossiers_import(path: Path, *, actor: Any, skip_bad: bool = False,
             run.writer.loaded()
             run.seen.drop()
             if progress is not None:
-                progress.say(_("Rebuilding the statistics of %d agencies...")
+                progress.say(_("Adding the dossiers to the statistics of %d agencies...")
                              % len(run.writer.units))
-            _conclude(run, actor=actor, home=home, path=path)
+            _conclude(run, actor=actor, home=home, path=path, below=below)
         finally:
             rejects.close()
     result.rejects_path = rejects_path
@@ -278,13 +280,15 @@ def _header_and_records(text: io.TextIOWrapper) -> tuple[list[str], Records]:
     return header, records
 
 
-def _conclude(run: Run, *, actor: Any, home: Unit | None, path: Path) -> None:
-    """After the rows: the code counters, the statistics of the agencies touched (rebuilt
-    from their dossiers, then published), and one audit event with the counts."""
+def _conclude(run: Run, *, actor: Any, home: Unit | None, path: Path, below: int) -> None:
+    """After the rows: the code counters, the statistics of the agencies touched (the
+    dossiers written, those of the source above the id ``below``, added to the aggregate; then
+    published), and one audit event with the counts."""
     result, writer = run.result, run.writer
     advance_sequences(writer.highest)
     if result.imported:
-        result.aggregate_rows = aggregate.rebuild(Dossier.objects.filter(source=result.source))
+        result.aggregate_rows = aggregate.add(
+            Dossier.objects.filter(pk__gt=below, source=result.source))
         result.indicator_values = publication.publish(writer.units, writer.years)
     result.agencies = len(writer.units)
     audit_record(actor=actor, action=audit_events.DOSSIERS_IMPORTED, unit=home,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tinhso.procedures.importing.checks import FIELDS, Checked
 from tinhso.procedures.models import Dossier, DossierSequence, Rating
 
+IMPORT_LOCK = "tinhso.procedures.dossiers_import"
 _NATIVE_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{1,9})$")
 # COPY's text format: a backslash, a tab, a newline or a carriage return in a value escaped.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -109,6 +110,22 @@ class SeenCodes:
         with connection.cursor() as cursor:
             for table in self.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def begin_import() -> int:
+    """Takes the import's turn and returns an id below those of every dossier it will write:
+    its dossiers are then those of its source above that id (``aggregate.add``). On
+    PostgreSQL, one dossier import at a time (an advisory lock, held until the transaction
+    ends: a second import waits), the id taken from the dossiers' sequence; elsewhere the
+    database has one writer at a time, and the id is the highest there."""
+    table = Dossier._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [IMPORT_LOCK])
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+        return int(cursor.fetchone()[0])
 
 
 def advance_sequences(highest: dict[tuple[str, date], int]) -> None:
