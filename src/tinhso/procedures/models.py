@@ -135,7 +135,7 @@ class Dossier(models.Model):
                               default=DossierStatus.RECEIVED)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"),
                                   null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="dossiers")
+                                  related_name="dossiers", db_index=False)
     applicant_name = models.CharField(_("applicant"), max_length=200)
     applicant_phone = models.CharField(_("phone"), max_length=20)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
@@ -154,7 +154,7 @@ class Dossier(models.Model):
                                       related_name="assigned_dossiers", db_index=False)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="assigned_dossiers")
+                                    related_name="assigned_dossiers", db_index=False)
     on_time = models.BooleanField(_("on time"), null=True, blank=True)
     fee_payable = models.BooleanField(_("fee payable"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
@@ -177,7 +177,16 @@ class Dossier(models.Model):
         constraints = [models.UniqueConstraint(fields=["code"], name="dossier_code_unique")]
         indexes = [
             models.Index(fields=["unit", "status", "due_at"]),
-            models.Index(fields=["assigned_unit", "status", "due_at"]),
+            # The applicant, the processing unit and the officer are often none (an imported
+            # dossier, one not yet assigned): their indexes hold only the dossiers that have
+            # one (every query asks for a given one), so a dossier without costs them nothing.
+            models.Index(fields=["assigned_unit", "status", "due_at"],
+                         condition=models.Q(assigned_unit__isnull=False),
+                         name="dossier_assigned_unit_queue"),
+            models.Index(fields=["applicant"], condition=models.Q(applicant__isnull=False),
+                         name="dossier_applicant"),
+            models.Index(fields=["assigned_to"], condition=models.Q(assigned_to__isnull=False),
+                         name="dossier_assigned_to"),
             models.Index(fields=["received_at"]),
             # the look-up by code, whatever its case (code__iexact: UPPER(code) = UPPER(...))
             models.Index(Upper("code"), name="dossier_code_upper"),

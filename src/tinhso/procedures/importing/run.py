@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,9 @@ from tinhso.units.models import Unit
 
 MAX_ERRORS = 50
 BATCH_SIZE = 5000
+# Batches given to the database before the oldest is waited for: the checking and the
+# database's work overlap even when a batch takes one of them longer than the other.
+IN_FLIGHT = 2
 Records = Iterator[tuple[int, list[str]]]
 
 
@@ -100,9 +104,9 @@ class Rejects:
 
 class Run:
     """One import's state: each batch's checks (duplicate codes included), rejects and
-    writes. A batch is checked while the database checks the codes of the one before and
-    writes it; its rejects are counted when that is done (``settle``), in the order of the
-    lines."""
+    writes. A batch is checked while the database checks the codes of the ones before and
+    writes them (up to :data:`IN_FLIGHT` batches); its rejects are counted when that is done
+    (``settle``), in the order of the lines."""
 
     def __init__(self, checker: RowChecker, result: ImportResult, skip_bad: bool,
                  rejects: Rejects):
@@ -111,20 +115,21 @@ class Run:
         self.seen = SeenCodes()
         self.writer = DossierWriter(result.source, checker.agency_codes, self.seen)
         self.writing = True
-        self.pending: tuple[list[Checked], Callable[[], Written]] | None = None
+        self.pending: deque[tuple[list[Checked], Callable[[], Written]]] = deque()
 
     def batch(self, rows: list[tuple[int, list[str]]]) -> bool:
-        """Checks a batch and begins its work in the database; False when the batch before
+        """Checks a batch and begins its work in the database; False when a batch before
         stopped the reading (all or nothing, :data:`MAX_ERRORS` problems): this one is not
         counted."""
         checked = [self.checker.check(line, record) for line, record in rows]
         first = self._within(checked)
-        self.settle()
+        while len(self.pending) >= IN_FLIGHT:
+            self._settle_oldest()
         if self._full():
             return False
         bad = any(row.errors for row in checked)
-        self.pending = checked, self.writer.start(checked, first, write=self.writing,
-                                                  whole=not self.skip_bad)
+        self.pending.append((checked, self.writer.start(checked, first, write=self.writing,
+                                                        whole=not self.skip_bad)))
         if not self.writing or (bad and not self.skip_bad):
             self.settle()  # only checking from now on: nothing to overlap
         return True
@@ -133,10 +138,12 @@ class Run:
         return not self.skip_bad and len(self.result.errors) >= MAX_ERRORS
 
     def settle(self) -> None:
-        """Waits for the batch being checked and written by the database, and counts it."""
-        if self.pending is None:
-            return
-        (checked, finish), self.pending = self.pending, None
+        """Waits for the batches being checked and written by the database, and counts them."""
+        while self.pending:
+            self._settle_oldest()
+
+    def _settle_oldest(self) -> None:
+        checked, finish = self.pending.popleft()
         written = finish()
         self._duplicates(checked, written.duplicates)
         for row in checked:
