@@ -95,7 +95,7 @@ class RowChecker:
     def check(self, line: int, record: list[str]) -> Checked:
         """The row's problems, each on its line and column; its values when it has none."""
         row = Row(line, self.header, record)
-        code = row.get("code")
+        code = row["code"]
         out = Checked(line, record, code, row.errors)
         if len(record) != self.width:
             row.error(_("fields"), _("%(found)d fields where the header has %(expected)d")
@@ -113,7 +113,7 @@ class RowChecker:
                       named.name, named.phone, times.received, times.due, times.finished,
                       times.returned, times.withdrawn, paused_at, remaining, len(times.periods),
                       on_time(named.status, times), flags["fee_payable"],
-                      flags["paid_online"], flags["digitised"], bool(row.get("result_file")))
+                      flags["paid_online"], flags["digitised"], bool(row["result_file"]))
         out.rating = rating
         return out
 
@@ -124,30 +124,30 @@ class RowChecker:
             row.error("code", _("the dossier code is missing"))
         elif len(code) > 60:
             row.error("code", _("longer than 60 characters"))
-        procedure = self.procedures.get(row.get("procedure"))
+        procedure = self.procedures.get(row["procedure"])
         if procedure is None:
             row.error("procedure", _("'%s' is not a procedure code or national code of the "
-                                     "catalogue") % row.get("procedure"))
-        unit_id = self.units.get(row.get("agency"))
+                                     "catalogue") % row["procedure"])
+        unit_id = self.units.get(row["agency"])
         if unit_id is None:
             row.error("agency", _("'%s' is not the code of an agency of the province")
-                      % row.get("agency"))
+                      % row["agency"])
         channel = self._channel(row)
-        name = row.get("applicant_name")
+        name = row["applicant_name"]
         if not name:
             row.error("applicant_name", _("the applicant's name is missing"))
         elif len(name) > 200:
             row.error("applicant_name", _("longer than 200 characters"))
         phone = self._phone(row)
-        status = row.get("status").lower()
+        status = row["status"].lower()
         if status not in STATUSES:
             row.error("status", _("'%s' is not a status (%s)")
-                      % (row.get("status"), ", ".join(DossierStatus.values)))
+                      % (row["status"], ", ".join(DossierStatus.values)))
         return Named(code, procedure, unit_id, channel, name, phone, status)
 
 
     def _channel(self, row: Row) -> str | None:
-        text = row.get("channel")
+        text = row["channel"]
         if text in self.channels:
             channel = self.channels[text]
         else:
@@ -158,7 +158,7 @@ class RowChecker:
         return channel
 
     def _phone(self, row: Row) -> str:
-        text = row.get("applicant_phone")
+        text = row["applicant_phone"]
         if text in self.phones:
             phone = self.phones[text]
         else:
@@ -184,10 +184,10 @@ def _flags(row: Row, procedure: Procedure | None) -> dict[str, bool]:
     flags: dict[str, bool] = {}
     for column in FLAGS:
         try:
-            flags[column] = parse_flag(row.get(column))
+            flags[column] = parse_flag(row[column])
         except ValueError:
-            row.error(column, _("'%s' is not 0/1 or true/false") % row.get(column))
-    if not row.get("fee_payable") and procedure is not None:
+            row.error(column, _("'%s' is not 0/1 or true/false") % row[column])
+    if not row["fee_payable"] and procedure is not None:
         flags["fee_payable"] = procedure.fee_payable
     if flags.get("paid_online") and not flags.get("fee_payable", True):
         row.error("paid_online", _("paid online, but no fee is payable"))
@@ -197,7 +197,7 @@ def _flags(row: Row, procedure: Procedure | None) -> dict[str, bool]:
 def _rating(row: Row, status: str, times: Times) -> tuple[int, datetime] | None:
     """(level, time rated) of a resolved dossier's rating: at the time given, or else at its
     result."""
-    text = row.get("rating")
+    text = row["rating"]
     if not text:
         if times.rated is not None:
             row.error("rated", _("a time rated without a rating"))

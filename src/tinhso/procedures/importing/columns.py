@@ -54,12 +54,15 @@ def parse_moment(text: str) -> datetime:
     # same tzinfo is the quick comparison of their fields.
     local = timezone.get_default_timezone()
     if len(text) == 16:  # the common cases, read without a regular expression's groups
+        # (checked by the pattern, read by fromisoformat: several times quicker than int()s)
         if _ISO_MINUTES.match(text):
-            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
-                            int(text[14:16]), tzinfo=local)
-        if _DMY_MINUTES.match(text):
-            return datetime(int(text[6:10]), int(text[3:5]), int(text[:2]), int(text[11:13]),
-                            int(text[14:16]), tzinfo=local)
+            read = datetime.fromisoformat(text)
+        elif _DMY_MINUTES.match(text):
+            read = datetime.fromisoformat(f"{text[6:10]}-{text[3:5]}-{text[:2]}T{text[11:]}")
+        else:
+            read = None
+        if read is not None:
+            return datetime(read.year, read.month, read.day, read.hour, read.minute, 0, 0, local)
     if match := _DMY.match(text):
         day, month, year, hour, minute, second = match.groups()
         return datetime(int(year), int(month), int(day), int(hour), int(minute),
@@ -141,19 +144,20 @@ def header_problems(header: list[str]) -> list[RowError]:
     return problems
 
 
-class Row:
-    """One record's cells by column (stripped once), and its problems as the checks find
-    them."""
+class Row(dict[str, str]):
+    """One record's cells by column, stripped once, and its problems as the checks find them.
+    A dictionary: ``row[column]`` is its own quick look-up, "" for a column the file or the
+    record lacks (``__missing__``)."""
 
-    __slots__ = ("cells", "errors", "line")
+    __slots__ = ("errors", "line")
 
     def __init__(self, line: int, header: list[str], record: list[str]):
+        super().__init__(zip(header, [cell.strip() for cell in record], strict=False))
         self.line = line
-        self.cells = dict(zip(header, [cell.strip() for cell in record], strict=False))
         self.errors: list[RowError] = []
 
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "")
+    def __missing__(self, column: str) -> str:
+        return ""
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, message))

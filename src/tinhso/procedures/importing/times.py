@@ -90,7 +90,7 @@ def check_times(row: Row, status: str, now: datetime) -> Times:
 def _read(row: Row, now: datetime) -> Times:
     times = Times()
     for column in TIME_COLUMNS:
-        text = row.get(column)
+        text = row[column]
         if not text:
             if column in REQUIRED:
                 row.error(column, _("this time is missing"))
@@ -144,7 +144,7 @@ def _check_periods(row: Row, status: str, t: Times, now: datetime) -> list[Perio
     column = "supplement_periods"
     periods: list[Period] = []
     try:
-        periods = parse_periods(row.get(column))
+        periods = parse_periods(row[column])
     except ValueError as exc:
         row.error(column, _("'%s' is not a period start/end") % exc)
     previous_end = t.received
