@@ -37,7 +37,7 @@ from tinhso.procedures.importing.writer import (
     advance_sequences,
     begin_import,
 )
-from tinhso.procedures.models import Dossier
+from tinhso.procedures.models import Dossier, Rating
 from tinhso.procedures.permissions import IMPORT_DOSSIERS
 from tinhso.units.models import Unit
 
@@ -294,8 +294,10 @@ def _conclude(run: Run, *, actor: Any, home: Unit | None, path: Path, below: int
     result, writer = run.result, run.writer
     advance_sequences(writer.highest)
     if result.imported:
+        # A rating has its dossier's id: the import's are those above ``below`` too.
         result.aggregate_rows = aggregate.add(
-            Dossier.objects.filter(pk__gt=below, source=result.source))
+            Dossier.objects.filter(pk__gt=below, source=result.source),
+            Rating.objects.filter(dossier_id__gt=below, dossier__source=result.source))
         result.indicator_values = publication.publish(writer.units, writer.years)
     result.agencies = len(writer.units)
     audit_record(actor=actor, action=audit_events.DOSSIERS_IMPORTED, unit=home,
