@@ -282,8 +282,15 @@ class DossierStat(models.Model):
     """The rebuildable aggregate the dashboards read: counts per agency, procedure, month and
     channel (``procedures.aggregate``). Never edited by hand."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraints and no indexes of their own: the rows are derived and rebuilt
+    # (a deleted agency or procedure loses its rows through on_delete, which Django applies);
+    # a rebuild writes tens of thousands of rows at once, whose per-row constraint checks at
+    # the commit and entries in two more indexes cost more than the rest of the write; every
+    # dossier action writes here too. The unique constraint's index begins with unit_id.
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+",
+                             db_constraint=False, db_index=False)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+",
+                                  db_constraint=False, db_index=False)
     month = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received = models.IntegerField(default=0)
