@@ -359,9 +359,11 @@ def fill(rows: int, pairs: list[tuple[int, int, bool, str, str]]) -> None:
         for _index, definition in indexes:
             cursor.execute(definition)
         cursor.execute("""
-            INSERT INTO procedures_rating (dossier_id, level, comment, at)
+            INSERT INTO procedures_rating (dossier_id, level, comment, at, dossier_unit_id,
+                                           dossier_procedure_id, dossier_channel)
             SELECT id, 1 + floor(random() * 5)::integer, '',
-                   coalesce(returned_at, finished_at) + interval '1 day'
+                   coalesce(returned_at, finished_at) + interval '1 day', unit_id, procedure_id,
+                   channel
             FROM procedures_dossier
             WHERE status IN ('approved', 'returned', 'refused') AND random() < 0.1
         """)

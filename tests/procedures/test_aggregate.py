@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 
 import pytest
+from django.db.models import F
 
 from tests.factories import DossierFactory
 from tests.procedures.conftest import VN
@@ -95,6 +96,26 @@ def test_the_rebuild_counts_each_event_in_its_local_month_as_the_actions_do(boun
                                                                resolved_on_time=1, digitised=1)
     assert stored[(*other, date(2031, 1, 1), Channel.POSTAL)] == Counter(
         resolved=1, resolved_on_time=1, electronic_result=1)
+
+
+def test_a_rating_carries_its_dossiers_key_however_it_is_written(boundary):
+    """The statistics read a rating's agency, procedure and channel from the rating
+    (rating_keys): save() and bulk_create copy them from the dossier, object or id alone."""
+    birth, units = boundary
+    given, by_id, edited = (DossierFactory(procedure=birth, unit=units[u], channel=channel,
+                                           status=DossierStatus.RETURNED)
+                            for u, channel in (("22333", "postal"), ("22366", "online"),
+                                               ("22333", "in_person")))
+    Rating.objects.bulk_create([Rating(dossier=given, level=4, at=_at(12, 2)),
+                                Rating(dossier_id=by_id.pk, level=2, at=_at(12, 3))])
+    rating = Rating(dossier=edited, level=3, at=_at(12, 4), dossier_unit_id=units["22366"].pk)
+    rating.save()
+    assert Rating.objects.count() == 5
+    assert not Rating.objects.exclude(
+        dossier_unit_id=F("dossier__unit_id"), dossier_procedure_id=F("dossier__procedure_id"),
+        dossier_channel=F("dossier__channel")).exists()
+    assert aggregate.rebuild() == len(_contributions())
+    assert _stored() == _contributions()
 
 
 def test_a_partial_rebuild_rewrites_only_the_agencies_of_the_given_dossiers(boundary):

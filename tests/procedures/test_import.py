@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from tests.factories import grant, pdf_upload, staff_user
@@ -239,6 +240,9 @@ def test_importing_a_csv_gives_the_same_figures_as_entering_the_same_dossiers_na
     # The aggregate the import built is the one a full rebuild gives.
     aggregate.rebuild()
     assert _stat_rows() == native_rows
+    assert not Rating.objects.exclude(  # each rating's copy of its dossier's key (rating_keys)
+        dossier_unit_id=F("dossier__unit_id"), dossier_procedure_id=F("dossier__procedure_id"),
+        dossier_channel=F("dossier__channel")).exists()
     (event,) = _imports()
     assert event.actor is None and event.actor_repr == "system"
     assert event.details["imported"] == len(dossiers) and event.details["rejected"] == 0

@@ -240,11 +240,11 @@ def _dossier_rows(dossiers: QuerySet[Dossier], starts: list[datetime] | None
 
 def _rated_rows(ratings: QuerySet[Rating], starts: list[datetime] | None
                 ) -> QuerySet[Rating, dict[str, Any]]:
-    """The ratings counted per agency, procedure, channel and month's number (of the ratings
-    alone: each looks its dossier up, rather than every dossier probing the ratings)."""
+    """The ratings counted per agency, procedure, channel and month's number, from the ratings
+    alone: each carries its dossier's key (rating_keys)."""
     return ratings.order_by().values(
-        unit_id=F("dossier__unit_id"), procedure_id=F("dossier__procedure_id"),
-        channel=F("dossier__channel"), month=_month_number("at", starts),
+        unit_id=F("dossier_unit_id"), procedure_id=F("dossier_procedure_id"),
+        channel=F("dossier_channel"), month=_month_number("at", starts),
     ).annotate(ratings=Count("pk"),
                satisfied_ratings=Count("pk", filter=Q(level__gte=Rating.Level.ACCEPTABLE)))
 
@@ -302,11 +302,9 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
 
 
 # PostgreSQL, for the rebuild's statement only (SET LOCAL): hash aggregation in memory (never a
-# sort of every dossier), the dossiers scanned and summed in parallel workers, each rating's
-# dossier looked up by its key (a nested loop, not every dossier probing a hash of the
-# ratings), and no JIT (compiling this statement in each worker saved nothing).
-PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tuple_cost = 0",
-           "enable_hashjoin = off", "enable_mergejoin = off")
+# sort of every dossier), the dossiers scanned and summed in parallel workers, and no JIT
+# (compiling this statement in each worker saved nothing).
+PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tuple_cost = 0")
 TEMPORARY = "tinhso_dossierstat_rebuild"
 
 
@@ -356,7 +354,7 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
         unit_ids = list(dossiers.order_by().values_list("unit_id", flat=True).distinct())
         stale = stale.filter(unit_id__in=unit_ids)
         source = source.filter(unit_id__in=unit_ids)
-        ratings = ratings.filter(dossier__unit_id__in=unit_ids)
+        ratings = ratings.filter(dossier_unit_id__in=unit_ids)
     stale.delete()
     return _write(*_rebuild_select(source, ratings, _starts()), add=False)
 

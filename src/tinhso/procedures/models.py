@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -18,6 +20,7 @@ from tinhso.procedures.catalogue_models import (  # noqa: F401
     ProcedureVersion,
 )
 from tinhso.procedures.feedback_models import Complaint  # noqa: F401
+from tinhso.procedures.rating_keys import RatingManager, copy_key
 from tinhso.procedures.relevance import fold
 from tinhso.procedures.texts import Shown, shown
 
@@ -261,9 +264,19 @@ class Rating(models.Model):
     level = models.PositiveSmallIntegerField(_("satisfaction"), choices=Level.choices)
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("time"))
+    # the dossier's agency, procedure and channel, copied for the statistics (rating_keys)
+    dossier_unit_id = models.BigIntegerField(editable=False)
+    dossier_procedure_id = models.BigIntegerField(editable=False)
+    dossier_channel = models.CharField(max_length=10, choices=Channel.choices, editable=False)
+
+    objects = RatingManager()
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.level}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        copy_key(self, self.dossier)
+        super().save(*args, **kwargs)
 
     @property
     def satisfied(self) -> bool:
@@ -291,8 +304,15 @@ class DossierStat(models.Model):
     """The rebuildable aggregate the dashboards read: counts per agency, procedure, month and
     channel (``procedures.aggregate``). Never edited by hand."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraints and no indexes of their own: the rows are derived and rebuilt
+    # (a deleted agency or procedure loses its rows through on_delete, which Django applies);
+    # a rebuild writes tens of thousands of rows at once, whose per-row constraint checks at
+    # the commit and entries in two more indexes cost more than the rest of the write; every
+    # dossier action writes here too. The unique constraint's index begins with unit_id.
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+",
+                             db_constraint=False, db_index=False)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+",
+                                  db_constraint=False, db_index=False)
     month = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received = models.IntegerField(default=0)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tinhso.procedures.importing.checks import FIELDS, Checked
 from tinhso.procedures.models import Dossier, DossierSequence, Rating
+from tinhso.procedures.rating_keys import KEY
 
 IMPORT_LOCK = "tinhso.procedures.dossiers_import"
 _NATIVE_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{1,9})$")
@@ -298,8 +299,11 @@ class DossierWriter:
 
     @staticmethod
     def _rate(rated: list[Checked], ids: dict[str, int]) -> int:
-        ratings = [Rating(dossier_id=ids[row.code], level=row.rating[0], at=row.rating[1])
-                   for row in rated if row.rating is not None]
+        """The ratings, each with its dossier's key (rating_keys) from the row written."""
+        at = {theirs: FIELDS.index(theirs) for _mine, theirs in KEY}
+        ratings = [Rating(dossier_id=ids[row.code], level=row.rating[0], at=row.rating[1],
+                          **{mine: row.values[at[theirs]] for mine, theirs in KEY})
+                   for row in rated if row.rating is not None and row.values is not None]
         Rating.objects.bulk_create(ratings, batch_size=1000)
         return len(ratings)
 
