@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0011_dossier_redundant_indexes'),
+        ('procedures', '0012_dossier_partial_indexes'),
         ('units', '0001_initial'),
     ]
 

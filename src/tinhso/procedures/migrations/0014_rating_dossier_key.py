@@ -27,7 +27,7 @@ FIELDS = {
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0012_dossierstat_derived'),
+        ('procedures', '0013_dossierstat_derived'),
     ]
 
     operations = [
