@@ -78,17 +78,20 @@ def parse_periods(text: str) -> list[tuple[datetime, datetime | None]]:
     periods: list[tuple[datetime, datetime | None]] = []
     if not text:
         return periods
-    for part in (p.strip() for p in text.split(";")):
+    for part in text.split(";"):
+        part = part.strip()
         if not part:
             continue
         # The separator is a slash, and DD/MM/YYYY has slashes too: take the split whose two
-        # halves are both times (or the right half empty).
-        for position in (i for i, c in enumerate(part) if c == "/"):
+        # halves are both times (or the right half empty), trying the slashes from the left.
+        position = part.find("/")
+        while position >= 0:
             left, right = part[:position].strip(), part[position + 1:].strip()
             try:
                 start = parse_moment(left)
                 end = parse_moment(right) if right else None
             except ValueError:
+                position = part.find("/", position + 1)
                 continue
             periods.append((start, end))
             break
