@@ -270,7 +270,8 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
     """:func:`contribution` summed over ``dossiers`` and ``ratings`` in one SELECT ... GROUP BY
     unit_id, procedure_id, month, channel (the columns of :data:`COUNTS` after those): the
     dossiers grouped by their ``months`` key (a few per agency, procedure, channel and month),
-    those groups unfolded into their parts (UNION ALL, with the ratings' counts) and summed."""
+    those groups unfolded into their parts (UNION ALL, with the ratings' counts) and summed by
+    month number (integer sums; the month's date made once per row of the result)."""
     quote = connection.ops.quote_name
     rows, row_params = _dossier_rows(dossiers, starts).query.get_compiler(
         connection=connection).as_sql()
@@ -289,15 +290,18 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
         ("rated", "month", RATED, "month IS NOT NULL")]
     selects = []
     for source, number, counts, where in parts:
-        columns = ", ".join(f"{quote(counts[c]) if c in counts else 0} AS {quote(c)}"
-                            for c in COUNTS)
-        selects.append(f"SELECT unit_id, procedure_id, {_month_date(number)} AS month, channel, "
+        # integers (SUM over bigint keeps a wider state per group on PostgreSQL)
+        columns = ", ".join(f"{f'CAST({quote(counts[c])} AS integer)' if c in counts else 0} "
+                            f"AS {quote(c)}" for c in COUNTS)
+        selects.append(f"SELECT unit_id, procedure_id, {number} AS month_number, channel, "
                        f"{columns} FROM {source} WHERE {where}")
     sums = ", ".join(f"SUM({quote(c)}) AS {quote(c)}" for c in COUNTS)
     sql = (f"WITH fine AS ({fine}), rated AS ({rated}) "
-           f"SELECT unit_id, procedure_id, month, channel, {sums} "
+           f"SELECT unit_id, procedure_id, {_month_date('month_number')} AS month, channel, "
+           f"{', '.join(quote(c) for c in COUNTS)} FROM ("
+           f"SELECT unit_id, procedure_id, month_number, channel, {sums} "
            f"FROM ({' UNION ALL '.join(selects)}) parts "
-           f"GROUP BY unit_id, procedure_id, month, channel")
+           f"GROUP BY unit_id, procedure_id, month_number, channel) summed")
     return sql, (*row_params, *rated_params)
 
 
