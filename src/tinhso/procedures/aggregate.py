@@ -307,8 +307,9 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
 
 # PostgreSQL, for the rebuild's statement only (SET LOCAL): hash aggregation in memory (never a
 # sort of every dossier), the dossiers scanned and summed in parallel workers. JIT compiles the
-# expressions and the reading of the dossiers' wide rows (it saves a fifth of the statement);
-# not inlining, whose compilation in each worker costs more than it saves.
+# expressions and the reading of the dossiers' wide rows, as the direct GROUP BY gets by default
+# (~5-10 % less CPU for the statement); not inlining, whose compilation in each worker costs
+# more than it saves.
 PLANNER = ("jit = on", "jit_inline_above_cost = -1", "work_mem = '256MB'", "enable_sort = off",
            "parallel_tuple_cost = 0")
 TEMPORARY = "tinhso_dossierstat_rebuild"
