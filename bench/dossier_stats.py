@@ -33,21 +33,17 @@ created (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/tinhso_bench_s
     .venv/bin/python bench/dossier_stats.py --rows 0 --import-rows 1000000   # import: ~2 min
 
 Measured on the 2-core development machine (PostgreSQL 15, DuckDB 1.x), shared with other
-benchmarks: 5,000,000 dossiers, 30,535 aggregate rows; the aggregate 12-28 ms, DuckDB
-0.2-1.6 s, PostgreSQL directly 1.6-4.2 s (aggregate / DuckDB 0.02-0.05x). The rebuild
-(2026-12-02, one run each): before, GROUP BYs merged and written in Python, 42.6 s against
-3.39 s directly (12.5x; 26.6x DuckDB); then one INSERT ... SELECT, 11.9 s against 1.65 s
-(7.2x; 55x DuckDB). 2026-12-03, the machine loaded by other benchmarks: that INSERT ... SELECT
-9.4 s against 1.57 s (6.0x, load average 3.5); now (the SELECT filling a temporary table, as
-PostgreSQL runs an INSERT's SELECT in one process only; the dossiers summed in parallel workers
-by one integer key of their months, each dossier's kind computed once; the ratings looking
-their dossiers up) 8.5 s against 2.28 s (3.7x, load 6.3) and 9.2 s against 2.09 s (4.4x, load
-5.8); goal <= 2 NOT met. Side by side over the same dossiers, three rounds (load 5-6): the
-INSERT ... SELECT 8.2-10.0x the direct query, now 4.2-4.8x. What is left, in CPU of one process
-(no workers): the dossiers' GROUP BY 3.0-3.7 s against 1.5 s for the direct query (84,000
-groups of 11 counts, theirs 68 of 8), of which the months' expressions ~0.8 s (so a stored month
-column would not reach 2x either); then the ratings (~1 s for 400,000 look-ups) and the INSERT
-of 30,535 rows (~0.5 s).
+benchmarks: 5,000,000 dossiers, 30,535 aggregate rows; the aggregate 12-41 ms, DuckDB
+0.2-1.6 s, PostgreSQL directly 1.6-4.4 s (aggregate / DuckDB 0.02-0.05x). The rebuild against
+the direct query: 2026-12-02, GROUP BYs merged in Python, 12.5x; one INSERT ... SELECT, 7.2x;
+2026-12-03, the SELECT in parallel workers filling a temporary table, the dossiers grouped by
+one integer key of their months, 2.6-2.8x (5.8-6.8 s against 2.1-2.4 s); then the aggregate
+without foreign keys nor two indexes (its write ~0.8 s to ~0.2 s), the ratings counted from
+their own rows (each carries its dossier's key: ~1 s to ~0.45 s), integer sums in the last
+GROUP BY and JIT: 5.3 s against 2.43 s (2.18x; loaded by other benchmarks, 8.9 s against
+4.37 s, 2.04x); goal <= 2 NOT met. What is left: the dossiers' GROUP BY ~1.7x the direct query,
+most of it the states of 11 counts in 84,000 groups (outside the CPU caches; the grouping
+alone ~1.2-1.4x), then the ratings (~0.45 s), the last GROUP BY (~0.2 s) and the write (~0.2 s).
 
 The import's figures: bench/dossier_import.py.
 """

@@ -270,7 +270,8 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
     """:func:`contribution` summed over ``dossiers`` and ``ratings`` in one SELECT ... GROUP BY
     unit_id, procedure_id, month, channel (the columns of :data:`COUNTS` after those): the
     dossiers grouped by their ``months`` key (a few per agency, procedure, channel and month),
-    those groups unfolded into their parts (UNION ALL, with the ratings' counts) and summed."""
+    those groups unfolded into their parts (UNION ALL, with the ratings' counts) and summed by
+    month number (integer sums; the month's date made once per row of the result)."""
     quote = connection.ops.quote_name
     rows, row_params = _dossier_rows(dossiers, starts).query.get_compiler(
         connection=connection).as_sql()
@@ -289,22 +290,28 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
         ("rated", "month", RATED, "month IS NOT NULL")]
     selects = []
     for source, number, counts, where in parts:
-        columns = ", ".join(f"{quote(counts[c]) if c in counts else 0} AS {quote(c)}"
-                            for c in COUNTS)
-        selects.append(f"SELECT unit_id, procedure_id, {_month_date(number)} AS month, channel, "
+        # integers (SUM over bigint keeps a wider state per group on PostgreSQL)
+        columns = ", ".join(f"{f'CAST({quote(counts[c])} AS integer)' if c in counts else 0} "
+                            f"AS {quote(c)}" for c in COUNTS)
+        selects.append(f"SELECT unit_id, procedure_id, {number} AS month_number, channel, "
                        f"{columns} FROM {source} WHERE {where}")
     sums = ", ".join(f"SUM({quote(c)}) AS {quote(c)}" for c in COUNTS)
     sql = (f"WITH fine AS ({fine}), rated AS ({rated}) "
-           f"SELECT unit_id, procedure_id, month, channel, {sums} "
+           f"SELECT unit_id, procedure_id, {_month_date('month_number')} AS month, channel, "
+           f"{', '.join(quote(c) for c in COUNTS)} FROM ("
+           f"SELECT unit_id, procedure_id, month_number, channel, {sums} "
            f"FROM ({' UNION ALL '.join(selects)}) parts "
-           f"GROUP BY unit_id, procedure_id, month, channel")
+           f"GROUP BY unit_id, procedure_id, month_number, channel) summed")
     return sql, (*row_params, *rated_params)
 
 
 # PostgreSQL, for the rebuild's statement only (SET LOCAL): hash aggregation in memory (never a
-# sort of every dossier), the dossiers scanned and summed in parallel workers, and no JIT
-# (compiling this statement in each worker saved nothing).
-PLANNER = ("jit = off", "work_mem = '256MB'", "enable_sort = off", "parallel_tuple_cost = 0")
+# sort of every dossier), the dossiers scanned and summed in parallel workers. JIT compiles the
+# expressions and the reading of the dossiers' wide rows, as the direct GROUP BY gets by default
+# (~5-10 % less CPU for the statement); not inlining, whose compilation in each worker costs
+# more than it saves.
+PLANNER = ("jit = on", "jit_inline_above_cost = -1", "work_mem = '256MB'", "enable_sort = off",
+           "parallel_tuple_cost = 0")
 TEMPORARY = "tinhso_dossierstat_rebuild"
 
 
