@@ -41,7 +41,9 @@ one integer key of their months, 2.6-2.8x (5.8-6.8 s against 2.1-2.4 s); then th
 without foreign keys nor two indexes (its write ~0.8 s to ~0.2 s), the ratings counted from
 their own rows (each carries its dossier's key: ~1 s to ~0.45 s), integer sums in the last
 GROUP BY and JIT: 5.3 s against 2.43 s (2.18x; loaded by other benchmarks, 8.9 s against
-4.37 s, 2.04x); goal <= 2 NOT met. What is left: the dossiers' GROUP BY ~1.7x the direct query,
+4.37 s, 2.04x); whole runs of this script at the stop (quiet, the rebuild timed once, first
+after the fill): 2.63x and 3.2x; rebuilt again six times beside the direct query: 1.9-3.1x,
+2.3x typical; goal <= 2 NOT met. What is left: the dossiers' GROUP BY ~1.7x the direct query,
 most of it the states of 11 counts in 84,000 groups (outside the CPU caches; the grouping
 alone ~1.2-1.4x), then the ratings (~0.45 s), the last GROUP BY (~0.2 s) and the write (~0.2 s).
 
