@@ -137,3 +137,24 @@ def test_a_partial_rebuild_rewrites_only_the_agencies_of_the_given_dossiers(boun
     here = (units["22366"].pk, birth.pk)
     assert _stored()[(*here, OCT, Channel.IN_PERSON)] == Counter(received=1, resolved=1,
                                                                  refused=1)
+
+
+def test_a_rebuild_deletes_rows_no_dossier_has_and_leaves_right_rows_unwritten(boundary):
+    from django.db import connection
+
+    birth, units = boundary
+    aggregate.rebuild()
+    right = _stored()
+    DossierStat.objects.create(unit=units["22333"], procedure=birth, month=SEP,
+                               channel=Channel.POSTAL, received=7)  # no dossier has it
+
+    def versions() -> list[str]:  # PostgreSQL: each row's version (changes when written)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, xmin::text FROM procedures_dossierstat ORDER BY id")
+            return cursor.fetchall()
+
+    before = versions() if connection.vendor == "postgresql" else None
+    assert aggregate.rebuild() == len(right)
+    assert _stored() == right == _contributions()
+    if before is not None:
+        assert versions() == before[:-1]  # the stray row gone, no other row written again

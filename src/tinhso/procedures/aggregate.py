@@ -41,6 +41,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from tinhso.core import batch
+from tinhso.procedures import aggregate_write
 from tinhso.procedures.models import Dossier, DossierStat, DossierStatus, Rating
 from tinhso.procedures.rule_queries import finished_q, withdrawn_q
 from tinhso.procedures.rules import is_finished
@@ -305,16 +306,6 @@ def _rebuild_select(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating],
     return sql, (*row_params, *rated_params)
 
 
-# PostgreSQL, for the rebuild's statement only (SET LOCAL): hash aggregation in memory (never a
-# sort of every dossier), the dossiers scanned and summed in parallel workers. JIT compiles the
-# expressions and the reading of the dossiers' wide rows, as the direct GROUP BY gets by default
-# (~5-10 % less CPU for the statement); not inlining, whose compilation in each worker costs
-# more than it saves.
-PLANNER = ("jit = on", "jit_inline_above_cost = -1", "work_mem = '256MB'", "enable_sort = off",
-           "parallel_tuple_cost = 0")
-TEMPORARY = "tinhso_dossierstat_rebuild"
-
-
 def _starts() -> list[datetime] | None:
     """PostgreSQL: the local month starts from the first dossier's month to a year ahead
     (:class:`_MonthIndex`); None elsewhere."""
@@ -324,37 +315,12 @@ def _starts() -> list[datetime] | None:
     return month_starts(first, timezone.now() + timedelta(days=366)) if first else None
 
 
-def _write(select: str, params: tuple[Any, ...], *, add: bool) -> int:
-    """Writes the rows of ``select`` (:func:`_rebuild_select`) into the aggregate: as new rows,
-    or (``add``) added to the rows of the same key, in key order (as :func:`apply`: concurrent
-    writers queue rather than deadlock). PostgreSQL never runs the SELECT of an
-    INSERT ... SELECT in parallel, so there the SELECT fills a temporary table (CREATE TABLE ...
-    AS may) that one INSERT copies, in the same transaction."""
-    table = connection.ops.quote_name(DossierStat._meta.db_table)
-    key = "unit_id, procedure_id, month, channel"
-    insert = f"INSERT INTO {table} ({key}, {', '.join(COUNTS)}) "
-    upsert = (f" ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET "
-              + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)) if add else ""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"{insert} SELECT * FROM ({select}) computed WHERE true{upsert}",
-                           params)
-            return int(cursor.rowcount)
-        for setting in PLANNER:
-            cursor.execute(f"SET LOCAL {setting}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {TEMPORARY} AS {select}", params)
-        cursor.execute(f"{insert} SELECT * FROM {TEMPORARY}{upsert}")
-        written = int(cursor.rowcount)
-        cursor.execute(f"DROP TABLE {TEMPORARY}")
-        return written
-
-
 @transaction.atomic
 def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
     """Recompute the aggregate from the dossiers (all of them when ``dossiers`` is None;
     otherwise only the rows of the agencies those dossiers belong to), set-wise in the database,
-    in one transaction: the stale rows deleted, then the rows of :func:`_rebuild_select`
-    written (:func:`_write`); returns the rows written."""
+    in one transaction: the rows of :func:`_rebuild_select` put in place of the stale ones
+    (``aggregate_write.replace``); returns the rows of the rebuilt aggregate."""
     source, ratings = Dossier.objects.all(), Rating.objects.all()
     stale = DossierStat.objects.all()
     if dossiers is not None:
@@ -362,20 +328,20 @@ def rebuild(dossiers: QuerySet[Dossier] | None = None) -> int:
         stale = stale.filter(unit_id__in=unit_ids)
         source = source.filter(unit_id__in=unit_ids)
         ratings = ratings.filter(dossier_unit_id__in=unit_ids)
-    stale.delete()
-    return _write(*_rebuild_select(source, ratings, _starts()), add=False)
+    return aggregate_write.replace(stale, *_rebuild_select(source, ratings, _starts()), COUNTS)
 
 
 @transaction.atomic
 def add(dossiers: QuerySet[Dossier], ratings: QuerySet[Rating] | None = None) -> int:
     """Adds the contributions of ``dossiers`` and of their ratings (``ratings``, when the
     caller can say them more cheaply than "of those dossiers") to the aggregate, set-wise in the
-    database (:func:`_write`): for dossiers counted nowhere yet (those an import has just
+    database (``aggregate_write.write``): for dossiers counted nowhere yet (those an import has just
     written), whose agencies' other dossiers need no rereading. Returns the aggregate rows
     written or added to."""
     if ratings is None:
         ratings = Rating.objects.filter(dossier__in=dossiers.order_by().values("pk"))
-    return _write(*_rebuild_select(dossiers, ratings, _starts()), add=True)
+    return aggregate_write.write(*_rebuild_select(dossiers, ratings, _starts()), COUNTS,
+                                 add=True)
 
 
 def totals(qs: QuerySet[DossierStat]) -> dict[str, int]:
