@@ -491,14 +491,3 @@ def test_times_without_an_offset_are_in_the_installations_time_zone(settings):
     moment = parse_moment("17/11/2026 09:00")
     assert (moment.hour, moment.utcoffset()) == (9, timedelta(hours=1))
 
-
-def test_a_second_file_of_the_same_name_adds_only_its_own_dossiers_to_the_statistics(
-        catalogue, tmp_path):
-    first = write_csv(tmp_path / "ho_so.csv", [good_row(f"E-{n}") for n in range(3)])
-    run_command("dossiers", "import", str(first))
-    second = write_csv(tmp_path / "ho_so.csv", [good_row(f"F-{n}") for n in range(2)])
-    run_command("dossiers", "import", str(second))
-    assert aggregate.totals(DossierStat.objects.all())["received"] == 5
-    added = _stat_rows()
-    aggregate.rebuild()
-    assert _stat_rows() == added

@@ -1,7 +1,8 @@
 """The dossier import's quick paths give what the plain ones give: the working time left
 counted by pairs of days, the common time formats read without a regular expression's groups,
 values with tabs, backslashes and line breaks written through COPY's text format, and a batch
-whose writing fails leaving nothing written."""
+whose writing fails leaving nothing written; and the statistics an import adds to (its own
+dossiers only) equal a rebuild."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from tests.procedures.test_import import good_row, write_csv
+from tests.helpers import run_command
+from tests.procedures.test_import import STAT_FIELDS, good_row, write_csv
 from tinhso.accounts.permissions import SYSTEM
 from tinhso.core.workdays import WorkCalendar
-from tinhso.procedures import rules
+from tinhso.procedures import aggregate, rules
 from tinhso.procedures.importing import dossiers_import, parse_moment
 from tinhso.procedures.importing.times import DaySpans
 from tinhso.procedures.importing.writer import DossierWriter
-from tinhso.procedures.models import Dossier, Rating
+from tinhso.procedures.models import Dossier, DossierStat, Rating
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,3 +101,15 @@ def test_a_batch_whose_writing_fails_leaves_nothing_written(catalogue, tmp_path,
         dossiers_import(path, actor=SYSTEM, batch_size=3)
     assert written["batches"] == 2
     assert not Dossier.objects.exists() and not Rating.objects.exists()
+
+
+def test_a_second_file_of_the_same_name_adds_only_its_own_dossiers_to_the_statistics(
+        catalogue, tmp_path):
+    first = write_csv(tmp_path / "ho_so.csv", [good_row(f"E-{n}") for n in range(3)])
+    run_command("dossiers", "import", str(first))
+    second = write_csv(tmp_path / "ho_so.csv", [good_row(f"F-{n}") for n in range(2)])
+    run_command("dossiers", "import", str(second))
+    assert aggregate.totals(DossierStat.objects.all())["received"] == 5
+    added = sorted(DossierStat.objects.values_list(*STAT_FIELDS))
+    aggregate.rebuild()
+    assert sorted(DossierStat.objects.values_list(*STAT_FIELDS)) == added
