@@ -158,3 +158,16 @@ def test_a_rebuild_deletes_rows_no_dossier_has_and_leaves_right_rows_unwritten(b
     assert _stored() == right == _contributions()
     if before is not None:
         assert versions() == before[:-1]  # the stray row gone, no other row written again
+
+
+def test_the_rebuilds_planner_settings_end_with_its_statement(boundary):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+        before = cursor.fetchone()
+        aggregate.rebuild()
+        cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+        assert cursor.fetchone() == before

@@ -33,11 +33,21 @@ KEY = ("unit_id", "procedure_id", "month", "channel")
 
 
 def _computed(cursor: Any, select: str, params: tuple[Any, ...]) -> int:
-    """PostgreSQL: the rows of ``select`` in the temporary table; their number."""
+    """PostgreSQL: the rows of ``select`` in the temporary table; their number. The
+    :data:`PLANNER` settings hold for that statement only: they are put back as they were
+    after it (SET LOCAL alone would keep them to the end of the transaction, where an
+    import's publication or a test's next queries, their sorts disabled, would each be
+    compiled by JIT)."""
+    names = [setting.split("=")[0].strip() for setting in PLANNER]
+    cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+    before = cursor.fetchone()
     for setting in PLANNER:
         cursor.execute(f"SET LOCAL {setting}")
     cursor.execute(f"CREATE TEMPORARY TABLE {TEMPORARY} AS {select}", params)
-    return int(cursor.rowcount)
+    rows = int(cursor.rowcount)
+    for name, value in zip(names, before, strict=True):
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return rows
 
 
 def write(select: str, params: tuple[Any, ...], counts: tuple[str, ...], *, add: bool) -> int:
