@@ -285,13 +285,14 @@ class DossierWriter:
         dossiers = connection.ops.quote_name(Dossier._meta.db_table)
         ratings = [row.rating for row in rated if row.rating is not None]
         mine = ", ".join(m for m, _theirs in KEY)  # the dossier's key, copied (rating_keys)
-        theirs = ", ".join(f"d.{t}" for _m, t in KEY)
+        theirs = ", ".join(t for _m, t in KEY)
+        copied = ", ".join(f"d.{t}" for _m, t in KEY)
         with Cursor(self.raw) as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (dossier_id, level, comment, at, {mine}) "
-                f"SELECT d.id, r.level, '', r.at, {theirs} FROM unnest(%s::varchar(60)[], "
+                f"SELECT d.id, r.level, '', r.at, {copied} FROM unnest(%s::varchar(60)[], "
                 f"%s::smallint[], %s::timestamptz[]) AS r (code, level, at) CROSS JOIN LATERAL "
-                f"(SELECT id, {theirs.replace('d.', '')} FROM {dossiers} WHERE code = r.code) d",
+                f"(SELECT id, {theirs} FROM {dossiers} WHERE code = r.code) d",
                 [[row.code for row in rated], [level for level, _at in ratings],
                  [at for _level, at in ratings]],
                 prepare=False)
